@@ -1,0 +1,49 @@
+"""autograd_ref: a small, readable autograd engine with PyTorch's API.
+
+    >>> import autograd_ref as torch
+    >>> x = torch.tensor([1., 2.], requires_grad=True)
+    >>> (x * x).sum().backward(); x.grad
+    tensor([2., 4.])
+
+Where things live: ``tensor.py`` (the Tensor), ``ops/`` (every operation with
+its backward), ``autograd/`` (graph nodes, the backward walk, grad modes,
+custom Functions), ``_backend.py`` (numpy or CuPy, by device).
+"""
+from . import autograd, dtypes
+from .tensor import Size, Tensor  # first: it attaches the ops as methods
+from ._backend import Device, device
+from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+                       no_grad, set_grad_enabled)
+from .creation import *  # noqa: F401,F403 - tensor, zeros, randn, manual_seed, ...
+from .creation import __all__ as _creation_names
+from .dtypes import float32, float64, int64, get_default_dtype, set_default_dtype, promote_types
+from .dtypes import bool_ as bool  # noqa: A001 - PyTorch's name
+from .ops.linalg import bmm, dot, matmul, mm, mv
+from .ops.pointwise import (abs, add, allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor,
+                            ceil, clamp, clip, cos, div, eq, equal, exp, floor, floor_divide, ge, gt,
+                            isclose, isfinite, isinf, isnan, le, log, logical_and, logical_not,
+                            logical_or, logical_xor, lt, maximum, minimum, mul, ne, neg,
+                            pow, reciprocal, relu, remainder, round, rsqrt, sigmoid, sign, sin,
+                            sqrt, square, sub, tanh, where)
+from .ops.reduction import (argmax, argmin, log_softmax, max, mean, min, norm, softmax, std, sum,
+                            var)
+from .ops.shape import (cat, chunk, clone, concat, flatten, narrow, permute, reshape,
+                        select, split, squeeze, stack, swapaxes, t, transpose, unbind, unsqueeze)
+
+float = float32     # noqa: A001 - PyTorch's aliases
+double = float64
+long = int64
+dtype = dtypes.dtype
+multiply, subtract, divide, true_divide, negative = mul, sub, div, div, neg
+
+
+def is_tensor(obj):
+    """True if ``obj`` is a Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()
+
+
+__version__ = "0.1.0"

@@ -1,0 +1,122 @@
+"""``autograd_ref.autograd``: computing gradients.
+
+    >>> x = tensor(3., requires_grad=True)
+    >>> grad(x ** 2, x)
+    (tensor(6.),)
+"""
+from .function import Function, FunctionCtx, once_differentiable
+from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
+                        is_inference_mode_enabled, no_grad, set_grad_enabled)
+from .graph import AccumulateGrad, Node
+from . import graph
+from .variable import Variable
+
+__all__ = ["Function", "FunctionCtx", "once_differentiable", "backward", "grad", "Variable",
+           "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
+           "gradcheck", "gradgradcheck", "functional", "graph", "Node", "AccumulateGrad"]
+
+
+def _as_tuple(x):
+    from ..tensor import Tensor
+    if x is None:
+        return None
+    if isinstance(x, Tensor):
+        return (x,)
+    return tuple(x)
+
+
+def _make_grads(outputs, grad_outputs):
+    """The gradients to start from: given ones, checked against their outputs'
+    shapes, or ones for one-element outputs."""
+    from ..tensor import Tensor, make_tensor
+    grads = []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if g is None:
+            if out._requires_grad and out._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if out._data.dtype.kind != "f" and out._requires_grad:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
+            g = make_tensor(out._device.xp.ones(out._data.shape, out._data.dtype), out._device)
+        elif not isinstance(g, Tensor):
+            raise TypeError(
+                f"gradients can be either Tensors or None, but got {type(g).__name__}")
+        elif g.shape != out.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape!r} and output[{i}] "
+                f"has a shape of {out.shape!r}.".replace("autograd_ref.Size", "torch.Size"))
+        grads.append(g)
+    return grads
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Add the gradients of ``tensors`` (weighted by ``grad_tensors``) into the
+    ``.grad`` of the graph's leaves, or of ``inputs`` only.
+
+        >>> backward([y1, y2], grad_tensors=[ones(2), ones(2)])
+    """
+    from .engine import run_backward
+    tensors = _as_tuple(tensors)
+    grad_tensors = _as_tuple(grad_tensors) or (None,) * len(tensors)
+    if len(grad_tensors) != len(tensors):
+        raise RuntimeError(
+            f"grad_tensors should have the same length as tensors: got {len(grad_tensors)} and {len(tensors)}")
+    inputs = _as_tuple(inputs)
+    if inputs is not None and len(inputs) == 0:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    if retain_graph is None:
+        retain_graph = create_graph
+    grads = _make_grads(tensors, grad_tensors)
+    results = run_backward(tensors, grads, keep_graph=retain_graph, create_graph=create_graph,
+                           inputs=inputs, accumulate=True, allow_unused=True)
+    if inputs is not None:
+        # Leaves were accumulated by their AccumulateGrad nodes; non-leaf inputs here.
+        for t, g in zip(inputs, results):
+            if t.grad_fn is not None and g is not None:
+                t._accumulate_grad(g, owned=False)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """The gradients of ``outputs`` with respect to ``inputs``, returned rather
+    than added into ``.grad``.
+
+        >>> dx, = grad(y, x, create_graph=True)   # dx can be differentiated again
+    """
+    from ..tensor import make_tensor
+    from .engine import run_backward
+    if is_grads_batched:
+        raise NotImplementedError("is_grads_batched=True is not supported by autograd_ref")
+    outputs = _as_tuple(outputs)
+    single_input = not isinstance(inputs, (tuple, list))
+    inputs = _as_tuple(inputs)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    if materialize_grads and not allow_unused:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
+                         "but got: allow_unused=False.")
+    grad_outputs = _as_tuple(grad_outputs) or (None,) * len(outputs)
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(
+            f"grad requires one grad_output per output: got {len(grad_outputs)} for {len(outputs)} outputs")
+    if retain_graph is None:
+        retain_graph = create_graph
+    grads = _make_grads(outputs, grad_outputs)
+    results = run_backward(outputs, grads, keep_graph=retain_graph, create_graph=create_graph,
+                           inputs=inputs, accumulate=False, allow_unused=allow_unused)
+    if materialize_grads:
+        results = [g if g is not None else
+                   make_tensor(t._device.xp.zeros(t._data.shape, t._data.dtype), t._device)
+                   for g, t in zip(results, inputs)]
+    return tuple(results)
+
+
+def __getattr__(name):
+    # gradcheck and functional import the whole package; load them on first use.
+    if name in ("gradcheck", "gradgradcheck"):
+        from . import gradcheck as module
+        return getattr(module, name)
+    if name == "functional":
+        from . import functional
+        return functional
+    raise AttributeError(f"module 'autograd_ref.autograd' has no attribute '{name}'")

@@ -1,0 +1,223 @@
+"""The backward walk, in one place.
+
+Starting from the roots' nodes, count how many edges lead into every node, then
+run the nodes in dependency order: a node runs once every gradient meant for it
+has arrived and been summed. The walk is a loop over a priority queue, never
+recursion, so graphs of any depth work.
+
+    >>> run_backward([loss], [ones_like(loss)], keep_graph=False, create_graph=False)
+"""
+import heapq
+
+from . import grad_mode
+from .graph import AccumulateGrad, edge_to
+
+_state = grad_mode._state
+
+
+def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
+                 accumulate=True, allow_unused=False):
+    """Backpropagate ``grad_roots`` from ``roots``.
+
+    ``accumulate=True`` (``backward``) adds gradients into ``.grad`` of the leaves,
+    or only of ``inputs`` when given. ``accumulate=False`` (``autograd.grad``)
+    leaves ``.grad`` alone and returns the gradients of ``inputs``.
+    """
+    root_edges = []
+    for i, root in enumerate(roots):
+        if not root._requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn")
+        root_edges.append(edge_to(root))
+
+    captures = {}
+    if inputs is not None:
+        for i, t in enumerate(inputs):
+            if not t._requires_grad:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            captures.setdefault(edge_to(t), []).append(i)
+
+    dependencies, topological = _count_dependencies([node for node, _ in root_edges])
+    needed = None if inputs is None else _needed_nodes(topological, captures)
+
+    # Gradient buffers: node -> one slot per output of the node.
+    buffers = {}
+    delivered, shared = set(), set()    # ids of arrays handed out / seen twice
+    for (node, nr), g in zip(root_edges, grad_roots):
+        shared.add(id(g._data))
+        _add_to_buffer(buffers, node, nr, g, delivered, shared)
+
+    results = [None] * (len(inputs) if inputs is not None else 0)
+    ready = [(-n._sequence_nr, id(n), n) for n, _ in root_edges if dependencies.get(n, 0) == 0]
+    heapq.heapify(ready)
+    queued = {n for _, _, n in ready}
+
+    previous_mode = _state.enabled
+    _state.enabled = create_graph
+    try:
+        while ready:
+            node = heapq.heappop(ready)[2]
+            grads = buffers.pop(node, None)
+            if grads is None:
+                grads = [None] * node.num_outputs
+            grads = _call_pre_hooks(node, grads, shared)
+
+            for nr, g in enumerate(grads):
+                for index in captures.get((node, nr), ()):
+                    results[index] = g
+                    if g is not None:
+                        shared.add(id(g._data))
+
+            if isinstance(node, AccumulateGrad):
+                g = grads[0]
+                if accumulate and g is not None and (needed is None or node in needed):
+                    owned = g._data.base is None and id(g._data) not in shared
+                    node.variable._accumulate_grad(g, owned)
+                continue
+            if needed is not None and node not in needed:
+                continue
+
+            if all(g is None for g in grads):
+                outputs = (None,) * len(node.next_functions)
+            else:
+                outputs = node.backward(*grads)
+                if type(outputs) is not tuple:
+                    outputs = (outputs,)
+                if node._post_hooks:
+                    outputs = _call_post_hooks(node, outputs, grads, shared)
+            if not keep_graph:
+                node.release_variables()
+
+            for (next_node, nr), g in zip(node.next_functions, outputs):
+                if next_node is None or (needed is not None and next_node not in needed):
+                    continue
+                if g is not None:
+                    _add_to_buffer(buffers, next_node, nr, g, delivered, shared)
+                left = dependencies[next_node] - 1
+                dependencies[next_node] = left
+                if left == 0 and next_node not in queued:
+                    queued.add(next_node)
+                    heapq.heappush(ready, (-next_node._sequence_nr, id(next_node), next_node))
+    finally:
+        _state.enabled = previous_mode
+
+    if inputs is not None and not accumulate and not allow_unused:
+        for g in results:
+            if g is None:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior.")
+    return results
+
+
+def _count_dependencies(root_nodes):
+    """How many edges enter each node reachable from the roots, and the nodes in
+    an order where every node comes before the nodes it feeds into."""
+    dependencies = {}
+    seen = set(root_nodes)
+    stack = list(seen)
+    while stack:
+        node = stack.pop()
+        for next_node, _ in node.next_functions:
+            if next_node is None:
+                continue
+            dependencies[next_node] = dependencies.get(next_node, 0) + 1
+            if next_node not in seen:
+                seen.add(next_node)
+                stack.append(next_node)
+    return dependencies, seen
+
+
+def _needed_nodes(nodes, captures):
+    """The nodes from which some captured input can be reached: only they run."""
+    capture_nodes = {node for node, _ in captures}
+    parents = {}
+    for node in nodes:
+        for next_node, _ in node.next_functions:
+            if next_node is not None:
+                parents.setdefault(next_node, []).append(node)
+    needed = set()
+    stack = [n for n in capture_nodes if n in nodes]
+    while stack:
+        node = stack.pop()
+        if node in needed:
+            continue
+        needed.add(node)
+        stack.extend(parents.get(node, ()))
+    return needed
+
+
+def _add_to_buffer(buffers, node, nr, grad, delivered, shared):
+    """Put ``grad`` in the node's slot, summing with what is there. ``delivered``
+    remembers every array placed during this walk, so that one array handed to
+    two consumers is known to be ``shared`` and never stored without a copy."""
+    slots = buffers.get(node)
+    if slots is None:
+        slots = buffers[node] = [None] * node.num_outputs
+    old = slots[nr]
+    if old is None:
+        key = id(grad._data)
+        if key in delivered:
+            shared.add(key)
+        delivered.add(key)
+        slots[nr] = grad
+    else:
+        slots[nr] = old + grad      # a fresh buffer: nobody else sees it
+
+
+def _call_pre_hooks(node, grads, shared):
+    """Tensor hooks, retain_grad, then the node's own pre-hooks, as PyTorch
+    orders them."""
+    if isinstance(node, AccumulateGrad):
+        hooks = node.variable._backward_hooks
+        if hooks and grads[0] is not None:
+            grads = [_run_tensor_hooks(hooks, grads[0], shared)]
+    else:
+        if node._tensor_pre_hooks:
+            grads = list(grads)
+            for nr, hooks in node._tensor_pre_hooks.items():
+                if hooks and grads[nr] is not None:
+                    grads[nr] = _run_tensor_hooks(hooks, grads[nr], shared)
+        if node._retains_grad:
+            for nr, ref in node._retains_grad.items():
+                tensor = ref()
+                if tensor is not None and grads[nr] is not None and tensor.grad_fn is node:
+                    _retain(tensor, grads[nr])
+    if node._pre_hooks:
+        for hook in list(node._pre_hooks.values()):
+            new = hook(tuple(grads))
+            if new is not None:
+                grads = list(new)
+    return grads
+
+
+def _run_tensor_hooks(hooks, grad, shared):
+    for hook in list(hooks.values()):
+        shared.add(id(grad._data))
+        new = hook(grad)
+        if new is not None:
+            grad = new
+    shared.add(id(grad._data))
+    return grad
+
+
+def _retain(tensor, grad):
+    from ..tensor import make_tensor
+    if tensor._grad is None:
+        if _state.enabled:
+            tensor._grad = grad
+        else:
+            tensor._grad = make_tensor(grad._data.copy(), grad._device)
+    else:
+        tensor._grad = tensor._grad + grad
+
+
+def _call_post_hooks(node, outputs, grads, shared):
+    for hook in list(node._post_hooks.values()):
+        new = hook(outputs, tuple(grads))
+        if new is not None:
+            outputs = tuple(new)
+    for g in outputs:
+        if g is not None:
+            shared.add(id(g._data))
+    return outputs

@@ -1,0 +1,128 @@
+"""Switching gradient recording off and on, per thread.
+
+    >>> with no_grad():
+    ...     y = x * 2          # y.requires_grad is False
+"""
+import functools
+import threading
+
+
+class _GradState(threading.local):
+    enabled = True
+    inference = False
+
+
+_state = _GradState()
+
+
+def is_grad_enabled():
+    """True when operations on this thread record a graph.
+
+        >>> is_grad_enabled()
+        True
+    """
+    return _state.enabled
+
+
+def is_inference_mode_enabled():
+    """True inside ``inference_mode()`` on this thread."""
+    return _state.inference
+
+
+class _DecoratorContextManager:
+    """A context manager that also works as a decorator (``@no_grad()``)."""
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with self.clone():
+                return func(*args, **kwargs)
+        return wrapper
+
+    def clone(self):
+        return self.__class__()
+
+
+class set_grad_enabled(_DecoratorContextManager):
+    """Turn recording on or off; takes effect at once, and as a context manager
+    restores the previous mode on exit.
+
+        >>> with set_grad_enabled(False):
+        ...     y = x * 2
+    """
+
+    def __init__(self, mode):
+        self.prev = _state.enabled
+        self.mode = bool(mode)
+        _state.enabled = self.mode
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc):
+        _state.enabled = self.prev
+
+    def clone(self):
+        return self.__class__(self.mode)
+
+
+class no_grad(_DecoratorContextManager):
+    """Run operations without recording a graph: results have requires_grad=False.
+
+        >>> with no_grad():
+        ...     w -= lr * w.grad
+    """
+
+    def __init__(self, orig_func=None):
+        # Allow the bare form @no_grad as well as @no_grad().
+        self._wrapped = None
+        if callable(orig_func):
+            self._wrapped = _DecoratorContextManager.__call__(self, orig_func)
+            functools.update_wrapper(self, orig_func)
+
+    def __enter__(self):
+        self.prev = _state.enabled
+        _state.enabled = False
+
+    def __exit__(self, *exc):
+        _state.enabled = self.prev
+
+    def __call__(self, *args, **kwargs):
+        if self._wrapped is not None:
+            return self._wrapped(*args, **kwargs)
+        return _DecoratorContextManager.__call__(self, *args, **kwargs)
+
+
+class enable_grad(no_grad):
+    """Record a graph again, even inside ``no_grad``.
+
+        >>> with no_grad(), enable_grad():
+        ...     y = x * 2          # recorded
+    """
+
+    def __enter__(self):
+        self.prev = _state.enabled
+        _state.enabled = True
+
+
+class inference_mode(_DecoratorContextManager):
+    """Like ``no_grad``, for code that only evaluates a model.
+
+        >>> with inference_mode():
+        ...     y = model(x)
+    """
+
+    def __init__(self, mode=True):
+        self.mode = bool(mode)
+
+    def __enter__(self):
+        self.prev = (_state.enabled, _state.inference)
+        if self.mode:
+            _state.enabled = False
+            _state.inference = True
+
+    def __exit__(self, *exc):
+        _state.enabled, _state.inference = self.prev
+
+    def clone(self):
+        return self.__class__(self.mode)

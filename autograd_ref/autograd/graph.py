@@ -1,0 +1,187 @@
+"""The backward graph: nodes (``grad_fn``), their edges, and what they save.
+
+Each differentiable operation that records creates one node. ``next_functions``
+holds one ``(node, output_nr)`` edge per input: the input's own ``grad_fn``, the
+``AccumulateGrad`` node of a leaf, or ``(None, 0)`` for an input that needs no
+gradient. The walk over this graph lives in ``engine.py``.
+
+    >>> y = x * 2
+    >>> y.grad_fn.name(), y.grad_fn.next_functions
+    ('MulBackward0', ((<AccumulateGrad object at ...>, 0), (None, 0)))
+"""
+import itertools
+import weakref
+
+_sequence = itertools.count()
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved "
+    "tensors after they have already been freed). Saved intermediate values of the "
+    "graph are freed when you call .backward() or autograd.grad(). Specify "
+    "retain_graph=True if you need to backward through the graph a second time or "
+    "if you need to access saved tensors after calling backward.")
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``; ``handle.remove()`` takes the hook away."""
+
+    __slots__ = ("_hooks", "_key")
+    _next_key = itertools.count()
+
+    def __init__(self, hooks):
+        self._hooks = hooks
+        self._key = next(RemovableHandle._next_key)
+
+    def remove(self):
+        self._hooks.pop(self._key, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _add_hook(hooks, fn):
+    handle = RemovableHandle(hooks)
+    hooks[handle._key] = fn
+    return handle
+
+
+class Node:
+    """A step of the backward pass: turns the gradient of an operation's
+    output(s) into gradients for its inputs.
+
+    Subclasses implement ``backward(self, grad)`` with differentiable tensor
+    operations, so that ``create_graph=True`` can differentiate it again.
+    """
+
+    __slots__ = ("next_functions", "_saved", "_versions", "_sequence_nr",
+                 "_pre_hooks", "_post_hooks", "_tensor_pre_hooks",
+                 "_retains_grad", "__weakref__", "__dict__")
+    num_outputs = 1
+
+    def __init__(self, next_functions):
+        self.next_functions = next_functions
+        self._saved = None
+        self._sequence_nr = next(_sequence)
+        self._pre_hooks = self._post_hooks = self._tensor_pre_hooks = self._retains_grad = None
+
+    # ---- identity -------------------------------------------------------
+    def name(self):
+        """The node's class name, as PyTorch names it (``'MulBackward0'``)."""
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    def __call__(self, *grads):
+        return self.backward(*grads)
+
+    def backward(self, grad):
+        raise NotImplementedError(f"{self.name()} does not define backward")
+
+    # ---- saved tensors --------------------------------------------------
+    def save_for_backward(self, *tensors):
+        """Keep ``tensors`` (or plain values) for ``backward``, with their versions."""
+        self._saved = tensors
+        self._versions = tuple(t._version.value if hasattr(t, "_version") else None
+                               for t in tensors)
+
+    @property
+    def saved_tensors(self):
+        """What ``save_for_backward`` kept; raises if the graph was freed or a
+        saved tensor has since been changed in place."""
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(FREED_MESSAGE)
+        for t, version in zip(saved, self._versions):
+            if version is not None and t._version.value != version:
+                raise RuntimeError(_modified_message(t, version))
+        return saved
+
+    def release_variables(self):
+        """Free what the node saved; called after backward unless retain_graph."""
+        if self._saved is not None:
+            self._saved = None
+
+    # ---- hooks ----------------------------------------------------------
+    def register_hook(self, fn):
+        """``fn(grad_inputs, grad_outputs)`` runs after this node; it may return
+        new grad_inputs."""
+        if self._post_hooks is None:
+            self._post_hooks = {}
+        return _add_hook(self._post_hooks, fn)
+
+    def register_prehook(self, fn):
+        """``fn(grad_outputs)`` runs before this node; it may return new grad_outputs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        return _add_hook(self._pre_hooks, fn)
+
+    def _register_tensor_hook(self, output_nr, fn):
+        if self._tensor_pre_hooks is None:
+            self._tensor_pre_hooks = {}
+        return _add_hook(self._tensor_pre_hooks.setdefault(output_nr, {}), fn)
+
+    @property
+    def metadata(self):
+        if "_metadata" not in self.__dict__:
+            self.__dict__["_metadata"] = {}
+        return self.__dict__["_metadata"]
+
+
+def _modified_message(tensor, expected):
+    from ..tensor import legacy_type_name
+    producer = tensor.grad_fn
+    which = (f"output {tensor._output_nr} of {producer.name()}" if producer is not None
+             else "is a leaf")
+    if producer is not None:
+        which = "which is " + which
+    return (
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [{legacy_type_name(tensor)} {list(tensor.shape)}], {which}, "
+        f"is at version {tensor._version.value}; expected version {expected} instead. "
+        "Hint: the backtrace further above can point at the operation that failed to "
+        "compute its gradient. Clone the tensor before changing it in place, or change "
+        "it outside the graph with torch.no_grad().")
+
+
+class AccumulateGrad(Node):
+    """The node that ends every path at a leaf: adds the arriving gradient to
+    ``variable.grad``.
+
+        >>> (x * 2).grad_fn.next_functions[0][0].variable is x
+        True
+    """
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        super().__init__(())
+        self.variable = variable
+
+    def backward(self, grad):
+        # Runs from the engine after the leaf's tensor hooks.
+        self.variable._accumulate_grad(grad)
+        return ()
+
+
+def grad_accumulator(tensor):
+    """The leaf's AccumulateGrad node, shared by every graph that uses the leaf
+    while any of them is alive."""
+    ref = tensor._grad_accumulator
+    node = ref() if ref is not None else None
+    if node is None:
+        node = AccumulateGrad(tensor)
+        tensor._grad_accumulator = weakref.ref(node)
+    return node
+
+
+def edge_to(tensor):
+    """The ``(node, output_nr)`` edge a new node keeps for one of its inputs."""
+    if tensor.grad_fn is not None:
+        return (tensor.grad_fn, tensor._output_nr)
+    if tensor._requires_grad:
+        return (grad_accumulator(tensor), 0)
+    return (None, 0)

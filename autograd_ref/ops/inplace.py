@@ -1,0 +1,271 @@
+"""In-place operations: ``add_``, ``x[i] = v``, ``+=`` and friends.
+
+They write into the tensor's own memory and bump its version counter, so a
+backward that saved the old value can tell it has changed. When autograd must
+record them, the result is computed out of place from a snapshot of the old
+value, written back into the same memory, and the tensor's ``grad_fn`` moves to
+the new node (PyTorch calls this rebasing the history).
+
+    >>> with no_grad():
+    ...     w -= 0.1 * w.grad        # w stays a leaf
+"""
+from .. import dtypes
+from ..autograd.graph import Node, edge_to
+from ..tensor import Tensor, make_tensor
+from . import pointwise, shape
+from .common import _state, attach, needs_grad, reduce_to
+
+LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def _check_castable(self, value_dtype):
+    target = self.dtype
+    if value_dtype.category > target.category:
+        names = {"bool": "Bool", "int64": "Long", "float32": "Float", "float64": "Double"}
+        raise RuntimeError(
+            f"result type {names[value_dtype.name]} can't be cast to the desired output type "
+            f"{names[target.name]}")
+
+
+def _check_recordable(self):
+    if self.grad_fn is None and self._requires_grad:
+        raise RuntimeError(LEAF_MESSAGE)
+    if self._base is not None and (self._base._requires_grad or self._requires_grad):
+        raise RuntimeError(
+            "autograd_ref does not track in-place changes to a view of a tensor that requires "
+            "grad (PyTorch records them with a CopySlices node). Change the base tensor instead, "
+            "or use an out-of-place operation such as torch.where, or clone() the view first.")
+
+
+def _snapshot(self):
+    """A stand-in for the value before the change: same graph position, own memory."""
+    old = make_tensor(self._data.copy(), self._device)
+    old.grad_fn, old._requires_grad, old._output_nr = self.grad_fn, self._requires_grad, self._output_nr
+    return old
+
+
+def _rebase(self, res):
+    """Take on ``res``'s value (in our own memory) and its place in the graph."""
+    self._data[...] = res._data
+    self._version.value += 1
+    self.grad_fn = res.grad_fn
+    self._output_nr = res._output_nr
+    self._requires_grad = res._requires_grad
+    return self
+
+
+def _apply(self, op, other, ufunc, *args):
+    """Run the in-place form of ``op(self, other)``; ``ufunc`` writes it into
+    our memory directly when no graph is recorded."""
+    value_dtype = dtypes.result_type(self, other)
+    if op is pointwise.div and not value_dtype.is_floating_point:
+        value_dtype = dtypes.get_default_dtype()
+    _check_castable(self, value_dtype)
+    if needs_grad(self, other):
+        _check_recordable(self)
+        return _rebase(self, op(_snapshot(self), other, *args))
+    b = other._data if isinstance(other, Tensor) else other
+    ufunc(self._data, b, out=self._data, casting="unsafe")
+    self._version.value += 1
+    return self
+
+
+def add_(self, other, *, alpha=1):
+    """``self += alpha * other`` in place.
+
+        >>> x.add_(1)
+    """
+    if alpha != 1:
+        other = other * alpha
+    return _apply(self, pointwise.add, other, self._device.xp.add)
+
+
+def sub_(self, other, *, alpha=1):
+    """``self -= alpha * other`` in place."""
+    if alpha != 1:
+        other = other * alpha
+    return _apply(self, pointwise.sub, other, self._device.xp.subtract)
+
+
+def mul_(self, other):
+    """``self *= other`` in place."""
+    return _apply(self, pointwise.mul, other, self._device.xp.multiply)
+
+
+def div_(self, other):
+    """``self /= other`` in place."""
+    return _apply(self, pointwise.div, other, self._device.xp.true_divide)
+
+
+def pow_(self, exponent):
+    return _apply(self, pointwise.pow, exponent, self._device.xp.power)
+
+
+def _unary_inplace(self, op, *args, **kwargs):
+    if needs_grad(self):
+        _check_recordable(self)
+        return _rebase(self, op(_snapshot(self), *args, **kwargs))
+    with _no_record():
+        res = op(self, *args, **kwargs)
+    self._data[...] = res._data
+    self._version.value += 1
+    return self
+
+
+def clamp_(self, min=None, max=None):   # noqa: A002 - PyTorch's names
+    """Limit each element to ``[min, max]`` in place."""
+    return _unary_inplace(self, pointwise.clamp, min, max)
+
+
+def _named_unary(op):
+    def inplace(self):
+        return _unary_inplace(self, op)
+    inplace.__name__ = op.__name__ + "_"
+    inplace.__doc__ = f"``{op.__name__}`` in place."
+    return inplace
+
+
+exp_ = _named_unary(pointwise.exp)
+log_ = _named_unary(pointwise.log)
+sin_ = _named_unary(pointwise.sin)
+cos_ = _named_unary(pointwise.cos)
+tanh_ = _named_unary(pointwise.tanh)
+sigmoid_ = _named_unary(pointwise.sigmoid)
+relu_ = _named_unary(pointwise.relu)
+sqrt_ = _named_unary(pointwise.sqrt)
+abs_ = _named_unary(pointwise.abs)
+neg_ = _named_unary(pointwise.neg)
+
+
+class _no_record:
+    def __enter__(self):
+        self.prev = _state.enabled
+        _state.enabled = False
+
+    def __exit__(self, *exc):
+        _state.enabled = self.prev
+
+
+class ZeroBackward0(Node):
+    __slots__ = ()
+
+    def backward(self, grad):
+        return grad * 0
+
+
+class FillBackward0(ZeroBackward0):
+    __slots__ = ()
+
+
+def _overwrite(self, node_cls, write):
+    """Replace every element: the old value gets no gradient at all."""
+    recording = _state.enabled and self._requires_grad
+    if recording:
+        _check_recordable(self)
+    write()
+    self._version.value += 1
+    if recording:
+        node = node_cls((edge_to(self),))
+        attach(self, node)
+    return self
+
+
+def zero_(self):
+    """Set every element to zero, in place.
+
+        >>> w.grad.zero_()
+    """
+    return _overwrite(self, ZeroBackward0, lambda: self._data.fill(0))
+
+
+def fill_(self, value):
+    """Set every element to ``value``, in place."""
+    if isinstance(value, Tensor):
+        if value.dim() != 0:
+            raise RuntimeError(
+                f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions.")
+        value = value.item()
+    return _overwrite(self, FillBackward0, lambda: self._data.fill(value))
+
+
+class CopyBackwards(Node):
+    __slots__ = ("src_shape", "src_dtype")
+
+    def backward(self, grad):
+        return (grad * 0 if self.next_functions[0][0] is not None else None,
+                reduce_to(grad, self.src_shape).to(self.src_dtype)
+                if self.next_functions[1][0] is not None else None)
+
+
+def copy_(self, src, non_blocking=False):
+    """Copy ``src``'s values (broadcast, converted to our dtype) into our memory.
+
+        >>> x.copy_(tensor([1., 2.]))
+    """
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+    try:
+        value = self._device.xp.broadcast_to(src._data, self._data.shape)
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({self.shape[-1] if self.dim() else 1}) must match the size of "
+            f"tensor b ({src.shape[-1] if src.dim() else 1}) at non-singleton dimension "
+            f"{self.dim() - 1 if self.dim() else 0}") from None
+    if needs_grad(self, src):
+        _check_recordable(self)
+        node = CopyBackwards((edge_to(self), edge_to(src)))
+        node.src_shape, node.src_dtype = src.shape, src.dtype
+        self._data[...] = value
+        self._version.value += 1
+        attach(self, node)
+        return self
+    self._data[...] = value
+    self._version.value += 1
+    return self
+
+
+class CopySlices(Node):
+    """``self[index] = value`` with ``index`` made of ints and slices."""
+    __slots__ = ("kept", "index", "value_shape")
+
+    def backward(self, grad):
+        return (grad * self.kept if self.next_functions[0][0] is not None else None,
+                reduce_to(shape.getitem_advanced(grad, self.index), self.value_shape)
+                if self.next_functions[1][0] is not None else None)
+
+
+class IndexPutBackward0(CopySlices):
+    """``self[index] = value`` with integer or boolean tensors in ``index``."""
+    __slots__ = ()
+
+
+def setitem(self, index, value):
+    """``x[index] = value``: writes into x's memory, recorded when needed.
+
+        >>> x = zeros(3); x[1] = 5.
+    """
+    items, basic = shape.to_index(index)
+    items = items if len(items) > 1 else items[0]
+    xp = self._device.xp
+    if isinstance(value, Tensor):
+        _check_castable(self, value.dtype)
+        array = value._data
+    else:
+        if isinstance(value, (list, tuple)):
+            raise TypeError("can't assign a list to a tensor element; wrap it in a tensor first")
+        array = value       # numbers are converted to our dtype, as PyTorch does
+    if needs_grad(self, value):
+        _check_recordable(self)
+        kept = xp.ones(self._data.shape, dtype=bool)
+        kept[items] = False
+        node = (CopySlices if basic else IndexPutBackward0)((edge_to(self), edge_to(value)
+                                                            if isinstance(value, Tensor) else (None, 0)))
+        node.kept = make_tensor(kept, self._device)
+        node.index = items
+        node.value_shape = value.shape if isinstance(value, Tensor) else ()
+        self._data[items] = array
+        self._version.value += 1
+        attach(self, node)
+        return
+    self._data[items] = array
+    self._version.value += 1

@@ -1,0 +1,725 @@
+"""Elementwise operations: each forward on arrays, and beside it the node whose
+``backward`` gives the local derivative, written with tensor operations.
+
+    >>> y = sin(x); y.grad_fn
+    <SinBackward0 object at ...>
+"""
+import math
+import numbers
+
+from .. import dtypes
+from ..autograd.graph import Node, edge_to
+from ..tensor import Tensor, make_tensor
+from .common import (_state, attach, binary_arrays, check_number, edges, first_tensor,
+                     needs_grad, reduce_to, result, shape_of)
+
+
+def _needs(node, i):
+    return node.next_functions[i][0] is not None
+
+
+# ---- arithmetic ------------------------------------------------------------
+
+class AddBackward0(Node):
+    __slots__ = ("shapes", "alpha")
+
+    def backward(self, grad):
+        a = reduce_to(grad, self.shapes[0]) if _needs(self, 0) else None
+        b = None
+        if _needs(self, 1):
+            b = reduce_to(grad if self.alpha == 1 else grad * self.alpha, self.shapes[1])
+        return a, b
+
+
+def add(input, other, *, alpha=1, out=None):
+    """``input + alpha * other``, broadcasting.
+
+        >>> add(tensor([1., 2.]), 10)
+        tensor([11., 12.])
+    """
+    a, b, dtype = binary_arrays(input, other, "add")
+    value = a + b if alpha == 1 else a + b * alpha
+    res = result(value, first_tensor(input, other), dtype)
+    if needs_grad(input, other):
+        node = AddBackward0(edges(input, other))
+        node.shapes = (shape_of(input), shape_of(other))
+        node.alpha = alpha
+        attach(res, node)
+    return _maybe_out(res, out)
+
+
+class SubBackward0(Node):
+    __slots__ = ("shapes", "alpha")
+
+    def backward(self, grad):
+        a = reduce_to(grad, self.shapes[0]) if _needs(self, 0) else None
+        b = reduce_to(-grad if self.alpha == 1 else grad * -self.alpha, self.shapes[1]) \
+            if _needs(self, 1) else None
+        return a, b
+
+
+def sub(input, other, *, alpha=1, out=None):
+    """``input - alpha * other``, broadcasting.
+
+        >>> sub(tensor([1., 2.]), 1)
+        tensor([0., 1.])
+    """
+    _refuse_bool_sub(input, other)
+    a, b, dtype = binary_arrays(input, other, "sub")
+    value = a - b if alpha == 1 else a - b * alpha
+    res = result(value, first_tensor(input, other), dtype)
+    if needs_grad(input, other):
+        node = SubBackward0(edges(input, other))
+        node.shapes = (shape_of(input), shape_of(other))
+        node.alpha = alpha
+        attach(res, node)
+    return _maybe_out(res, out)
+
+
+class RsubBackward1(Node):
+    __slots__ = ()
+
+    def backward(self, grad):
+        return -grad
+
+
+def rsub(input, other):
+    """``other - input`` for a number ``other`` (what ``2 - x`` calls)."""
+    if isinstance(other, Tensor):
+        return sub(other, input)
+    _refuse_bool_sub(input, other)
+    a, b, dtype = binary_arrays(other, input, "rsub")
+    res = result(a - b, input, dtype)
+    if needs_grad(input):
+        attach(res, RsubBackward1((edge_to(input),)))
+    return res
+
+
+def _refuse_bool_sub(a, b):
+    if (getattr(a, "dtype", None) is dtypes.bool_ or isinstance(a, bool)) and \
+            (getattr(b, "dtype", None) is dtypes.bool_ or isinstance(b, bool)):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead.")
+
+
+class MulBackward0(Node):
+    __slots__ = ("shapes",)
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        return (reduce_to(grad * b, self.shapes[0]) if _needs(self, 0) else None,
+                reduce_to(grad * a, self.shapes[1]) if _needs(self, 1) else None)
+
+
+def mul(input, other, *, out=None):
+    """Elementwise product, broadcasting.
+
+        >>> mul(tensor([1., 2.]), 3)
+        tensor([3., 6.])
+    """
+    a, b, dtype = binary_arrays(input, other, "mul")
+    res = result(a * b, first_tensor(input, other), dtype)
+    if needs_grad(input, other):
+        node = MulBackward0(edges(input, other))
+        node.save_for_backward(input, other)
+        node.shapes = (shape_of(input), shape_of(other))
+        attach(res, node)
+    return _maybe_out(res, out)
+
+
+class DivBackward0(Node):
+    __slots__ = ("shapes",)
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        return (reduce_to(grad / b, self.shapes[0]) if _needs(self, 0) else None,
+                reduce_to(-grad * a / (b * b), self.shapes[1]) if _needs(self, 1) else None)
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    """True division (integers give floats), or rounded with ``rounding_mode``
+    ``'floor'`` / ``'trunc'``.
+
+        >>> div(tensor([1, 2]), 2)
+        tensor([0.5000, 1.0000])
+    """
+    if rounding_mode is not None:
+        return _rounded_div(input, other, rounding_mode)
+    a, b, dtype = binary_arrays(input, other, "div")
+    if dtype is None:
+        dtype = first_tensor(input, other).dtype
+    if not dtype.is_floating_point:
+        dtype = dtypes.get_default_dtype()
+    res = result(a / b, first_tensor(input, other), dtype)
+    if needs_grad(input, other):
+        node = DivBackward0(edges(input, other))
+        node.save_for_backward(input, other)
+        node.shapes = (shape_of(input), shape_of(other))
+        attach(res, node)
+    return _maybe_out(res, out)
+
+
+def _rounded_div(input, other, rounding_mode):
+    a, b, dtype = binary_arrays(input, other, "div")
+    like = first_tensor(input, other)
+    xp = like._device.xp
+    if rounding_mode == "floor":
+        value = xp.floor_divide(a, b)
+    elif rounding_mode == "trunc":
+        value = xp.trunc(xp.true_divide(a, b))
+    else:
+        raise ValueError(
+            f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+    return result(xp.asarray(value), like, dtype or like.dtype)
+
+
+def rdiv(input, other):
+    """``other / input`` for a number ``other``: PyTorch computes
+    ``reciprocal(input) * other``."""
+    if isinstance(other, Tensor):
+        return div(other, input)
+    check_number(other, "div")
+    return mul(reciprocal(input), other)
+
+
+def floor_divide(input, other):
+    return div(input, other, rounding_mode="floor")
+
+
+def remainder(input, other):
+    """Python's ``%``: the result has the sign of the divisor."""
+    a, b, dtype = binary_arrays(input, other, "remainder")
+    like = first_tensor(input, other)
+    return result(like._device.xp.asarray(like._device.xp.mod(a, b)), like, dtype or like.dtype)
+
+
+class NegBackward0(Node):
+    __slots__ = ()
+
+    def backward(self, grad):
+        return -grad
+
+
+def neg(input):
+    """``-input``.
+
+        >>> neg(tensor([1., -2.]))
+        tensor([-1.,  2.])
+    """
+    if input._data.dtype.kind == "b":
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    res = make_tensor(-input._data, input._device)
+    if needs_grad(input):
+        attach(res, NegBackward0((edge_to(input),)))
+    return res
+
+
+# ---- powers ----------------------------------------------------------------
+
+class PowBackward0(Node):
+    """d/dx x**c = c * x**(c-1)."""
+    __slots__ = ("exponent",)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        c = self.exponent
+        if c == 0:
+            return grad * 0
+        return grad * (c * x ** (c - 1))
+
+
+class PowBackward1(Node):
+    """x**y with both tensors: d/dx = y x**(y-1), d/dy = x**y log x."""
+    __slots__ = ("shapes",)
+
+    def backward(self, grad):
+        x, y, out = self.saved_tensors
+        gx = gy = None
+        if _needs(self, 0):
+            gx = reduce_to(where(y == 0, 0.0, grad * y * x ** (y - 1)), self.shapes[0])
+        if _needs(self, 1):
+            gy = reduce_to(where((x == 0) & (y >= 0), 0.0, grad * out * log(x)), self.shapes[1])
+        return gx, gy
+
+
+class PowBackward2(Node):
+    """c**y for a number c: d/dy = c**y log c."""
+    __slots__ = ("base",)
+
+    def backward(self, grad):
+        out, y = self.saved_tensors
+        if self.base == 0:      # log(0) = -inf, but 0**y is flat for y >= 0
+            return where(y >= 0, 0.0, grad * out * float("-inf"))
+        return grad * out * math.log(self.base)
+
+
+def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
+    """``input ** exponent``; either may be a number.
+
+        >>> pow(tensor([1., 2.]), 2)
+        tensor([1., 4.])
+    """
+    if not isinstance(input, Tensor):
+        return _number_pow(input, exponent)
+    if isinstance(exponent, Tensor):
+        a, b, dtype = binary_arrays(input, exponent, "pow")
+        res = result(_power(a, b, input), input, dtype)
+        if needs_grad(input, exponent):
+            node = PowBackward1(edges(input, exponent))
+            node.save_for_backward(input, exponent, res.detach())
+            node.shapes = (input.shape, exponent.shape)
+            attach(res, node)
+        return _maybe_out(res, out)
+    check_number(exponent, "pow")
+    a, b, dtype = binary_arrays(input, exponent, "pow")
+    res = result(_power(a, b, input), input, dtype)
+    if needs_grad(input):
+        node = PowBackward0((edge_to(input),))
+        node.save_for_backward(input)
+        node.exponent = exponent
+        attach(res, node)
+    return _maybe_out(res, out)
+
+
+def _power(a, b, like):
+    xp = like._device.xp
+    if getattr(a, "dtype", None) is not None and a.dtype.kind in "iu" and \
+            isinstance(b, numbers.Integral) and b < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if isinstance(b, numbers.Number) and getattr(a, "dtype", None) is not None and a.dtype.kind == "f":
+        if b == 2:
+            return a * a
+        if b == 0.5:
+            return xp.sqrt(a)
+    return xp.power(a, b)
+
+
+def _number_pow(base, exponent):
+    check_number(base, "pow")
+    a, b, dtype = binary_arrays(base, exponent, "pow")
+    res = result(_power(exponent._device.xp.asarray(a, dtype=(dtype or exponent.dtype).np), b, exponent),
+                 exponent, dtype)
+    if needs_grad(exponent):
+        node = PowBackward2((edge_to(exponent),))
+        node.save_for_backward(res.detach(), exponent.detach())
+        node.base = base
+        attach(res, node)
+    return res
+
+
+def square(input):
+    """``input ** 2``."""
+    return pow(input, 2)
+
+
+# ---- functions of one tensor -----------------------------------------------
+
+def _float_array(t):
+    """The tensor's array, as the default float type if it holds integers
+    (``exp`` of an integer tensor is a float tensor, as in PyTorch)."""
+    data = t._data
+    if data.dtype.kind == "f":
+        return data
+    return data.astype(dtypes.get_default_dtype().np)
+
+
+def _unary(node_cls, input, value, save):
+    """Wrap ``value`` and, if needed, record ``node_cls`` saving ``'input'`` or
+    ``'result'``."""
+    res = make_tensor(value, input._device)
+    if _state.enabled and input._requires_grad:
+        node = node_cls((edge_to(input),))
+        if save == "input":
+            node.save_for_backward(input)
+        elif save == "result":
+            node.save_for_backward(make_tensor(value, input._device, res._version))
+        attach(res, node)
+    return res
+
+
+class UnaryBackward(Node):
+    """Base for one-input nodes that saved their input or their result."""
+    __slots__ = ()
+
+    def result(self):
+        """The saved output; reconnected to this node when building a
+        higher-order graph (``create_graph=True``)."""
+        (out,) = self.saved_tensors
+        if _state.enabled:
+            out = make_tensor(out._data, out._device, out._version)
+            attach(out, self)
+        return out
+
+
+class ExpBackward0(UnaryBackward):
+    def backward(self, grad):
+        return grad * self.result()
+
+
+def exp(input):
+    """e to the power of each element.
+
+        >>> exp(tensor([0.]))
+        tensor([1.])
+    """
+    return _unary(ExpBackward0, input, input._device.xp.exp(_float_array(input)), "result")
+
+
+class LogBackward0(UnaryBackward):
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad / x
+
+
+def log(input):
+    """Natural logarithm of each element."""
+    return _unary(LogBackward0, input, input._device.xp.log(_float_array(input)), "input")
+
+
+class SinBackward0(UnaryBackward):
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * cos(x)
+
+
+def sin(input):
+    """Sine of each element (radians)."""
+    return _unary(SinBackward0, input, input._device.xp.sin(_float_array(input)), "input")
+
+
+class CosBackward0(UnaryBackward):
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * -sin(x)
+
+
+def cos(input):
+    """Cosine of each element (radians)."""
+    return _unary(CosBackward0, input, input._device.xp.cos(_float_array(input)), "input")
+
+
+class TanhBackward0(UnaryBackward):
+    def backward(self, grad):
+        y = self.result()
+        return grad * (1 - y * y)
+
+
+def tanh(input):
+    """Hyperbolic tangent of each element."""
+    return _unary(TanhBackward0, input, input._device.xp.tanh(_float_array(input)), "result")
+
+
+class SigmoidBackward0(UnaryBackward):
+    def backward(self, grad):
+        y = self.result()
+        return grad * (y * (1 - y))
+
+
+def sigmoid(input):
+    """``1 / (1 + exp(-x))`` for each element, computed without overflow."""
+    xp = input._device.xp
+    x = _float_array(input)
+    # exp of a negative number never overflows: use it on both sides of zero.
+    e = xp.exp(-xp.abs(x))
+    value = xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+    return _unary(SigmoidBackward0, input, value, "result")
+
+
+class ReluBackward0(UnaryBackward):
+    def backward(self, grad):
+        return grad * (self.result() > 0)
+
+
+def relu(input):
+    """``max(x, 0)`` for each element.
+
+        >>> relu(tensor([-1., 2.]))
+        tensor([0., 2.])
+    """
+    xp = input._device.xp
+    return _unary(ReluBackward0, input, xp.maximum(input._data, 0, dtype=input._data.dtype), "result")
+
+
+class SqrtBackward0(UnaryBackward):
+    def backward(self, grad):
+        return grad / (2 * self.result())
+
+
+def sqrt(input):
+    """Square root of each element."""
+    return _unary(SqrtBackward0, input, input._device.xp.sqrt(_float_array(input)), "result")
+
+
+class RsqrtBackward0(UnaryBackward):
+    def backward(self, grad):
+        y = self.result()
+        return grad * (-0.5 * y * y * y)
+
+
+def rsqrt(input):
+    """``1 / sqrt(x)`` for each element."""
+    return _unary(RsqrtBackward0, input, 1 / input._device.xp.sqrt(_float_array(input)), "result")
+
+
+class ReciprocalBackward0(UnaryBackward):
+    def backward(self, grad):
+        y = self.result()
+        return grad * -(y * y)
+
+
+def reciprocal(input):
+    """``1 / x`` for each element."""
+    x = _float_array(input)
+    return _unary(ReciprocalBackward0, input, (1 / x).astype(x.dtype, copy=False), "result")
+
+
+class AbsBackward0(UnaryBackward):
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * sign(x)
+
+
+def abs(input):   # noqa: A001 - PyTorch's name
+    """Absolute value of each element."""
+    return _unary(AbsBackward0, input, input._device.xp.abs(input._data), "input")
+
+
+def sign(input):
+    """-1, 0 or 1 for each element (no gradient flows through it)."""
+    return make_tensor(input._device.xp.sign(input._data), input._device)
+
+
+class ClampBackward1(UnaryBackward):
+    __slots__ = ("min", "max")
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        inside = None
+        if self.min is not None:
+            inside = x >= self.min
+        if self.max is not None:
+            inside = (x <= self.max) if inside is None else inside & (x <= self.max)
+        return grad * inside
+
+
+def clamp(input, min=None, max=None, *, out=None):   # noqa: A002 - PyTorch's names
+    """Limit each element to ``[min, max]``.
+
+        >>> clamp(tensor([-1., 5.]), min=0, max=1)
+        tensor([0., 1.])
+    """
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    lo = min._data if isinstance(min, Tensor) else min
+    hi = max._data if isinstance(max, Tensor) else max
+    xp = input._device.xp
+    value = input._data
+    if lo is not None:
+        value = xp.maximum(value, lo)
+    if hi is not None:
+        value = xp.minimum(value, hi)
+    dtype = dtypes.result_type(*(v for v in (input, min, max) if v is not None))
+    value = value.astype(dtype.np, copy=False)
+    res = make_tensor(value, input._device)
+    if _state.enabled and input._requires_grad:
+        node = ClampBackward1((edge_to(input),))
+        node.save_for_backward(input)
+        node.min = min.detach() if isinstance(min, Tensor) else min
+        node.max = max.detach() if isinstance(max, Tensor) else max
+        attach(res, node)
+    return _maybe_out(res, out)
+
+
+def clip(input, min=None, max=None):   # noqa: A002
+    """Another name for ``clamp``."""
+    return clamp(input, min, max)
+
+
+# ---- choosing between two tensors ------------------------------------------
+
+class MaximumBackward0(Node):
+    __slots__ = ("shapes",)
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        half = where(a == b, grad / 2, grad)     # ties share the gradient
+        return (reduce_to(where(a < b, 0.0, half), self.shapes[0]) if _needs(self, 0) else None,
+                reduce_to(where(a > b, 0.0, half), self.shapes[1]) if _needs(self, 1) else None)
+
+
+class MinimumBackward0(Node):
+    __slots__ = ("shapes",)
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        half = where(a == b, grad / 2, grad)
+        return (reduce_to(where(a > b, 0.0, half), self.shapes[0]) if _needs(self, 0) else None,
+                reduce_to(where(a < b, 0.0, half), self.shapes[1]) if _needs(self, 1) else None)
+
+
+def _choose(node_cls, pick, input, other):
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{pick}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    a, b, dtype = binary_arrays(input, other, pick)
+    res = result(getattr(input._device.xp, pick)(a, b), input, dtype)
+    if needs_grad(input, other):
+        node = node_cls(edges(input, other))
+        node.save_for_backward(input, other)
+        node.shapes = (input.shape, other.shape)
+        attach(res, node)
+    return res
+
+
+def maximum(input, other):
+    """The larger of two tensors, elementwise; ties split the gradient.
+
+        >>> maximum(tensor([1., 5.]), tensor([3., 2.]))
+        tensor([3., 5.])
+    """
+    return _choose(MaximumBackward0, "maximum", input, other)
+
+
+def minimum(input, other):
+    """The smaller of two tensors, elementwise."""
+    return _choose(MinimumBackward0, "minimum", input, other)
+
+
+class WhereBackward0(Node):
+    __slots__ = ("shapes",)
+
+    def backward(self, grad):
+        (condition,) = self.saved_tensors
+        return (reduce_to(where(condition, grad, 0.0), self.shapes[0]) if _needs(self, 0) else None,
+                reduce_to(where(condition, 0.0, grad), self.shapes[1]) if _needs(self, 1) else None)
+
+
+def where(condition, input, other):
+    """Elements of ``input`` where ``condition`` holds, else of ``other``.
+
+        >>> where(tensor([True, False]), tensor([1., 2.]), 0.)
+        tensor([1., 0.])
+    """
+    like = first_tensor(input, other) if isinstance(input, Tensor) or isinstance(other, Tensor) else condition
+    if condition._data.dtype.kind != "b":
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype.name.capitalize()}")
+    a = input._data if isinstance(input, Tensor) else input
+    b = other._data if isinstance(other, Tensor) else other
+    dtype = dtypes.result_type(input, other)
+    value = like._device.xp.where(condition._data, a, b).astype(dtype.np, copy=False)
+    res = make_tensor(value, like._device)
+    if needs_grad(input, other):
+        node = WhereBackward0(edges(input, other))
+        node.save_for_backward(condition)
+        node.shapes = (shape_of(input), shape_of(other))
+        attach(res, node)
+    return res
+
+
+# ---- comparisons and logic (never differentiable) --------------------------
+
+def _compare(ufunc_name):
+    def compare(input, other):
+        a, b, _ = binary_arrays(input, other, ufunc_name)
+        like = first_tensor(input, other)
+        return make_tensor(like._device.xp.asarray(getattr(like._device.xp, ufunc_name)(a, b)), like._device)
+    compare.__name__ = ufunc_name
+    compare.__doc__ = f"Elementwise ``{ufunc_name}``, giving a bool tensor."
+    return compare
+
+
+eq = _compare("equal")
+ne = _compare("not_equal")
+lt = _compare("less")
+le = _compare("less_equal")
+gt = _compare("greater")
+ge = _compare("greater_equal")
+logical_and = _compare("logical_and")
+logical_or = _compare("logical_or")
+logical_xor = _compare("logical_xor")
+
+
+def _bitwise(ufunc_name):
+    def bitwise(input, other):
+        a, b, dtype = binary_arrays(input, other, ufunc_name)
+        like = first_tensor(input, other)
+        if like._data.dtype.kind == "f" or isinstance(a, float) or isinstance(b, float):
+            raise RuntimeError(f"\"{ufunc_name}_cpu\" not implemented for 'Float'")
+        return result(like._device.xp.asarray(getattr(like._device.xp, ufunc_name)(a, b)), like, dtype)
+    bitwise.__name__ = ufunc_name
+    return bitwise
+
+
+bitwise_and = _bitwise("bitwise_and")
+bitwise_or = _bitwise("bitwise_or")
+bitwise_xor = _bitwise("bitwise_xor")
+
+
+def logical_not(input):
+    return make_tensor(input._device.xp.logical_not(input._data), input._device)
+
+
+def bitwise_not(input):
+    if input._data.dtype.kind == "f":
+        raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors")
+    return make_tensor(~input._data, input._device)
+
+
+def equal(input, other):
+    """True if both tensors have the same shape and elements."""
+    return input.shape == other.shape and bool((input._data == other._data).all())
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(input._device.xp.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    xp = input._device.xp
+    b = other._data if isinstance(other, Tensor) else other
+    return make_tensor(xp.asarray(xp.isclose(input._data, b, rtol=rtol, atol=atol, equal_nan=equal_nan)), input._device)
+
+
+def isnan(input):
+    return make_tensor(input._device.xp.isnan(input._data), input._device)
+
+
+def isinf(input):
+    return make_tensor(input._device.xp.isinf(input._data), input._device)
+
+
+def isfinite(input):
+    return make_tensor(input._device.xp.isfinite(input._data), input._device)
+
+
+def floor(input):
+    return make_tensor(input._device.xp.floor(input._data), input._device)
+
+
+def ceil(input):
+    return make_tensor(input._device.xp.ceil(input._data), input._device)
+
+
+def round(input):   # noqa: A001
+    return make_tensor(input._device.xp.round(input._data), input._device)
+
+
+def _maybe_out(res, out):
+    """Write ``res`` into the tensor given as ``out=`` (as
+    ``add(x, y, out=result)`` does) and return it."""
+    if out is None:
+        return res
+    if not isinstance(out, Tensor):
+        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+    if res._requires_grad and _state.enabled:
+        raise RuntimeError(
+            "add(): functions with out=... arguments don't support automatic differentiation, "
+            "but one of the arguments requires grad.")
+    if out.shape != res.shape:
+        out._data = res._data.astype(out._data.dtype, copy=True)
+    else:
+        out._data[...] = res._data
+    out._version.value += 1
+    return out

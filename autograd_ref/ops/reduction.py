@@ -1,0 +1,432 @@
+"""Reductions: sums, means, extremes, norms, variance, softmax. Each backward
+spreads the output's gradient back over the reduced dimensions.
+
+    >>> x.sum(dim=0).grad_fn
+    <SumBackward1 object at ...>
+"""
+import collections
+
+from .. import dtypes
+from ..autograd.graph import Node, edge_to
+from ..tensor import make_tensor
+from .common import _state, attach, normalize_dim
+
+
+def _dims(dim, ndim):
+    """``dim`` (None, an int, or a sequence) as a sorted tuple of dims."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, int):
+        dim = (dim,)
+    dims = tuple(sorted(normalize_dim(d, ndim) for d in dim))
+    if len(set(dims)) != len(dims):
+        raise RuntimeError(f"dim {dims[0]} appears multiple times in the list of dims")
+    return dims
+
+
+def _expand_back(grad, shape, dims, keepdim):
+    """Undo a reduction's shape change: put the reduced dims back as size 1,
+    then broadcast to ``shape``."""
+    if not keepdim and len(shape):
+        for d in dims:
+            grad = grad.unsqueeze(d)
+    return grad.expand(shape)
+
+
+class SumBackward0(Node):
+    __slots__ = ("shape",)
+
+    def backward(self, grad):
+        return grad.expand(self.shape)
+
+
+class SumBackward1(Node):
+    __slots__ = ("shape", "dims", "keepdim")
+
+    def backward(self, grad):
+        return _expand_back(grad, self.shape, self.dims, self.keepdim)
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):   # noqa: A001 - PyTorch's name
+    """Sum of all elements, or over ``dim``.
+
+        >>> sum(tensor([[1., 2.], [3., 4.]]), dim=0)
+        tensor([4., 6.])
+    """
+    data = input._data
+    if dtype is None and data.dtype.kind in "bi":
+        dtype = dtypes.int64
+    np_dtype = dtype.np if dtype is not None else data.dtype
+    if dim is None:
+        res = make_tensor(data.sum(dtype=np_dtype), input._device)
+        if _state.enabled and input._requires_grad:
+            node = SumBackward0((edge_to(input),))
+            node.shape = input.shape
+            attach(res, node)
+        return res
+    dims = _dims(dim, data.ndim)
+    res = make_tensor(data.sum(axis=dims, keepdims=keepdim, dtype=np_dtype), input._device)
+    if _state.enabled and input._requires_grad:
+        node = SumBackward1((edge_to(input),))
+        node.shape, node.dims, node.keepdim = input.shape, dims, keepdim
+        attach(res, node)
+    return res
+
+
+class MeanBackward0(Node):
+    __slots__ = ("shape", "count")
+
+    def backward(self, grad):
+        return grad.expand(self.shape) / self.count
+
+
+class MeanBackward1(Node):
+    __slots__ = ("shape", "dims", "keepdim", "count")
+
+    def backward(self, grad):
+        return _expand_back(grad, self.shape, self.dims, self.keepdim) / self.count
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    """Mean of all elements, or over ``dim``.
+
+        >>> mean(tensor([1., 2., 3.]))
+        tensor(2.)
+    """
+    data = input._data
+    if dtype is None and data.dtype.kind != "f":
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {_type_word(input.dtype)}")
+    np_dtype = dtype.np if dtype is not None else data.dtype
+    dims = _dims(dim, data.ndim)
+    count = 1
+    for d in dims:
+        count *= data.shape[d]
+    value = data.mean(axis=dims if dim is not None else None, keepdims=keepdim if dim is not None else False,
+                      dtype=np_dtype)
+    res = make_tensor(input._device.xp.asarray(value, dtype=np_dtype), input._device)
+    if _state.enabled and input._requires_grad:
+        if dim is None:
+            node = MeanBackward0((edge_to(input),))
+        else:
+            node = MeanBackward1((edge_to(input),))
+            node.dims, node.keepdim = dims, keepdim
+        node.shape, node.count = input.shape, count
+        attach(res, node)
+    return res
+
+
+def _type_word(dtype):
+    return {"int64": "Long", "bool": "Bool", "float32": "Float", "float64": "Double"}[dtype.name]
+
+
+# ---- max and min -----------------------------------------------------------
+
+class MaxBackward1(Node):
+    """Gradient of a full max/min: shared evenly among the tied elements."""
+    __slots__ = ()
+
+    def backward(self, grad):
+        x, value = self.saved_tensors
+        mask = x == value
+        return grad * mask / mask.sum()
+
+
+class MinBackward1(MaxBackward1):
+    __slots__ = ()
+
+
+class MaxBackward0(Node):
+    """Gradient of max/min along a dim: it goes to the chosen index only."""
+    __slots__ = ("shape", "dim", "keepdim")
+
+    def backward(self, grad):
+        (indices,) = self.saved_tensors
+        if not self.keepdim:
+            grad = grad.unsqueeze(self.dim)
+            indices = indices.unsqueeze(self.dim)
+        positions = _positions_along(self.shape, self.dim, indices)
+        return grad * (positions == indices)
+
+
+class MinBackward0(MaxBackward0):
+    __slots__ = ()
+
+
+def _positions_along(shape, dim, like):
+    """A tensor holding 0..n-1 along ``dim``, shaped to broadcast against ``shape``."""
+    from ..tensor import make_tensor as mk
+    xp = like._device.xp
+    view = [1] * len(shape)
+    view[dim] = shape[dim]
+    return mk(xp.arange(shape[dim]).reshape(view), like._device)
+
+
+_ReturnTypes = {name: collections.namedtuple(name, ["values", "indices"])
+                for name in ("max", "min", "sort", "topk", "mode", "median")}
+
+
+def _extreme(input, dim, keepdim, which):
+    data = input._data
+    xp = input._device.xp
+    full_node, dim_node = (MaxBackward1, MaxBackward0) if which == "max" else (MinBackward1, MinBackward0)
+    if dim is None:
+        if data.size == 0:
+            raise RuntimeError(
+                f"{which}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument.")
+        res = make_tensor(getattr(data, which)(), input._device)
+        if _state.enabled and input._requires_grad:
+            node = full_node((edge_to(input),))
+            node.save_for_backward(input, res.detach())
+            attach(res, node)
+        return res
+    d = normalize_dim(dim, data.ndim)
+    if data.ndim == 0:
+        indices = xp.zeros((), dtype=xp.int64)
+        values = data.copy()
+    else:
+        arg = xp.argmax if which == "max" else xp.argmin
+        indices = arg(data, axis=d, keepdims=True)
+        values = xp.take_along_axis(data, indices, axis=d)
+        if not keepdim:
+            indices, values = indices.squeeze(d), values.squeeze(d)
+    values_t = make_tensor(values, input._device)
+    indices_t = make_tensor(indices.astype(xp.int64), input._device)
+    if _state.enabled and input._requires_grad:
+        node = dim_node((edge_to(input),))
+        node.save_for_backward(indices_t)
+        node.shape, node.dim, node.keepdim = input.shape, d, keepdim
+        attach(values_t, node)
+    return _ReturnTypes[which](values_t, indices_t)
+
+
+def max(input, dim=None, keepdim=False):   # noqa: A001 - PyTorch's name
+    """The largest element; with ``dim``, ``(values, indices)`` along it; with a
+    tensor as second argument, the elementwise ``maximum``.
+
+        >>> max(tensor([[1., 5.], [3., 2.]]), dim=1).values
+        tensor([5., 3.])
+    """
+    from ..tensor import Tensor
+    if isinstance(dim, Tensor):
+        from .pointwise import maximum
+        return maximum(input, dim)
+    return _extreme(input, dim, keepdim, "max")
+
+
+def min(input, dim=None, keepdim=False):   # noqa: A001 - PyTorch's name
+    """The smallest element; with ``dim``, ``(values, indices)`` along it."""
+    from ..tensor import Tensor
+    if isinstance(dim, Tensor):
+        from .pointwise import minimum
+        return minimum(input, dim)
+    return _extreme(input, dim, keepdim, "min")
+
+
+def argmax(input, dim=None, keepdim=False):
+    """Index of the largest element (of the flattened tensor if no ``dim``)."""
+    return _arg(input, dim, keepdim, input._device.xp.argmax)
+
+
+def argmin(input, dim=None, keepdim=False):
+    """Index of the smallest element (of the flattened tensor if no ``dim``)."""
+    return _arg(input, dim, keepdim, input._device.xp.argmin)
+
+
+def _arg(input, dim, keepdim, fn):
+    data = input._data
+    if dim is None:
+        value = fn(data.reshape(-1))
+        if keepdim:
+            value = input._device.xp.asarray(value).reshape((1,) * data.ndim)
+    else:
+        value = fn(data, axis=normalize_dim(dim, data.ndim), keepdims=keepdim)
+    return make_tensor(input._device.xp.asarray(value, dtype=input._device.xp.int64), input._device)
+
+
+# ---- norms and spread ------------------------------------------------------
+
+class LinalgVectorNormBackward0(Node):
+    __slots__ = ("ord", "shape", "dims", "keepdim")
+
+    def backward(self, grad):
+        x, norm = self.saved_tensors
+        grad = _expand_back(grad, self.shape, self.dims, self.keepdim) if self.dims else grad
+        norm = _expand_back(norm, self.shape, self.dims, self.keepdim) if self.dims else norm
+        p = self.ord
+        if p == 2:
+            scale = x / norm
+        elif p == 1:
+            return grad * x.sign()
+        elif p == float("inf"):
+            mask = x.abs() == norm
+            return grad * x.sign() * mask / _expand_back(
+                mask.sum(self.dims, keepdim=True), self.shape, (), True)
+        else:
+            scale = x * x.abs() ** (p - 2) / norm ** (p - 1)
+        from .pointwise import where
+        return where(norm == 0, 0.0, grad * scale)
+
+
+def norm(input, p="fro", dim=None, keepdim=False):
+    """The vector p-norm of all elements, or along ``dim`` (2 by default).
+
+        >>> norm(tensor([3., 4.]))
+        tensor(5.)
+    """
+    ordinal = 2 if p in ("fro", None) else float(p)
+    data = input._data
+    if data.dtype.kind != "f":
+        raise RuntimeError(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_type_word(input.dtype)}")
+    xp = input._device.xp
+    dims = _dims(dim, data.ndim)
+    axis = dims if dim is not None else None
+    a = xp.abs(data)
+    if ordinal == float("inf"):
+        value = a.max(axis=axis, keepdims=keepdim if dim is not None else False)
+    elif ordinal == 2:
+        value = xp.sqrt((a * a).sum(axis=axis, keepdims=keepdim if dim is not None else False))
+    elif ordinal == 1:
+        value = a.sum(axis=axis, keepdims=keepdim if dim is not None else False)
+    else:
+        value = (a ** ordinal).sum(axis=axis, keepdims=keepdim if dim is not None else False) ** (1 / ordinal)
+    res = make_tensor(xp.asarray(value, dtype=data.dtype), input._device)
+    if _state.enabled and input._requires_grad:
+        node = LinalgVectorNormBackward0((edge_to(input),))
+        node.save_for_backward(input, res.detach())
+        node.ord, node.shape = ordinal, input.shape
+        node.dims = dims if dim is not None else ()
+        node.keepdim = keepdim
+        attach(res, node)
+    return res
+
+
+class VarBackward0(Node):
+    __slots__ = ("shape", "dims", "keepdim", "divisor")
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        centred = x - x.mean(self.dims, keepdim=True)
+        return _expand_back(grad, self.shape, self.dims, self.keepdim) * centred * (2.0 / self.divisor)
+
+
+class StdBackward0(Node):
+    __slots__ = ("shape", "dims", "keepdim", "divisor")
+
+    def backward(self, grad):
+        x, std = self.saved_tensors
+        centred = x - x.mean(self.dims, keepdim=True)
+        grad = _expand_back(grad / std, self.shape, self.dims, self.keepdim)
+        return grad * centred / self.divisor
+
+
+def _spread(input, dim, unbiased, keepdim, correction, node_cls, take_root):
+    data = input._data
+    if data.dtype.kind != "f":
+        raise RuntimeError(f"std and var only support floating point and complex dtypes")
+    if correction is None:
+        correction = 1 if unbiased in (None, True) else 0
+    dims = _dims(dim, data.ndim)
+    count = 1
+    for d in dims:
+        count *= data.shape[d]
+    divisor = count - correction
+    xp = input._device.xp
+    value = data.var(axis=dims, ddof=correction, keepdims=keepdim) if divisor > 0 else \
+        xp.full([1 if (i in dims and keepdim) else s for i, s in enumerate(data.shape)
+                 if keepdim or i not in dims], xp.nan, dtype=data.dtype)
+    if take_root:
+        value = xp.sqrt(value)
+    res = make_tensor(xp.asarray(value, dtype=data.dtype), input._device)
+    if _state.enabled and input._requires_grad:
+        node = node_cls((edge_to(input),))
+        node.save_for_backward(input, res.detach()) if take_root else node.save_for_backward(input)
+        node.shape, node.dims, node.keepdim, node.divisor = input.shape, dims, keepdim, divisor
+        attach(res, node)
+    return res
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Variance (Bessel-corrected by default: divides by N - 1).
+
+        >>> var(tensor([1., 2., 3.]))
+        tensor(1.)
+    """
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    return _spread(input, dim, unbiased, keepdim, correction, VarBackward0, False)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Standard deviation (Bessel-corrected by default)."""
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    return _spread(input, dim, unbiased, keepdim, correction, StdBackward0, True)
+
+
+# ---- softmax ----------------------------------------------------------------
+
+class SoftmaxBackward0(Node):
+    __slots__ = ("dim",)
+
+    def backward(self, grad):
+        (y,) = self.saved_tensors
+        return y * (grad - (grad * y).sum(self.dim, keepdim=True))
+
+
+class LogSoftmaxBackward0(Node):
+    __slots__ = ("dim",)
+
+    def backward(self, grad):
+        (y,) = self.saved_tensors
+        return grad - y.exp() * grad.sum(self.dim, keepdim=True)
+
+
+def _softmax_dim(input, dim, name):
+    if dim is None:
+        import warnings
+        warnings.warn(f"Implicit dimension choice for {name} has been deprecated. "
+                      "Change the call to include dim=X as an argument.", stacklevel=3)
+        dim = 0 if input.dim() in (0, 1, 3) else 1
+    return normalize_dim(dim, input._data.ndim)
+
+
+def softmax(input, dim=None, dtype=None):
+    """``exp(x) / exp(x).sum(dim)``, computed stably.
+
+        >>> softmax(tensor([0., 0.]), dim=0)
+        tensor([0.5000, 0.5000])
+    """
+    d = _softmax_dim(input, dim, "softmax")
+    data = input._data if dtype is None else input._data.astype(dtype.np)
+    xp = input._device.xp
+    shifted = xp.exp(data - data.max(axis=d, keepdims=True))
+    res = make_tensor(shifted / shifted.sum(axis=d, keepdims=True), input._device)
+    if _state.enabled and input._requires_grad:
+        node = SoftmaxBackward0((edge_to(input),))
+        node.save_for_backward(res.detach())
+        node.dim = d
+        attach(res, node)
+    return res
+
+
+def log_softmax(input, dim=None, dtype=None):
+    """``log(softmax(x))``, computed without forming the softmax.
+
+        >>> log_softmax(tensor([0., 0.]), dim=0).exp()
+        tensor([0.5000, 0.5000])
+    """
+    d = _softmax_dim(input, dim, "log_softmax")
+    data = input._data if dtype is None else input._data.astype(dtype.np)
+    xp = input._device.xp
+    shifted = data - data.max(axis=d, keepdims=True)
+    res = make_tensor(shifted - xp.log(xp.exp(shifted).sum(axis=d, keepdims=True)), input._device)
+    if _state.enabled and input._requires_grad:
+        node = LogSoftmaxBackward0((edge_to(input),))
+        node.save_for_backward(res.detach())
+        node.dim = d
+        attach(res, node)
+    return res
