@@ -17,12 +17,35 @@ class Device:
         device(type='cpu')
     """
 
-    __slots__ = ("type", "index", "xp")
+    __slots__ = ("type", "index", "xp", "_scalars")
 
     def __init__(self, type, index=None, xp=None):
         self.type = type
         self.index = index
         self.xp = xp
+        self._scalars = {}
+
+    def scalar(self, value, dtype):
+        """A Python number as a read-only 0-d array of ``dtype`` on this device.
+
+        numpy 2 takes a slow path when a Python number meets an array (about
+        three times the cost of the arithmetic on a small array), so the
+        engine turns numbers into cached 0-d arrays first.
+
+            >>> CPU.scalar(2.5, numpy.float32)
+            array(2.5, dtype=float32)
+        """
+        if value == 0:      # 0.0 and -0.0 compare equal but must stay apart
+            return self.xp.asarray(value, dtype=dtype)
+        key = (value, dtype)
+        array = self._scalars.get(key)
+        if array is None:
+            if len(self._scalars) > 4096:
+                self._scalars.clear()
+            array = self.xp.asarray(value, dtype=dtype)
+            array.flags.writeable = False
+            self._scalars[key] = array
+        return array
 
     def __repr__(self):
         if self.index is None:

@@ -19,15 +19,6 @@ from .autograd import grad_mode
 _state = grad_mode._state
 
 
-class VersionCounter:
-    """Counts in-place changes to a tensor's memory; views share one."""
-
-    __slots__ = ("value",)
-
-    def __init__(self):
-        self.value = 0
-
-
 def make_tensor(array, device=CPU, version=None):
     """Wrap an array (already on ``device``) in a new Tensor; the fast internal
     constructor every operation uses."""
@@ -37,7 +28,8 @@ def make_tensor(array, device=CPU, version=None):
     t._data = array
     t._requires_grad = False
     t.grad_fn = None
-    t._version = version if version is not None else VersionCounter()
+    # The version counter is a one-element list: views share it; in-place ops bump it.
+    t._version_counter = version if version is not None else [0]
     if device is not CPU:
         t._device = device
     return t
@@ -57,7 +49,7 @@ class Tensor:
         tensor([1., 2.])
     """
 
-    __slots__ = ("_data", "_requires_grad", "grad_fn", "_version", "__weakref__", "__dict__")
+    __slots__ = ("_data", "_requires_grad", "grad_fn", "_version_counter", "__weakref__", "__dict__")
 
     # Rarely set state: class-level defaults keep tensor creation cheap.
     _output_nr = 0
@@ -81,7 +73,7 @@ class Tensor:
         self._data = data
         self._requires_grad = False
         self.grad_fn = None
-        self._version = VersionCounter()
+        self._version_counter = [0]
 
     # ---- what a tensor is ----------------------------------------------
     @property
@@ -149,6 +141,12 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        # PyTorch's attribute and method word their refusals differently.
+        if flag and self.grad_fn is not None:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables.")
+        if flag and self._data.dtype.kind != "f":
+            raise RuntimeError(
+                "only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad=True):
@@ -164,8 +162,7 @@ class Tensor:
                 "use a computed variable in a subgraph that doesn't require differentiation "
                 "use var_no_grad = var.detach().")
         if requires_grad and self._data.dtype.kind != "f":
-            raise RuntimeError(
-                "only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -183,7 +180,10 @@ class Tensor:
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
                 "Its .grad attribute won't be populated during autograd.backward(). If you "
                 "indeed want the .grad field to be populated for a non-leaf Tensor, use "
-                ".retain_grad() on the non-leaf Tensor.", UserWarning, stacklevel=2)
+                ".retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, "
+                "make sure you access the leaf Tensor instead. See "
+                "github.com/pytorch/pytorch/pull/30531 for more information.",
+                UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
@@ -208,8 +208,9 @@ class Tensor:
         return self._output_nr
 
     @property
-    def _version_value(self):
-        return self._version.value
+    def _version(self):
+        """How many times this tensor's memory was changed in place."""
+        return self._version_counter[0]
 
     def retain_grad(self):
         """Keep this non-leaf tensor's gradient in ``.grad`` after backward.
@@ -266,7 +267,7 @@ class Tensor:
             self._grad = old + grad       # create_graph: keep the sum differentiable
         else:
             old._data += grad._data
-            old._version.value += 1
+            old._version_counter[0] += 1
 
     def detach(self):
         """A new tensor sharing this one's memory (and version counter), cut
@@ -274,7 +275,7 @@ class Tensor:
 
             >>> y = x.detach()      # y.requires_grad is False
         """
-        return make_tensor(self._data, self._device, self._version)
+        return make_tensor(self._data, self._device, self._version_counter)
 
     def detach_(self):
         """Cut this tensor from its graph, making it a leaf."""

@@ -48,9 +48,9 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
         _add_to_buffer(buffers, node, nr, g, delivered, shared)
 
     results = [None] * (len(inputs) if inputs is not None else 0)
-    ready = [(-n._sequence_nr, id(n), n) for n, _ in root_edges if dependencies.get(n, 0) == 0]
+    ready = list({(-n._sequence_nr, id(n), n) for n, _ in root_edges
+                  if dependencies.get(n, 0) == 0})
     heapq.heapify(ready)
-    queued = {n for _, _, n in ready}
 
     previous_mode = _state.enabled
     _state.enabled = create_graph
@@ -60,15 +60,13 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             grads = buffers.pop(node, None)
             if grads is None:
                 grads = [None] * node.num_outputs
-            grads = _call_pre_hooks(node, grads, shared)
+            if node._tensor_pre_hooks or node._retains_grad or node._pre_hooks or \
+                    type(node) is AccumulateGrad:
+                grads = _call_pre_hooks(node, grads, shared)
+            if captures:
+                _capture(node, grads, captures, results, shared)
 
-            for nr, g in enumerate(grads):
-                for index in captures.get((node, nr), ()):
-                    results[index] = g
-                    if g is not None:
-                        shared.add(id(g._data))
-
-            if isinstance(node, AccumulateGrad):
+            if type(node) is AccumulateGrad:
                 g = grads[0]
                 if accumulate and g is not None and (needed is None or node in needed):
                     owned = g._data.base is None and id(g._data) not in shared
@@ -77,7 +75,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             if needed is not None and node not in needed:
                 continue
 
-            if all(g is None for g in grads):
+            if _all_none(grads):
                 outputs = (None,) * len(node.next_functions)
             else:
                 outputs = node.backward(*grads)
@@ -95,19 +93,34 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                     _add_to_buffer(buffers, next_node, nr, g, delivered, shared)
                 left = dependencies[next_node] - 1
                 dependencies[next_node] = left
-                if left == 0 and next_node not in queued:
-                    queued.add(next_node)
+                if left == 0:
                     heapq.heappush(ready, (-next_node._sequence_nr, id(next_node), next_node))
     finally:
         _state.enabled = previous_mode
 
     if inputs is not None and not accumulate and not allow_unused:
-        for g in results:
+        for i, g in enumerate(results):
             if g is None:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the "
+                    f"The differentiated Tensor at index {i} appears to not have been used in the "
                     "graph. Set allow_unused=True if this is the desired behavior.")
     return results
+
+
+def _all_none(grads):
+    for g in grads:
+        if g is not None:
+            return False
+    return True
+
+
+def _capture(node, grads, captures, results, shared):
+    """autograd.grad: keep the gradient arriving for a requested input."""
+    for nr, g in enumerate(grads):
+        for index in captures.get((node, nr), ()):
+            results[index] = g
+            if g is not None:
+                shared.add(id(g._data))
 
 
 def _count_dependencies(root_nodes):

@@ -192,7 +192,7 @@ class Function(metaclass=FunctionMeta):
                         "a leaf Variable that requires grad has been used in an in-place operation.")
             elif id(out) in inputs:
                 # Returning an input unchanged: PyTorch gives back a new tensor (a view).
-                out = make_tensor(out._data, out._device, out._version)
+                out = make_tensor(out._data, out._device, out._version_counter)
             if id(outputs[nr]) in non_diff:
                 out._requires_grad = False
                 if out.grad_fn is not None and id(out) not in dirty:
@@ -201,7 +201,7 @@ class Function(metaclass=FunctionMeta):
                 out.grad_fn, out._requires_grad, out._output_nr = ctx, True, nr
             results.append(out)
         Node.save_for_backward(ctx, *ctx._to_save)
-        del ctx._to_save
+        ctx.__dict__.pop("_to_save", None)     # absent when forward saved nothing
         return results[0] if single else tuple(results)
 
 

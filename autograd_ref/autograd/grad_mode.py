@@ -4,6 +4,7 @@
     ...     y = x * 2          # y.requires_grad is False
 """
 import functools
+import inspect
 import threading
 
 
@@ -33,11 +34,31 @@ class _DecoratorContextManager:
     """A context manager that also works as a decorator (``@no_grad()``)."""
 
     def __call__(self, func):
+        if inspect.isgeneratorfunction(func):
+            return self._wrap_generator(func)
+
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             with self.clone():
                 return func(*args, **kwargs)
         return wrapper
+
+    def _wrap_generator(self, func):
+        """A decorated generator runs in the mode each time it resumes."""
+        @functools.wraps(func)
+        def generator(*args, **kwargs):
+            gen = func(*args, **kwargs)
+            try:
+                sent = None
+                while True:
+                    with self.clone():
+                        item = gen.send(sent)
+                    sent = yield item
+            except StopIteration as stop:
+                return stop.value
+            finally:
+                gen.close()
+        return generator
 
     def clone(self):
         return self.__class__()
@@ -61,6 +82,11 @@ class set_grad_enabled(_DecoratorContextManager):
 
     def __exit__(self, *exc):
         _state.enabled = self.prev
+
+    def __call__(self, func):
+        # As a decorator, the mode applies inside the function only.
+        _state.enabled = self.prev
+        return super().__call__(func)
 
     def clone(self):
         return self.__class__(self.mode)
@@ -112,14 +138,19 @@ class inference_mode(_DecoratorContextManager):
         ...     y = model(x)
     """
 
+    def __new__(cls, mode=True):
+        if isinstance(mode, bool):
+            return super().__new__(cls)
+        return cls()(mode)     # the bare form: @inference_mode
+
     def __init__(self, mode=True):
         self.mode = bool(mode)
 
     def __enter__(self):
+        # As in PyTorch, inference_mode(False) turns recording on.
         self.prev = (_state.enabled, _state.inference)
-        if self.mode:
-            _state.enabled = False
-            _state.inference = True
+        _state.enabled = not self.mode
+        _state.inference = self.mode
 
     def __exit__(self, *exc):
         _state.enabled, _state.inference = self.prev

@@ -10,9 +10,11 @@ gradient. The walk over this graph lives in ``engine.py``.
     ('MulBackward0', ((<AccumulateGrad object at ...>, 0), (None, 0)))
 """
 import itertools
+import re
 import weakref
 
 _sequence = itertools.count()
+_NO_COUNTER = (None,)     # what a saved number (not a tensor) records as its version
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved "
@@ -56,16 +58,15 @@ class Node:
     operations, so that ``create_graph=True`` can differentiate it again.
     """
 
-    __slots__ = ("next_functions", "_saved", "_versions", "_sequence_nr",
-                 "_pre_hooks", "_post_hooks", "_tensor_pre_hooks",
-                 "_retains_grad", "__weakref__", "__dict__")
+    __slots__ = ("next_functions", "_saved", "_versions", "_sequence_nr", "__weakref__", "__dict__")
     num_outputs = 1
+    # Hooks are rare: class-level None until a hook is registered on an instance.
+    _pre_hooks = _post_hooks = _tensor_pre_hooks = _retains_grad = None
 
     def __init__(self, next_functions):
         self.next_functions = next_functions
         self._saved = None
         self._sequence_nr = next(_sequence)
-        self._pre_hooks = self._post_hooks = self._tensor_pre_hooks = self._retains_grad = None
 
     # ---- identity -------------------------------------------------------
     def name(self):
@@ -82,11 +83,11 @@ class Node:
         raise NotImplementedError(f"{self.name()} does not define backward")
 
     # ---- saved tensors --------------------------------------------------
-    def save_for_backward(self, *tensors):
-        """Keep ``tensors`` (or plain values) for ``backward``, with their versions."""
-        self._saved = tensors
-        self._versions = tuple(t._version.value if hasattr(t, "_version") else None
-                               for t in tensors)
+    def save_for_backward(self, *values):
+        """Keep tensors (or plain numbers) for ``backward``, with the version
+        each tensor had, to notice later in-place changes."""
+        self._saved = values
+        self._versions = [getattr(v, "_version_counter", _NO_COUNTER)[0] for v in values]
 
     @property
     def saved_tensors(self):
@@ -95,9 +96,11 @@ class Node:
         saved = self._saved
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
-        for t, version in zip(saved, self._versions):
-            if version is not None and t._version.value != version:
-                raise RuntimeError(_modified_message(t, version))
+        versions = self._versions
+        for i, v in enumerate(saved):
+            counter = getattr(v, "_version_counter", None)
+            if counter is not None and counter[0] != versions[i]:
+                raise RuntimeError(_modified_message(v, versions[i]))
         return saved
 
     def release_variables(self):
@@ -134,14 +137,14 @@ class Node:
 def _modified_message(tensor, expected):
     from ..tensor import legacy_type_name
     producer = tensor.grad_fn
-    which = (f"output {tensor._output_nr} of {producer.name()}" if producer is not None
-             else "is a leaf")
-    if producer is not None:
-        which = "which is " + which
+    which = ""
+    if producer is not None:    # PyTorch names the operation: "output 0 of Mul"
+        op = re.sub(r"Backward\d*$", "", producer.name())
+        which = f", which is output {tensor._output_nr} of {op},"
     return (
         "one of the variables needed for gradient computation has been modified by an "
-        f"inplace operation: [{legacy_type_name(tensor)} {list(tensor.shape)}], {which}, "
-        f"is at version {tensor._version.value}; expected version {expected} instead. "
+        f"inplace operation: [{legacy_type_name(tensor)} {list(tensor.shape)}]{which} "
+        f"is at version {tensor._version_counter[0]}; expected version {expected} instead. "
         "Hint: the backtrace further above can point at the operation that failed to "
         "compute its gradient. Clone the tensor before changing it in place, or change "
         "it outside the graph with torch.no_grad().")

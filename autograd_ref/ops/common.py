@@ -26,46 +26,54 @@ def check_same_device(a, b):
             f"devices, {a.device} and {b.device}!")
 
 
-def needs_grad(*inputs):
-    """True when grad mode is on and some input Tensor requires grad."""
-    if not _state.enabled:
-        return False
-    for t in inputs:
-        if isinstance(t, Tensor) and t._requires_grad:
-            return True
-    return False
+def needs_grad(a, b=None):
+    """True when grad mode is on and an input Tensor requires grad."""
+    return _state.enabled and (getattr(a, "_requires_grad", False) or
+                               getattr(b, "_requires_grad", False))
 
 
-def edges(*inputs):
-    """One ``(node, output_nr)`` edge per input; ``(None, 0)`` for numbers."""
-    return tuple(edge_to(t) if isinstance(t, Tensor) else (None, 0) for t in inputs)
+def edges(a, b):
+    """The two ``(node, output_nr)`` edges of a binary op; ``(None, 0)`` for a number."""
+    return (edge_to(a) if isinstance(a, Tensor) else _NO_EDGE,
+            edge_to(b) if isinstance(b, Tensor) else _NO_EDGE)
+
+
+_NO_EDGE = (None, 0)
 
 
 def attach(out, node, output_nr=0):
     """Make ``node`` the grad_fn of the new tensor ``out``."""
     out.grad_fn = node
     out._requires_grad = True
-    out._output_nr = output_nr
+    if output_nr:
+        out._output_nr = output_nr
     return out
 
 
+_FAST_NUMBERS = (float, int)
+
+
 def binary_arrays(a, b, op_name):
-    """Arrays (or numbers) for a binary op, and the result dtype PyTorch gives."""
+    """Arrays for a binary op, and the result dtype PyTorch gives when numpy
+    would give another (None when they agree)."""
     if isinstance(a, Tensor):
         ad = a._data
         if isinstance(b, Tensor):
-            check_same_device(a, b)
+            if a._device is not b._device:
+                check_same_device(a, b)
             if ad.dtype is b._data.dtype:
                 return ad, b._data, None
             return ad, b._data, dtypes.result_type(a, b)
-        check_number(b, op_name)
+        if type(b) not in _FAST_NUMBERS:
+            check_number(b, op_name)
         if ad.dtype.kind == "f" and not isinstance(b, complex):
-            return ad, b, None
+            return ad, a._device.scalar(b, ad.dtype), None
         return ad, b, dtypes.result_type(a, b)
-    check_number(a, op_name)
+    if type(a) not in _FAST_NUMBERS:
+        check_number(a, op_name)
     bd = b._data
     if bd.dtype.kind == "f":
-        return a, bd, None
+        return b._device.scalar(a, bd.dtype), bd, None
     return a, bd, dtypes.result_type(a, b)
 
 
@@ -88,11 +96,12 @@ def reduce_to(grad, shape):
         >>> reduce_to(ones(3, 2), (2,)).shape
         (2,)
     """
-    if grad.shape == shape:
+    grad_shape = grad._data.shape
+    if grad_shape == shape:
         return grad
-    extra = grad.ndim - len(shape)
+    extra = len(grad_shape) - len(shape)
     dims = tuple(range(extra)) + tuple(
-        i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1)
+        i + extra for i, n in enumerate(shape) if n == 1 and grad_shape[i + extra] != 1)
     out = grad.sum(dims, keepdim=True) if dims else grad
     if extra:
         out = out.reshape(shape)
@@ -100,7 +109,7 @@ def reduce_to(grad, shape):
 
 
 def shape_of(x):
-    return x.shape if isinstance(x, Tensor) else ()
+    return x._data.shape if isinstance(x, Tensor) else ()
 
 
 def normalize_dim(dim, ndim, op_name="dim"):

@@ -47,7 +47,7 @@ def _snapshot(self):
 def _rebase(self, res):
     """Take on ``res``'s value (in our own memory) and its place in the graph."""
     self._data[...] = res._data
-    self._version.value += 1
+    self._version_counter[0] += 1
     self.grad_fn = res.grad_fn
     self._output_nr = res._output_nr
     self._requires_grad = res._requires_grad
@@ -66,7 +66,7 @@ def _apply(self, op, other, ufunc, *args):
         return _rebase(self, op(_snapshot(self), other, *args))
     b = other._data if isinstance(other, Tensor) else other
     ufunc(self._data, b, out=self._data, casting="unsafe")
-    self._version.value += 1
+    self._version_counter[0] += 1
     return self
 
 
@@ -108,7 +108,7 @@ def _unary_inplace(self, op, *args, **kwargs):
     with _no_record():
         res = op(self, *args, **kwargs)
     self._data[...] = res._data
-    self._version.value += 1
+    self._version_counter[0] += 1
     return self
 
 
@@ -163,7 +163,7 @@ def _overwrite(self, node_cls, write):
     if recording:
         _check_recordable(self)
     write()
-    self._version.value += 1
+    self._version_counter[0] += 1
     if recording:
         node = node_cls((edge_to(self),))
         attach(self, node)
@@ -216,11 +216,11 @@ def copy_(self, src, non_blocking=False):
         node = CopyBackwards((edge_to(self), edge_to(src)))
         node.src_shape, node.src_dtype = src.shape, src.dtype
         self._data[...] = value
-        self._version.value += 1
+        self._version_counter[0] += 1
         attach(self, node)
         return self
     self._data[...] = value
-    self._version.value += 1
+    self._version_counter[0] += 1
     return self
 
 
@@ -264,8 +264,8 @@ def setitem(self, index, value):
         node.index = items
         node.value_shape = value.shape if isinstance(value, Tensor) else ()
         self._data[items] = array
-        self._version.value += 1
+        self._version_counter[0] += 1
         attach(self, node)
         return
     self._data[items] = array
-    self._version.value += 1
+    self._version_counter[0] += 1

@@ -335,7 +335,7 @@ def _unary(node_cls, input, value, save):
         if save == "input":
             node.save_for_backward(input)
         elif save == "result":
-            node.save_for_backward(make_tensor(value, input._device, res._version))
+            node.save_for_backward(make_tensor(value, input._device, res._version_counter))
         attach(res, node)
     return res
 
@@ -349,7 +349,7 @@ class UnaryBackward(Node):
         higher-order graph (``create_graph=True``)."""
         (out,) = self.saved_tensors
         if _state.enabled:
-            out = make_tensor(out._data, out._device, out._version)
+            out = make_tensor(out._data, out._device, out._version_counter)
             attach(out, self)
         return out
 
@@ -721,5 +721,5 @@ def _maybe_out(res, out):
         out._data = res._data.astype(out._data.dtype, copy=True)
     else:
         out._data[...] = res._data
-    out._version.value += 1
+    out._version_counter[0] += 1
     return out

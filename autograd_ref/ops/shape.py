@@ -22,7 +22,7 @@ def _sizes(args):
 
 def _view_of(input, array, node_cls, **attrs):
     """A view: shares memory and version counter with ``input``."""
-    out = make_tensor(array, input._device, input._version)
+    out = make_tensor(array, input._device, input._version_counter)
     out._base = input if input._base is None else input._base
     if _state.enabled and input._requires_grad:
         node = node_cls((edge_to(input),))
@@ -393,7 +393,7 @@ class UnbindBackward0(_MultiOutput):
 
 
 def _record_pieces(input, arrays, node_cls, d):
-    outs = [make_tensor(a, input._device, input._version) for a in arrays]
+    outs = [make_tensor(a, input._device, input._version_counter) for a in arrays]
     if _state.enabled and input._requires_grad:
         node = node_cls((edge_to(input),))
         node.num_outputs = len(outs)
@@ -714,7 +714,7 @@ def _basic_steps(input, items):
             out = _select(out, dim, int(item))
     if out is input:
         return _view_of(input, input._data[...], AliasBackward0) if input._requires_grad else \
-            make_tensor(input._data[...], input._device, input._version)
+            make_tensor(input._data[...], input._device, input._version_counter)
     return out
 
 
