@@ -256,7 +256,8 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     """
     if not isinstance(size, (tuple, list)):
         raise TypeError(
-            f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
+            "full(): argument 'size' (position 1) must be tuple of ints, "
+            f"not {type(size).__name__}")
     fill_value = _number(fill_value)
     if not isinstance(fill_value, numbers.Number):
         raise TypeError(
@@ -270,7 +271,8 @@ def _like(input, dtype, device, fn_name):
     """The shape, dtype and device of a ``*_like`` result: the input's unless given."""
     if not isinstance(input, Tensor):
         raise TypeError(
-            f"{fn_name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+            f"{fn_name}(): argument 'input' (position 1) must be Tensor, "
+            f"not {type(input).__name__}")
     dtype = _dtype(dtype, input.dtype, fn_name)
     return input.shape, dtype, input.device if device is None else _device(device)
 
@@ -324,11 +326,12 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
         tensor([[1., 0.],
                 [0., 1.]])
     """
-    for name, value in (("n", n), ("m", m)):
+    for position, name, value in ((1, "n", n), (2, "m", m)):
         if value is None:
             continue
         if not isinstance(value, numbers.Integral):
-            raise TypeError(f"eye(): argument '{name}' must be int, not {type(value).__name__}")
+            raise TypeError(f"eye(): argument '{name}' (position {position}) must be int, "
+                            f"not {type(value).__name__}")
         if value < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {value}")
     dtype = _dtype(dtype, dtypes.get_default_dtype(), "eye")
@@ -440,7 +443,7 @@ def manual_seed(seed):
     """Seed the default generator, so that random results repeat; returns it.
 
         >>> manual_seed(0); a = rand(2); manual_seed(0)
-        >>> bool((rand(2) == a).all())
+        >>> rand(2).tolist() == a.tolist()
         True
     """
     return default_generator.manual_seed(seed)
@@ -481,12 +484,17 @@ _KERNEL_NAMES = {dtypes.bool_: "Bool", dtypes.int64: "Long",
 
 
 def _floating(dtype, kernel, fn_name):
-    """The float dtype random numbers are drawn in; integer dtypes are refused
-    with PyTorch's message (which names its C++ kernel)."""
+    """The float dtype to draw random numbers in (the default float unless given)."""
     dtype = _dtype(dtype, dtypes.get_default_dtype(), fn_name)
+    _check_floating(dtype, kernel)
+    return dtype
+
+
+def _check_floating(dtype, kernel):
+    """Refuse to draw random floats in an integer dtype, with PyTorch's message
+    (which names its C++ kernel)."""
     if not dtype.is_floating_point:
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_KERNEL_NAMES[dtype]}\'')
-    return dtype
 
 
 def _uniform(shape, dtype, generator):
@@ -555,7 +563,8 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
         [0, 1, 2, 3]
     """
     if not isinstance(n, numbers.Integral):
-        raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {type(n).__name__}")
+        raise TypeError(
+            f"randperm(): argument 'n' (position 1) must be int, not {type(n).__name__}")
     _size((n,), "randperm")
     dtype = _dtype(dtype, dtypes.int64, "randperm")
     array = _numpy_generator(generator).permutation(n).astype(dtype.np)
@@ -608,6 +617,13 @@ _NORMAL_OVERLOADS = (
     "dtype dtype = None, device device = None, bool requires_grad = False)")
 
 
+def _refuse_normal_arguments(*args):
+    given = ", ".join(type(a).__name__ for a in args if a is not None)
+    raise TypeError(
+        f"normal() received an invalid combination of arguments - got ({given}), "
+        + _NORMAL_OVERLOADS)
+
+
 def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
            requires_grad=False):
     """Numbers drawn from normal distributions. With numbers for ``mean`` and ``std``
@@ -619,16 +635,10 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
     """
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         if size is not None:
-            given = ", ".join(type(a).__name__ for a in (mean, std, size))
-            raise TypeError(
-                f"normal() received an invalid combination of arguments - got ({given}), "
-                + _NORMAL_OVERLOADS)
+            _refuse_normal_arguments(mean, std, size)
         return _normal_of_tensors(mean, std, generator)
     if not isinstance(size, (tuple, list)):
-        given = ", ".join(type(a).__name__ for a in (mean, std, size) if a is not None)
-        raise TypeError(
-            f"normal() received an invalid combination of arguments - got ({given}), "
-            + _NORMAL_OVERLOADS)
+        _refuse_normal_arguments(mean, std, size)
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     shape = _size((size,), "normal")
@@ -666,8 +676,7 @@ def _normal_of_tensors(mean, std, generator):
     dtype = tensors[0].dtype
     if len(tensors) == 2:
         dtype = dtypes.promote_types(dtype, tensors[1].dtype)
-    if not dtype.is_floating_point:
-        raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{_KERNEL_NAMES[dtype]}'")
+    _check_floating(dtype, "normal_kernel_cpu")
     if isinstance(std, Tensor):
         if bool((std._data < 0).any()):
             raise RuntimeError("normal expects all elements of std >= 0.0")
@@ -696,7 +705,7 @@ def _broadcast_shape(*shapes):
     """
     ndim = max(len(s) for s in shapes)
     result = [1] * ndim
-    for which, shape in zip("ab", shapes):
+    for shape in shapes:
         padded = (1,) * (ndim - len(shape)) + tuple(shape)
         for dim, n in enumerate(padded):
             if n != 1 and result[dim] not in (1, n):

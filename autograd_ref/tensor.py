@@ -174,7 +174,8 @@ class Tensor:
 
     @property
     def grad(self):
-        if self.grad_fn is not None and not self._retains_grad and _warn_non_leaf_grad[0]:
+        if (self.grad_fn is not None and not self._retains_grad and self._grad is None
+                and _warn_non_leaf_grad[0]):
             import warnings
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
@@ -296,6 +297,9 @@ class Tensor:
     def data(self, value):
         if not isinstance(value, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        if self._requires_grad and value._data.dtype.kind != "f":
+            raise RuntimeError(
+                "data set to a tensor that requires gradients must be floating point or complex dtype")
         self._data = value._data
 
     # ---- leaving the tensor world ---------------------------------------
@@ -483,7 +487,7 @@ def _attach_methods():
         # reductions
         "sum": red.sum, "mean": red.mean, "max": red.max, "min": red.min, "argmax": red.argmax,
         "argmin": red.argmin, "norm": red.norm, "var": red.var, "std": red.std,
-        "softmax": red.softmax, "log_softmax": red.log_softmax,
+        "softmax": red.softmax, "log_softmax": red.log_softmax, "all": red.all, "any": red.any,
         # products
         "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "dot": linalg.dot, "mv": linalg.mv,
         # shapes and copies

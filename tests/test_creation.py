@@ -259,8 +259,10 @@ def test_eye():
         ar.eye(-1)
     with pytest.raises(RuntimeError, match="m must be greater or equal to 0, got -1"):
         ar.eye(2, -1)
-    with pytest.raises(TypeError, match=r"eye\(\): argument 'n' must be int, not float"):
+    with pytest.raises(TypeError, match=r"eye\(\): argument 'n' \(position 1\) must be int, not float"):
         ar.eye(2.5)
+    with pytest.raises(TypeError, match=r"argument 'm' \(position 2\) must be int, not float"):
+        ar.eye(2, 3.5)
 
 
 @pytest.mark.parametrize("args, kwargs, expected, dtype", [
@@ -416,9 +418,15 @@ def test_rand_is_in_unit_interval():
 
 
 def test_rand_never_rounds_up_to_one():
-    draws = creation._uniform((1000,), ar.float32, ar.Generator().manual_seed(0))
-    assert draws.max() < 1
-    assert np.nextafter(np.float32(1), np.float32(0)) < 1   # the clamp's ceiling
+    class AlmostOne:        # a draw so close to 1 that float32 would round it up
+        def random(self, shape):
+            return np.full(shape, 1 - 1e-10)
+
+    g = ar.Generator()
+    g._numpy = AlmostOne()
+    assert np.float32(1 - 1e-10) == 1
+    assert ar.rand(3, generator=g).numpy().max() < 1
+    assert ar.rand(3, generator=g, dtype=ar.float64).numpy().max() < 1
 
 
 def test_randn_statistics_and_options():

@@ -67,13 +67,11 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if retain_graph is None:
         retain_graph = create_graph
     grads = _make_grads(tensors, grad_tensors)
-    results = run_backward(tensors, grads, keep_graph=retain_graph, create_graph=create_graph,
-                           inputs=inputs, accumulate=True, allow_unused=True)
-    if inputs is not None:
-        # Leaves were accumulated by their AccumulateGrad nodes; non-leaf inputs here.
-        for t, g in zip(inputs, results):
-            if t.grad_fn is not None and g is not None:
-                t._accumulate_grad(g, owned=False)
+    for t in inputs or ():
+        if t.grad_fn is not None:
+            t.retain_grad()     # as PyTorch does: a non-leaf input keeps its .grad
+    run_backward(tensors, grads, keep_graph=retain_graph, create_graph=create_graph,
+                 inputs=inputs, accumulate=True, allow_unused=True)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -111,11 +109,20 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(results)
 
 
+def _load_gradcheck():
+    """Bind ``gradcheck`` and ``gradgradcheck`` to the functions, as in PyTorch.
+
+    Called at the end of ``autograd_ref/__init__.py``: the module needs the whole
+    package. Loading it on first use would not do: importing the module
+    ``autograd.gradcheck`` (for ``GradcheckError``) makes the package attribute
+    ``gradcheck`` the module, hiding the function of the same name.
+    """
+    from .gradcheck import gradcheck, gradgradcheck
+    globals().update(gradcheck=gradcheck, gradgradcheck=gradgradcheck)
+
+
 def __getattr__(name):
-    # gradcheck and functional import the whole package; load them on first use.
-    if name in ("gradcheck", "gradgradcheck"):
-        from . import gradcheck as module
-        return getattr(module, name)
+    # functional imports the whole package; load it on first use.
     if name == "functional":
         from . import functional
         return functional

@@ -52,11 +52,12 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                   if dependencies.get(n, 0) == 0})
     heapq.heapify(ready)
 
+    heappop, heappush = heapq.heappop, heapq.heappush
     previous_mode = _state.enabled
     _state.enabled = create_graph
     try:
         while ready:
-            node = heapq.heappop(ready)[2]
+            node = heappop(ready)[2]
             grads = buffers.pop(node, None)
             if grads is None:
                 grads = [None] * node.num_outputs
@@ -90,11 +91,19 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                 if next_node is None or (needed is not None and next_node not in needed):
                     continue
                 if g is not None:
-                    _add_to_buffer(buffers, next_node, nr, g, delivered, shared)
+                    slots = buffers.get(next_node)
+                    if slots is None and next_node.num_outputs == 1:
+                        buffers[next_node] = [g]        # the common case, inlined
+                        key = id(g._data)
+                        if key in delivered:
+                            shared.add(key)
+                        delivered.add(key)
+                    else:
+                        _add_to_buffer(buffers, next_node, nr, g, delivered, shared)
                 left = dependencies[next_node] - 1
                 dependencies[next_node] = left
                 if left == 0:
-                    heapq.heappush(ready, (-next_node._sequence_nr, id(next_node), next_node))
+                    heappush(ready, (-next_node._sequence_nr, id(next_node), next_node))
     finally:
         _state.enabled = previous_mode
 

@@ -205,9 +205,12 @@ class Function(metaclass=FunctionMeta):
         return results[0] if single else tuple(results)
 
 
-class DelayedErrorBackward(Node):
+class Error(Node):
     """Stands in for the graph of a once_differentiable backward."""
     __slots__ = ()
+
+    def name(self):
+        return "torch::autograd::Error"             # PyTorch's C++ name
 
     def backward(self, grad):
         raise RuntimeError(
@@ -236,7 +239,7 @@ def once_differentiable(backward):
             if g is not None:
                 from ..tensor import make_tensor
                 g = make_tensor(g._data, g._device)
-                g.grad_fn, g._requires_grad = DelayedErrorBackward(
+                g.grad_fn, g._requires_grad = Error(
                     tuple(edge_to(x) for x in grads if x is not None and x._requires_grad)), True
             marked.append(g)
         return marked[0] if single else tuple(marked)

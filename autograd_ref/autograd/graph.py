@@ -74,7 +74,7 @@ class Node:
         return type(self).__name__
 
     def __repr__(self):
-        return f"<{self.name()} object at {hex(id(self))}>"
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
 
     def __call__(self, *grads):
         return self.backward(*grads)
@@ -163,6 +163,9 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         super().__init__(())
         self.variable = variable
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"    # PyTorch's C++ name
 
     def backward(self, grad):
         # Runs from the engine after the leaf's tensor hooks.

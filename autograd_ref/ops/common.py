@@ -45,7 +45,7 @@ def attach(out, node, output_nr=0):
     """Make ``node`` the grad_fn of the new tensor ``out``."""
     out.grad_fn = node
     out._requires_grad = True
-    if output_nr:
+    if output_nr or out._output_nr:     # most tensors keep the class default 0
         out._output_nr = output_nr
     return out
 
@@ -79,10 +79,19 @@ def binary_arrays(a, b, op_name):
 
 def result(array, like, dtype=None):
     """A new tensor holding ``array`` (cast to ``dtype`` when given), on the
-    device of the tensor ``like``."""
+    device of ``like``, or of ``other`` when ``like`` is a number."""
     if dtype is not None and array.dtype != dtype.np:
         array = array.astype(dtype.np)
     return make_tensor(array, like._device)
+
+
+def binary_result(array, input, other, dtype):
+    """The result tensor of a binary op on ``input`` and ``other`` (one of them
+    may be a number)."""
+    if dtype is not None and array.dtype != dtype.np:
+        array = array.astype(dtype.np)
+    device = input._device if isinstance(input, Tensor) else other._device
+    return make_tensor(array, device)
 
 
 def first_tensor(a, b):

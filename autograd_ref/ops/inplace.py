@@ -48,10 +48,16 @@ def _rebase(self, res):
     """Take on ``res``'s value (in our own memory) and its place in the graph."""
     self._data[...] = res._data
     self._version_counter[0] += 1
-    self.grad_fn = res.grad_fn
-    self._output_nr = res._output_nr
-    self._requires_grad = res._requires_grad
+    _move_history(self, res.grad_fn, res._output_nr)
     return self
+
+
+def _move_history(self, node, output_nr=0):
+    """Make ``node`` this tensor's grad_fn; a retain_grad() moves along with it."""
+    attach(self, node, output_nr)
+    if self._retains_grad:
+        self._retains_grad = False
+        self.retain_grad()
 
 
 def _apply(self, op, other, ufunc, *args):
@@ -166,7 +172,7 @@ def _overwrite(self, node_cls, write):
     self._version_counter[0] += 1
     if recording:
         node = node_cls((edge_to(self),))
-        attach(self, node)
+        _move_history(self, node)
     return self
 
 
@@ -217,7 +223,7 @@ def copy_(self, src, non_blocking=False):
         node.src_shape, node.src_dtype = src.shape, src.dtype
         self._data[...] = value
         self._version_counter[0] += 1
-        attach(self, node)
+        _move_history(self, node)
         return self
     self._data[...] = value
     self._version_counter[0] += 1
@@ -228,6 +234,9 @@ class CopySlices(Node):
     """``self[index] = value`` with ``index`` made of ints and slices."""
     __slots__ = ("kept", "index", "value_shape")
 
+    def name(self):
+        return "torch::autograd::CopySlices"        # PyTorch's C++ name
+
     def backward(self, grad):
         return (grad * self.kept if self.next_functions[0][0] is not None else None,
                 reduce_to(shape.getitem_advanced(grad, self.index), self.value_shape)
@@ -237,6 +246,7 @@ class CopySlices(Node):
 class IndexPutBackward0(CopySlices):
     """``self[index] = value`` with integer or boolean tensors in ``index``."""
     __slots__ = ()
+    name = Node.name
 
 
 def setitem(self, index, value):
@@ -245,7 +255,7 @@ def setitem(self, index, value):
         >>> x = zeros(3); x[1] = 5.
     """
     items, basic = shape.to_index(index)
-    items = items if len(items) > 1 else items[0]
+    items = items[0] if len(items) == 1 else items     # x[()] = v gives no items
     xp = self._device.xp
     if isinstance(value, Tensor):
         _check_castable(self, value.dtype)
@@ -265,7 +275,7 @@ def setitem(self, index, value):
         node.value_shape = value.shape if isinstance(value, Tensor) else ()
         self._data[items] = array
         self._version_counter[0] += 1
-        attach(self, node)
+        _move_history(self, node)
         return
     self._data[items] = array
     self._version_counter[0] += 1

@@ -10,7 +10,7 @@ import numbers
 from .. import dtypes
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_state, attach, binary_arrays, check_number, edges, first_tensor,
+from .common import (_state, attach, binary_arrays, binary_result, check_number, edges, first_tensor,
                      needs_grad, reduce_to, result, shape_of)
 
 
@@ -24,11 +24,10 @@ class AddBackward0(Node):
     __slots__ = ("shapes", "alpha")
 
     def backward(self, grad):
-        a = reduce_to(grad, self.shapes[0]) if _needs(self, 0) else None
-        b = None
-        if _needs(self, 1):
-            b = reduce_to(grad if self.alpha == 1 else grad * self.alpha, self.shapes[1])
-        return a, b
+        (a, _), (b, _) = self.next_functions        # which inputs need a gradient
+        return (reduce_to(grad, self.shapes[0]) if a is not None else None,
+                reduce_to(grad if self.alpha == 1 else grad * self.alpha, self.shapes[1])
+                if b is not None else None)
 
 
 def add(input, other, *, alpha=1, out=None):
@@ -39,13 +38,13 @@ def add(input, other, *, alpha=1, out=None):
     """
     a, b, dtype = binary_arrays(input, other, "add")
     value = a + b if alpha == 1 else a + b * alpha
-    res = result(value, first_tensor(input, other), dtype)
+    res = binary_result(value, input, other, dtype)
     if needs_grad(input, other):
         node = AddBackward0(edges(input, other))
         node.shapes = (shape_of(input), shape_of(other))
         node.alpha = alpha
         attach(res, node)
-    return _maybe_out(res, out)
+    return res if out is None else _maybe_out(res, out)
 
 
 class SubBackward0(Node):
@@ -67,13 +66,13 @@ def sub(input, other, *, alpha=1, out=None):
     _refuse_bool_sub(input, other)
     a, b, dtype = binary_arrays(input, other, "sub")
     value = a - b if alpha == 1 else a - b * alpha
-    res = result(value, first_tensor(input, other), dtype)
+    res = binary_result(value, input, other, dtype)
     if needs_grad(input, other):
         node = SubBackward0(edges(input, other))
         node.shapes = (shape_of(input), shape_of(other))
         node.alpha = alpha
         attach(res, node)
-    return _maybe_out(res, out)
+    return res if out is None else _maybe_out(res, out)
 
 
 class RsubBackward1(Node):
@@ -108,8 +107,9 @@ class MulBackward0(Node):
 
     def backward(self, grad):
         a, b = self.saved_tensors
-        return (reduce_to(grad * b, self.shapes[0]) if _needs(self, 0) else None,
-                reduce_to(grad * a, self.shapes[1]) if _needs(self, 1) else None)
+        (need_a, _), (need_b, _) = self.next_functions
+        return (reduce_to(grad * b, self.shapes[0]) if need_a is not None else None,
+                reduce_to(grad * a, self.shapes[1]) if need_b is not None else None)
 
 
 def mul(input, other, *, out=None):
@@ -119,13 +119,13 @@ def mul(input, other, *, out=None):
         tensor([3., 6.])
     """
     a, b, dtype = binary_arrays(input, other, "mul")
-    res = result(a * b, first_tensor(input, other), dtype)
+    res = binary_result(a * b, input, other, dtype)
     if needs_grad(input, other):
         node = MulBackward0(edges(input, other))
         node.save_for_backward(input, other)
         node.shapes = (shape_of(input), shape_of(other))
         attach(res, node)
-    return _maybe_out(res, out)
+    return res if out is None else _maybe_out(res, out)
 
 
 class DivBackward0(Node):
@@ -151,13 +151,13 @@ def div(input, other, *, rounding_mode=None, out=None):
         dtype = first_tensor(input, other).dtype
     if not dtype.is_floating_point:
         dtype = dtypes.get_default_dtype()
-    res = result(a / b, first_tensor(input, other), dtype)
+    res = binary_result(a / b, input, other, dtype)
     if needs_grad(input, other):
         node = DivBackward0(edges(input, other))
         node.save_for_backward(input, other)
         node.shapes = (shape_of(input), shape_of(other))
         attach(res, node)
-    return _maybe_out(res, out)
+    return res if out is None else _maybe_out(res, out)
 
 
 def _rounded_div(input, other, rounding_mode):
@@ -272,7 +272,7 @@ def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
             node.save_for_backward(input, exponent, res.detach())
             node.shapes = (input.shape, exponent.shape)
             attach(res, node)
-        return _maybe_out(res, out)
+        return res if out is None else _maybe_out(res, out)
     check_number(exponent, "pow")
     a, b, dtype = binary_arrays(input, exponent, "pow")
     res = result(_power(a, b, input), input, dtype)
@@ -281,7 +281,7 @@ def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
         node.save_for_backward(input)
         node.exponent = exponent
         attach(res, node)
-    return _maybe_out(res, out)
+    return res if out is None else _maybe_out(res, out)
 
 
 def _power(a, b, like):
@@ -530,7 +530,7 @@ def clamp(input, min=None, max=None, *, out=None):   # noqa: A002 - PyTorch's na
         node.min = min.detach() if isinstance(min, Tensor) else min
         node.max = max.detach() if isinstance(max, Tensor) else max
         attach(res, node)
-    return _maybe_out(res, out)
+    return res if out is None else _maybe_out(res, out)
 
 
 def clip(input, min=None, max=None):   # noqa: A002

@@ -430,3 +430,19 @@ def log_softmax(input, dim=None, dtype=None):
         node.dim = d
         attach(res, node)
     return res
+
+
+def all(input, dim=None, keepdim=False):   # noqa: A001 - PyTorch's name
+    """True where every element (over ``dim``) is nonzero; a bool tensor."""
+    return _logical_reduce(input, dim, keepdim, "all")
+
+
+def any(input, dim=None, keepdim=False):   # noqa: A001 - PyTorch's name
+    """True where some element (over ``dim``) is nonzero; a bool tensor."""
+    return _logical_reduce(input, dim, keepdim, "any")
+
+
+def _logical_reduce(input, dim, keepdim, which):
+    axis = None if dim is None else _dims(dim, input._data.ndim)
+    value = getattr(input._data.astype(bool, copy=False), which)(axis=axis, keepdims=keepdim)
+    return make_tensor(input._device.xp.asarray(value), input._device)

@@ -1,0 +1,781 @@
+"""What a user of autograd sees: requires_grad and leaves, the graph of grad_fn
+nodes, backward and autograd.grad, retain_grad, hooks, detach and .data, and the
+examples of the source articles. Expected values were checked against PyTorch.
+
+The error messages themselves are tested in ``test_errors.py``.
+"""
+import math
+import warnings
+
+import pytest
+
+import autograd_ref as ag
+from autograd_ref.autograd import Variable
+
+
+def values(t):
+    """A tensor's values as (nested) Python floats."""
+    return t.detach().tolist()
+
+
+def _flat(v):
+    return [x for item in v for x in _flat(item)] if isinstance(v, list) else [v]
+
+
+def assert_close(t, expected, rel=1e-6, abs=1e-6):
+    assert list(t.shape) == _shape(expected)
+    assert _flat(values(t)) == pytest.approx(_flat(expected), rel=rel, abs=abs)
+
+
+def _shape(v):
+    return [len(v)] + _shape(v[0]) if isinstance(v, list) else []
+
+
+NON_LEAF_GRAD = r"The \.grad attribute of a Tensor that is not a leaf Tensor is being accessed"
+
+
+# ---- requires_grad and leaves ---------------------------------------------------
+
+def test_requires_grad_is_off_by_default():
+    assert ag.ones(2).requires_grad is False
+    assert ag.tensor([1.0]).requires_grad is False
+    assert ag.randn(3).requires_grad is False
+    assert ag.ones(2, requires_grad=True).requires_grad is True
+
+
+def test_requires_grad_propagates_through_operations():
+    x = ag.ones(2, requires_grad=True)
+    c = ag.ones(2)
+    assert (x * c).requires_grad
+    assert (c * x + 1).exp().sum().requires_grad
+    assert not (c * c).requires_grad
+    assert (c * c).grad_fn is None
+
+
+def test_requires_grad_method_returns_self():
+    t = ag.zeros(3)
+    assert t.requires_grad_() is t
+    assert t.requires_grad is True
+    t.requires_grad_(False)
+    assert t.requires_grad is False
+    t.requires_grad = True
+    assert t.requires_grad is True
+
+
+def test_requires_grad_true_on_a_non_leaf_is_allowed():
+    y = ag.ones(2, requires_grad=True) * 2
+    assert y.requires_grad_() is y
+    assert y.requires_grad_(True) is y
+
+
+def test_integer_tensors_may_say_they_need_no_grad():
+    t = ag.tensor([1, 2])
+    assert t.requires_grad_(False) is t
+    t.requires_grad = False
+    assert not t.requires_grad
+
+
+def test_is_leaf_rules():
+    x = ag.ones(2, requires_grad=True)
+    c = ag.ones(2)
+    assert x.is_leaf and x.grad_fn is None
+    assert c.is_leaf                     # needs no grad: a leaf by convention
+    assert (c * 2).is_leaf               # made from tensors that need no grad
+    assert not (x * 2).is_leaf
+    assert (x * 2).detach().is_leaf
+    with ag.no_grad():
+        assert (x * 2).is_leaf
+
+
+def test_grad_is_none_until_backward_reaches_the_leaf():
+    x = ag.ones(2, requires_grad=True)
+    unused = ag.ones(2, requires_grad=True)
+    y = (x * 3).sum()
+    assert x.grad is None
+    y.backward()
+    assert_close(x.grad, [3.0, 3.0])
+    assert unused.grad is None
+
+
+def test_non_leaf_grad_access_warns_and_gives_none():
+    x = ag.ones(2, requires_grad=True)
+    y = x * 2
+    y.sum().backward()
+    with pytest.warns(UserWarning, match=NON_LEAF_GRAD):
+        assert y.grad is None
+
+
+def test_leaf_and_retained_grad_access_do_not_warn():
+    x = ag.ones(2, requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    y.sum().backward()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert_close(x.grad, [2.0, 2.0])
+        assert_close(y.grad, [1.0, 1.0])
+        assert ag.ones(2).grad is None
+
+
+# ---- the graph ----------------------------------------------------------------------
+
+def _graphs():
+    x = ag.ones(2, 2, requires_grad=True)
+    c = ag.ones(2, 2)
+    return x, c, {
+        "AddBackward0": lambda: x + c,
+        "SubBackward0": lambda: x - 1,
+        "RsubBackward1": lambda: 1 - x,
+        "MulBackward0": lambda: x * 2,
+        "DivBackward0": lambda: x / c,
+        "NegBackward0": lambda: -x,
+        "PowBackward0": lambda: x ** 2,
+        "PowBackward1": lambda: x ** c,
+        "PowBackward2": lambda: 2 ** x,
+        "SumBackward0": lambda: x.sum(),
+        "SumBackward1": lambda: x.sum(0),
+        "MeanBackward0": lambda: x.mean(),
+        "MmBackward0": lambda: x.mm(c),
+        "ExpBackward0": lambda: x.exp(),
+        "LogBackward0": lambda: x.log(),
+        "SinBackward0": lambda: ag.sin(x),
+        "TanhBackward0": lambda: x.tanh(),
+        "SigmoidBackward0": lambda: x.sigmoid(),
+        "ReluBackward0": lambda: x.relu(),
+        "ClampBackward1": lambda: x.clamp(min=0),
+        "TBackward0": lambda: x.t(),
+        "ViewBackward0": lambda: x.view(4),
+        "CloneBackward0": lambda: x.clone(),
+        "SelectBackward0": lambda: x[0],
+        "IndexBackward0": lambda: x[x > 0],
+        "MaxBackward1": lambda: x.max(),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_graphs()[2]))
+def test_grad_fn_is_named_as_in_pytorch(name):
+    y = _graphs()[2][name]()
+    assert y.grad_fn.name() == name
+    assert type(y.grad_fn).__name__ == name
+    assert repr(y.grad_fn).startswith(f"<{name} object at 0x")
+
+
+def test_a_number_divided_by_a_tensor_is_a_reciprocal_times_the_number():
+    x = ag.ones(2, requires_grad=True)
+    y = 1 / x
+    assert y.grad_fn.name() == "MulBackward0"
+    assert y.grad_fn.next_functions[0][0].name() == "ReciprocalBackward0"
+
+
+def test_next_functions_link_the_graph():
+    x = ag.ones(2, requires_grad=True)
+    c = ag.ones(2)
+    y = x * c
+    s = y.sum()
+    (acc, nr), (none, none_nr) = y.grad_fn.next_functions
+    assert type(acc).__name__ == "AccumulateGrad"
+    assert acc.name() == "torch::autograd::AccumulateGrad"     # PyTorch's C++ name
+    assert acc.variable is x
+    assert nr == 0
+    assert (none, none_nr) == (None, 0)      # an input that needs no gradient
+    assert s.grad_fn.next_functions == ((y.grad_fn, 0),)
+    assert acc.next_functions == ()
+
+
+def test_accumulate_grad_node_is_shared_by_graphs_using_the_same_leaf():
+    x = ag.ones(2, requires_grad=True)
+    y = x * 2
+    z = x.exp()
+    assert y.grad_fn.next_functions[0][0] is z.grad_fn.next_functions[0][0]
+
+
+def test_a_tensor_used_twice_has_two_edges_to_the_same_node():
+    x = ag.ones(2, requires_grad=True)
+    y = x * x
+    (a, _), (b, _) = y.grad_fn.next_functions
+    assert a is b and a.variable is x
+
+
+# ---- backward -----------------------------------------------------------------------
+
+def test_backward_on_one_element_outputs_needs_no_gradient():
+    x = ag.tensor([2.0], requires_grad=True)
+    (x * 3).backward()                              # shape (1,)
+    (x * 3).reshape(1, 1).backward()                # shape (1, 1)
+    (x * 3).sum().backward()                        # shape ()
+    assert_close(x.grad, [9.0])
+
+
+def test_backward_with_a_gradient_is_a_vector_jacobian_product():
+    x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * x
+    y.backward(ag.tensor([0.1, 1.0, 0.0001]))
+    assert_close(x.grad, [0.2, 4.0, 0.0006])
+
+
+def test_backward_of_several_outputs_with_grad_tensors():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y1 = x * 2
+    y2 = x * x
+    ag.autograd.backward([y1, y2], grad_tensors=[ag.ones(2), ag.tensor([1.0, 10.0])])
+    assert_close(x.grad, [2.0 + 2.0, 2.0 + 40.0])
+
+
+def test_autograd_backward_of_a_scalar():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    ag.autograd.backward((x ** 2).sum())
+    assert_close(x.grad, [2.0, 4.0])
+
+
+def test_gradients_accumulate_until_zeroed():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward(retain_graph=True)
+    assert_close(x.grad, [4.0, 8.0])
+    x.grad.zero_()
+    y.backward()
+    assert_close(x.grad, [2.0, 4.0])
+    x.grad = None
+    (x * 5).sum().backward()
+    assert_close(x.grad, [5.0, 5.0])
+
+
+def test_retain_graph_then_default_frees_the_graph():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        y.backward()
+    assert_close(x.grad, [4.0, 8.0])
+
+
+def test_a_graph_of_only_additions_can_be_backpropagated_twice():
+    # AddBackward saves nothing, so nothing is freed: PyTorch allows this too.
+    a = ag.ones(2, requires_grad=True)
+    s = (a + a + 1).sum()
+    s.backward()
+    s.backward()
+    assert_close(a.grad, [4.0, 4.0])
+
+
+def test_backward_create_graph_gives_a_differentiable_grad():
+    x = ag.tensor(2.0, requires_grad=True)
+    (x ** 3).backward(create_graph=True)
+    assert x.grad.requires_grad
+    assert x.grad.grad_fn is not None
+    assert x.grad.item() == pytest.approx(12.0)
+    first = x.grad
+    x.grad = None
+    first.backward()
+    assert x.grad.item() == pytest.approx(12.0)       # d(3x^2)/dx = 6x
+
+
+def test_backward_inputs_restricts_accumulation_to_leaves_given():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    w = ag.tensor([3.0, 4.0], requires_grad=True)
+    (x * w).sum().backward(inputs=[x])
+    assert_close(x.grad, [3.0, 4.0])
+    assert w.grad is None
+    (x * w).sum().backward(inputs=w)                   # a single tensor is fine too
+    assert_close(w.grad, [1.0, 2.0])
+    assert_close(x.grad, [3.0, 4.0])
+
+
+def test_backward_inputs_can_be_a_non_leaf():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2
+    (h * h).sum().backward(inputs=[h])
+    assert h.retains_grad                              # PyTorch retains it
+    assert_close(h.grad, [4.0, 8.0])
+    assert x.grad is None
+
+
+def test_autograd_backward_with_inputs():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    w = ag.tensor([3.0, 4.0], requires_grad=True)
+    ag.autograd.backward([(x * w).sum()], inputs=[w])
+    assert_close(w.grad, [1.0, 2.0])
+    assert x.grad is None
+
+
+def test_backward_through_a_shared_subgraph():
+    x = ag.tensor(3.0, requires_grad=True)
+    a = x * x
+    y = a * a + a                                      # a used twice
+    y.backward()
+    assert x.grad.item() == pytest.approx(4 * 27 + 6)  # d(x^4 + x^2)/dx
+
+
+# ---- autograd.grad ----------------------------------------------------------------
+
+def test_grad_returns_gradients_and_leaves_grad_alone():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    w = ag.tensor([3.0, 4.0], requires_grad=True)
+    gx, gw = ag.autograd.grad((x * w).sum(), [x, w])
+    assert_close(gx, [3.0, 4.0])
+    assert_close(gw, [1.0, 2.0])
+    assert x.grad is None and w.grad is None
+    assert not gx.requires_grad
+
+
+def test_grad_of_one_input_is_a_one_tuple():
+    x = ag.tensor([3.0], requires_grad=True)
+    result = ag.autograd.grad(ag.pow(x, 2), x)
+    assert isinstance(result, tuple) and len(result) == 1
+    assert_close(result[0], [6.0])
+
+
+def test_grad_with_grad_outputs():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    (g,) = ag.autograd.grad(x * x, x, grad_outputs=ag.tensor([1.0, 0.5]))
+    assert_close(g, [2.0, 2.0])
+
+
+def test_grad_with_respect_to_a_non_leaf():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3
+    (g,) = ag.autograd.grad((h * h).sum(), h)
+    assert_close(g, [6.0, 12.0])
+    assert x.grad is None
+
+
+def test_grad_frees_the_graph_unless_retained():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    ag.autograd.grad(y, x, retain_graph=True)
+    ag.autograd.grad(y, x)
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        ag.autograd.grad(y, x)
+
+
+def test_grad_allow_unused_and_materialize_grads():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    unused = ag.tensor([5.0, 6.0, 7.0], requires_grad=True)
+    gx, gu = ag.autograd.grad((x * 2).sum(), [x, unused], allow_unused=True, retain_graph=True)
+    assert_close(gx, [2.0, 2.0])
+    assert gu is None
+    gx, gu = ag.autograd.grad((x * 2).sum(), [x, unused], materialize_grads=True)
+    assert_close(gu, [0.0, 0.0, 0.0])
+
+
+def test_higher_derivatives_with_create_graph():
+    x = ag.tensor(2.0, requires_grad=True)
+    y = x ** 3
+    (d1,) = ag.autograd.grad(y, x, create_graph=True)
+    (d2,) = ag.autograd.grad(d1, x, create_graph=True)
+    (d3,) = ag.autograd.grad(d2, x)
+    assert d1.item() == pytest.approx(12.0)        # 3x^2
+    assert d2.item() == pytest.approx(12.0)        # 6x
+    assert d3.item() == pytest.approx(6.0)         # 6
+    assert d1.requires_grad and d2.requires_grad and not d3.requires_grad
+    assert d1.grad_fn is not None
+    assert x.grad is None
+
+
+def test_fourth_derivative_of_a_cube_is_zero():
+    x = ag.tensor(3.0, requires_grad=True)
+    (d1,) = ag.autograd.grad(x ** 3, x, create_graph=True)
+    (d2,) = ag.autograd.grad(d1, x, create_graph=True)
+    (d3,) = ag.autograd.grad(d2, x, create_graph=True)
+    (d4,) = ag.autograd.grad(d3, x)
+    assert [d1.item(), d2.item(), d3.item(), d4.item()] == pytest.approx([27.0, 18.0, 6.0, 0.0])
+
+
+def test_gradient_penalty_style_double_backward():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = (x ** 3).sum()
+    (g,) = ag.autograd.grad(y, x, create_graph=True)   # 3x^2
+    (g * g).sum().backward()                           # d/dx sum 9x^4 = 36x^3
+    assert_close(x.grad, [36.0, 288.0])
+
+
+# ---- retain_grad ----------------------------------------------------------------------
+
+def test_retain_grad_keeps_non_leaf_gradients():
+    # The source article's example: the 0.25s.
+    x = ag.tensor([1.0, 1, 1, 1], requires_grad=True)
+    y = 2 * x
+    y.retain_grad()
+    z = y.mean()
+    z.retain_grad()
+    z.backward()
+    assert_close(x.grad, [0.5] * 4)
+    assert_close(y.grad, [0.25] * 4)
+    assert z.grad.item() == 1.0
+    assert y.retains_grad and z.retains_grad
+    assert not x.retains_grad                   # leaves keep their grad without it
+
+
+def test_retain_grad_accumulates_and_is_idempotent():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    y.retain_grad()
+    y.retain_grad()
+    s = (y * y).sum()
+    s.backward(retain_graph=True)
+    s.backward()
+    assert_close(y.grad, [12.0, 24.0])
+
+
+def test_retain_grad_on_a_leaf_does_nothing():
+    x = ag.ones(2, requires_grad=True)
+    x.retain_grad()
+    assert not x.retains_grad
+    (x * 2).sum().backward()
+    assert_close(x.grad, [2.0, 2.0])
+
+
+def test_retained_grad_is_seen_after_tensor_hooks():
+    x = ag.ones(2, requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    y.register_hook(lambda g: g * 3)
+    y.sum().backward()
+    assert_close(y.grad, [3.0, 3.0])
+    assert_close(x.grad, [6.0, 6.0])
+
+
+# ---- hooks ------------------------------------------------------------------------------
+
+def test_hook_on_a_leaf_sees_its_gradient():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+    x.register_hook(lambda g: seen.append(values(g)))
+    (x * 3).sum().backward()
+    assert seen == [[3.0, 3.0]]
+    assert_close(x.grad, [3.0, 3.0])
+
+
+def test_hook_on_a_tensor_used_twice_is_called_once_with_the_sum():
+    x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * x
+    seen = []
+    y.register_hook(lambda g: seen.append(values(g)))
+    (y * y + y).sum().backward()
+    assert seen == [[3.0, 9.0, 19.0]]               # 2y + 1, summed over both uses
+    assert_close(x.grad, [6.0, 36.0, 114.0])
+
+
+def test_hook_on_a_leaf_used_twice_is_called_once():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+    x.register_hook(lambda g: seen.append(values(g)))
+    (x * x + x).sum().backward()
+    assert seen == [[3.0, 5.0]]
+
+
+def test_hook_returning_a_tensor_replaces_the_gradient():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.register_hook(lambda g: g * 10)
+    y.sum().backward()
+    assert_close(x.grad, [20.0, 20.0])
+
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    w.register_hook(lambda g: g * 100)
+    w.register_hook(lambda g: g + 1)                # hooks run in order, each on the last
+    (w * 3).sum().backward()
+    assert_close(w.grad, [301.0, 301.0])
+
+
+def test_hook_returning_none_keeps_the_gradient():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(lambda g: None)
+    (x * 3).sum().backward()
+    assert_close(x.grad, [3.0, 3.0])
+
+
+def test_removed_hook_is_not_called():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+    handle = x.register_hook(lambda g: seen.append(1) or g * 100)
+    handle.remove()
+    (x * 3).sum().backward()
+    assert seen == []
+    assert_close(x.grad, [3.0, 3.0])
+
+
+def test_hooks_also_run_for_autograd_grad():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.register_hook(lambda g: g * 10)
+    (g,) = ag.autograd.grad(y.sum(), x)
+    assert_close(g, [20.0, 20.0])
+
+
+def test_node_prehook_and_hook():
+    x = ag.tensor([1.0, 1.0], requires_grad=True)
+    y = x * 2
+    calls = []
+
+    def prehook(grad_outputs):
+        calls.append(("pre", [values(g) for g in grad_outputs]))
+        return (grad_outputs[0] * 10,)
+
+    def hook(grad_inputs, grad_outputs):
+        calls.append(("post", [values(g) if g is not None else None for g in grad_inputs],
+                      [values(g) for g in grad_outputs]))
+
+    y.grad_fn.register_prehook(prehook)
+    y.grad_fn.register_hook(hook)
+    y.sum().backward()
+    assert calls == [("pre", [[1.0, 1.0]]),
+                     ("post", [[20.0, 20.0], None], [[10.0, 10.0]])]
+    assert_close(x.grad, [20.0, 20.0])
+
+
+def test_node_hook_returning_grad_inputs_replaces_them():
+    x = ag.tensor([1.0, 1.0], requires_grad=True)
+    y = x * 2
+    y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: (grad_inputs[0] + 1, grad_inputs[1]))
+    y.sum().backward()
+    assert_close(x.grad, [3.0, 3.0])
+
+
+def test_node_hook_handle_remove():
+    x = ag.tensor([1.0, 1.0], requires_grad=True)
+    y = x * 2
+    handle = y.grad_fn.register_prehook(lambda grad_outputs: (grad_outputs[0] * 10,))
+    handle.remove()
+    y.sum().backward()
+    assert_close(x.grad, [2.0, 2.0])
+
+
+# ---- detach and .data ------------------------------------------------------------------
+
+def test_detach_shares_memory_and_leaves_the_graph():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    d = x.detach()
+    assert not d.requires_grad and d.is_leaf and d.grad_fn is None
+    assert d.data_ptr() == x.data_ptr()
+    d[0] = 10.0
+    assert values(x) == [10.0, 2.0]
+
+
+def test_detach_shares_the_version_counter():
+    # Changing a detached tensor in place is seen by the graph that saved the original.
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x.sigmoid()                             # saves its result
+    y.detach().zero_()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_data_is_not_tracked_by_the_version_counter():
+    # .data, unlike detach(), hides the change: backward silently uses the new values.
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x.sigmoid()
+    y.data.zero_()
+    y.sum().backward()
+    assert values(x.grad) == [0.0, 0.0]          # sigmoid' = y (1 - y) with y now 0
+
+
+def test_data_shares_memory_and_needs_no_grad():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    d = x.data
+    assert not d.requires_grad and d.is_leaf
+    assert d.data_ptr() == x.data_ptr()
+    d.mul_(2)
+    assert values(x) == [2.0, 4.0]
+    assert x.requires_grad and x.is_leaf
+
+
+def test_setting_data_replaces_the_values_of_a_leaf():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    x.data = ag.tensor([5.0, 6.0, 7.0])             # even another shape
+    assert values(x) == [5.0, 6.0, 7.0]
+    assert x.requires_grad and x.is_leaf
+    (x * 2).sum().backward()
+    assert_close(x.grad, [2.0, 2.0, 2.0])
+
+
+def test_detach_in_place():
+    x = ag.ones(2, requires_grad=True)
+    y = x * 2
+    assert y.detach_() is y
+    assert not y.requires_grad and y.is_leaf and y.grad_fn is None
+
+
+def test_detached_values_stop_the_gradient():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x * x.detach()                          # d/dx treats the second factor as constant
+    y.sum().backward()
+    assert_close(x.grad, [1.0, 2.0])
+
+
+# ---- Variable and the legacy API ------------------------------------------------------
+
+def test_variable_returns_a_tensor():
+    t = ag.ones(2, 2)
+    x = Variable(t, requires_grad=True)
+    assert isinstance(x, ag.Tensor)
+    assert type(x) is ag.Tensor
+    assert x.requires_grad and x.is_leaf
+    assert x is not t and not t.requires_grad
+    assert x.data_ptr() == t.data_ptr()
+    assert not Variable(t).requires_grad
+    assert isinstance(ag.ones(1), Variable)
+
+
+def test_legacy_float_tensor_type():
+    FloatTensor = ag.FloatTensor
+    assert values(FloatTensor([4])) == [4.0]
+    assert FloatTensor([4]).dtype == ag.float32
+    assert ag.ones(2, dtype=ag.float64).type(FloatTensor).dtype == ag.float32
+    assert ag.ones(2).type() == "torch.FloatTensor"
+    assert isinstance(ag.ones(2), FloatTensor)
+    assert not isinstance(ag.ones(2, dtype=ag.int64), FloatTensor)
+
+
+def test_data_and_item_of_a_loss():
+    loss = (ag.ones(3, requires_grad=True) * 2).sum()
+    assert loss.item() == 6.0
+    assert loss.data.item() == 6.0
+    assert isinstance(loss.item(), float)
+
+
+# ---- the source articles' examples -----------------------------------------------------
+
+def test_seed_function_of_two_variables():
+    # f(x1, x2) = (1 + sin x2) / (x2 + e^x1) + x1 x2 at (1.5, 0.5)
+    x1 = ag.tensor(1.5, requires_grad=True)
+    x2 = ag.tensor(0.5, requires_grad=True)
+    c = ag.tensor(1.0, requires_grad=True)
+    f = (ag.sin(x2) + c) / (x2 + ag.exp(x1)) + x1 * x2
+    f.backward()
+    assert x2.grad.item() == pytest.approx(1.6165488003791766, rel=1e-6)
+    assert x1.grad.item() == pytest.approx(0.2328, abs=1e-4)
+    assert c.grad.item() == pytest.approx(0.20073512936690338, rel=1e-6)
+    by_hand = 1.5 + math.cos(0.5) / (0.5 + math.exp(1.5)) \
+        - (1 + math.sin(0.5)) / (0.5 + math.exp(1.5)) ** 2
+    assert x2.grad.item() == pytest.approx(by_hand, rel=1e-6)
+
+
+def test_seed_mean_of_three_squares():
+    x = Variable(ag.ones(2, 2), requires_grad=True)
+    y = x + 2
+    assert y.grad_fn.name() == "AddBackward0"
+    out = (3 * (x + 2) ** 2).mean()
+    assert out.item() == pytest.approx(27.0)
+    out.backward()
+    assert_close(x.grad, [[4.5, 4.5], [4.5, 4.5]])
+
+
+def test_seed_z_equals_y_times_y_times_two():
+    x = Variable(ag.ones(2, 2), requires_grad=True)
+    y = x + 2
+    z = y * y * 2
+    out = z.mean()
+    assert out.item() == pytest.approx(18.0)
+    out.backward()
+    assert_close(x.grad, [[3.0, 3.0], [3.0, 3.0]])
+
+
+def _w_x_graph():
+    w = ag.tensor([1.0], requires_grad=True)
+    x = ag.tensor([2.0], requires_grad=True)
+    a = ag.add(w, x)
+    b = ag.add(w, 1)
+    y = ag.mul(a, b)         # y = (x + w)(w + 1)
+    return w, x, a, b, y
+
+
+def test_seed_gradients_accumulate_without_zeroing():
+    w = ag.tensor([1.0], requires_grad=True)
+    x = ag.tensor([2.0], requires_grad=True)
+    seen = []
+    for _ in range(4):
+        y = ag.mul(ag.add(w, x), ag.add(w, 1))
+        y.backward()
+        seen.append(w.grad.item())
+    assert seen == [5.0, 10.0, 15.0, 20.0]
+
+
+def test_seed_gradients_zeroed_each_step():
+    w = ag.tensor([1.0], requires_grad=True)
+    x = ag.tensor([2.0], requires_grad=True)
+    seen = []
+    for _ in range(4):
+        y = ag.mul(ag.add(w, x), ag.add(w, 1))
+        y.backward()
+        seen.append(w.grad.item())
+        w.grad.zero_()
+    assert seen == [5.0, 5.0, 5.0, 5.0]
+
+
+def test_seed_leaves_and_their_gradients():
+    w, x, a, b, y = _w_x_graph()
+    y.backward()
+    assert [t.is_leaf for t in (w, x, a, b, y)] == [True, True, False, False, False]
+    assert values(w.grad) == [5.0]
+    assert values(x.grad) == [2.0]
+    with pytest.warns(UserWarning, match=NON_LEAF_GRAD):
+        assert (a.grad, b.grad, y.grad) == (None, None, None)
+    assert w.grad_fn is None and x.grad_fn is None
+    assert [t.grad_fn.name() for t in (a, b, y)] == ["AddBackward0", "AddBackward0", "MulBackward0"]
+    assert repr(y.grad_fn).startswith("<MulBackward0 object at 0x")
+
+
+def test_seed_weights_of_a_small_graph():
+    FloatTensor = ag.FloatTensor
+    a = Variable(FloatTensor([4]))
+    weights = [Variable(FloatTensor([i]), requires_grad=True) for i in (2, 5, 9, 7)]
+    w1, w2, w3, w4 = weights
+    b = w1 * a
+    c = w2 * a
+    d = w3 * b + w4 * c
+    L = (10 - d)
+    L.backward()
+    gradients = []
+    for weight in weights:
+        gradient, *_ = weight.grad.data
+        gradients.append(gradient.item())
+    assert gradients == [-36.0, -28.0, -8.0, -20.0]
+    assert a.grad is None and not a.requires_grad
+
+
+def test_seed_backward_and_grad_of_a_square():
+    x = ag.tensor([3.0], requires_grad=True)
+    y = ag.pow(x, 2)
+    y.backward(retain_graph=True)
+    assert values(x.grad) == [6.0]
+    (g,) = ag.autograd.grad(y, x, create_graph=True)
+    assert g.item() == 6.0
+    assert values(x.grad) == [6.0]
+
+
+def test_seed_jacobian_product_of_eye():
+    inp = ag.eye(5, requires_grad=True)
+    out = (inp + 1).pow(2)
+    out.backward(ag.ones_like(inp), retain_graph=True)
+    expected = [[4.0 if i == j else 2.0 for j in range(5)] for i in range(5)]
+    assert_close(inp.grad, expected)
+    out.backward(ag.ones_like(inp), retain_graph=True)
+    assert_close(inp.grad, [[2 * v for v in row] for row in expected])
+
+
+def test_seed_non_scalar_backward_of_a_doubled_vector():
+    ag.manual_seed(0)
+    x = Variable(ag.randn(3), requires_grad=True)
+    y = x * 2
+    while y.data.norm() < 100:
+        y = y * 2
+    gradients = ag.FloatTensor([0.1, 1.0, 0.0001])
+    y.backward(gradients)
+    scale = (y / x).detach()[0].item()               # 2 ** k, exactly
+    assert math.log2(scale) == int(math.log2(scale))
+    assert_close(x.grad, [0.1 * scale, 1.0 * scale, 0.0001 * scale], rel=1e-6)
+
+
+def test_seed_detach_and_no_grad():
+    x = ag.randn(5, 3)
+    w = ag.randn(3, 2, requires_grad=True)
+    b = ag.randn(2, requires_grad=True)
+    z = ag.matmul(x, w) + b
+    assert z.requires_grad
+    assert not z.detach().requires_grad
+    with ag.no_grad():
+        z = ag.matmul(x, w) + b
+    assert not z.requires_grad
