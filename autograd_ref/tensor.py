@@ -194,10 +194,15 @@ class Tensor:
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
             if value.shape != self.shape:
                 raise RuntimeError(
-                    f"assigned grad has data of a different size: got {list(value.shape)}, "
-                    f"expected {list(self.shape)}")
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
+                    f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
+                    "the same size")
             if value.dtype is not self.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                c_names = {"bool": "bool", "int64": "long int", "float32": "float", "float64": "double"}
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{c_names[value.dtype.name]}' to a "
+                    f"tensor with grad_dtype '{self.dtype.legacy_name[:-len('Tensor')]}'. The "
+                    "gradient must match the tensor's dtype.")
         self._grad = value
 
     @property
@@ -259,6 +264,8 @@ class Tensor:
         """What AccumulateGrad does: ``self.grad += grad``. The first gradient is
         stored without a copy only when the engine says nothing else sees its
         memory (``owned``)."""
+        if grad._data.dtype != self._data.dtype:
+            grad = grad.to(self.dtype)      # a float32 leaf gets float32 grads, as in PyTorch
         old = self._grad
         if old is None:
             if not _state.enabled and not owned:

@@ -28,6 +28,9 @@ with open(VALUES_PATH) as f:
 
 CASES = {c.name: c for c in cases.CASES}
 RTOL = {"float32": 1e-5, "float64": 1e-10}
+# A case with a float32 input computes partly in float32 even where a result is
+# float64 (a float64 0-dim tensor plus a float32 tensor gives float32; its
+# gradient is summed in float32, then cast): such cases use float32's tolerance.
 
 
 def test_the_table_and_the_recording_agree():
@@ -45,8 +48,9 @@ def _arrays(items):
 class Comparison:
     """Collects every disagreement of one case, so a failure shows them all."""
 
-    def __init__(self, known):
+    def __init__(self, known, loose=False):
         self.known = known
+        self.loose = loose
         self.problems = []
         self.seen_known = {k: False for k in known}
 
@@ -71,7 +75,7 @@ class Comparison:
             self.fail(where, f"shape is {list(actual.shape)}, PyTorch gives {list(want.shape)}")
             return
         if want.dtype.kind == "f":
-            rtol = RTOL[want.dtype.name]
+            rtol = RTOL["float32" if self.loose else want.dtype.name]
             finite = numpy.abs(want[numpy.isfinite(want)])
             atol = rtol * max(1.0, float(finite.max()) if finite.size else 1.0)
             ok = numpy.allclose(actual, want, rtol=rtol, atol=atol, equal_nan=True)
@@ -131,7 +135,7 @@ def test_case(name):
     case = CASES[name]
     expected = VALUES["cases"][name]
     actual = cases.encode(_run_ours(case, expected))
-    cmp = Comparison(case.known)
+    cmp = Comparison(case.known, loose=any(i.dtype == "float32" for i in case.inputs))
 
     if "error" in expected or "error" in actual:
         e, a = expected.get("error"), actual.get("error")

@@ -45,8 +45,16 @@ def _make_grads(outputs, grad_outputs):
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape!r} and output[{i}] "
                 f"has a shape of {out.shape!r}.".replace("autograd_ref.Size", "torch.Size"))
+        elif g._data.dtype != out._data.dtype and out._requires_grad:
+            g = g.to(out.dtype)     # as PyTorch: a gradient has its tensor's dtype
         grads.append(g)
     return grads
+
+
+def _check_count(outputs, grads):
+    # Like PyTorch, extra gradients are ignored and missing ones refused.
+    if len(grads) < len(outputs):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
@@ -58,15 +66,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     from .engine import run_backward
     tensors = _as_tuple(tensors)
     grad_tensors = _as_tuple(grad_tensors) or (None,) * len(tensors)
-    if len(grad_tensors) != len(tensors):
-        raise RuntimeError(
-            f"grad_tensors should have the same length as tensors: got {len(grad_tensors)} and {len(tensors)}")
     inputs = _as_tuple(inputs)
     if inputs is not None and len(inputs) == 0:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     if retain_graph is None:
         retain_graph = create_graph
     grads = _make_grads(tensors, grad_tensors)
+    _check_count(tensors, grads)
     for t in inputs or ():
         if t.grad_fn is not None:
             t.retain_grad()     # as PyTorch does: a non-leaf input keeps its .grad
@@ -88,20 +94,23 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     outputs = _as_tuple(outputs)
     single_input = not isinstance(inputs, (tuple, list))
     inputs = _as_tuple(inputs)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     if allow_unused is None:
         allow_unused = materialize_grads
     if materialize_grads and not allow_unused:
         raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
                          "but got: allow_unused=False.")
     grad_outputs = _as_tuple(grad_outputs) or (None,) * len(outputs)
-    if len(grad_outputs) != len(outputs):
-        raise RuntimeError(
-            f"grad requires one grad_output per output: got {len(grad_outputs)} for {len(outputs)} outputs")
     if retain_graph is None:
         retain_graph = create_graph
     grads = _make_grads(outputs, grad_outputs)
+    _check_count(outputs, grads)
     results = run_backward(outputs, grads, keep_graph=retain_graph, create_graph=create_graph,
                            inputs=inputs, accumulate=False, allow_unused=allow_unused)
+    # Mixed dtypes in the graph (float32 * float64) give each input a gradient of its own dtype.
+    results = [g.to(t.dtype) if g is not None and g._data.dtype != t._data.dtype else g
+               for g, t in zip(results, inputs)]
     if materialize_grads:
         results = [g if g is not None else
                    make_tensor(t._device.xp.zeros(t._data.shape, t._data.dtype), t._device)

@@ -84,6 +84,8 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                     outputs = (outputs,)
                 if node._post_hooks:
                     outputs = _call_post_hooks(node, outputs, grads, shared)
+                if node._input_dtypes is not None:
+                    outputs = _cast_to_inputs(outputs, node._input_dtypes)
             if not keep_graph:
                 node.release_variables()
 
@@ -114,6 +116,13 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                     f"The differentiated Tensor at index {i} appears to not have been used in the "
                     "graph. Set allow_unused=True if this is the desired behavior.")
     return results
+
+
+def _cast_to_inputs(outputs, dtypes):
+    """Gradients of an operation that promoted types, each cast back to its
+    input's dtype (a float32 input gets a float32 gradient), as PyTorch does."""
+    return tuple(g if g is None or d is None or g._data.dtype == d.np else g.to(d)
+                 for g, d in zip(outputs, dtypes))
 
 
 def _all_none(grads):

@@ -27,11 +27,11 @@ class FunctionCtx:
     def save_for_backward(self, *tensors):
         """Keep tensors for ``backward``; read them back with ``ctx.saved_tensors``."""
         from ..tensor import Tensor
-        for t in tensors:
+        for i, t in enumerate(tensors):
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError(
                     "save_for_backward can only save variables, but argument "
-                    f"{tensors.index(t)} is of type {type(t).__name__}")
+                    f"{i} is of type {type(t).__name__}")
         self._to_save = tensors
 
     def mark_dirty(self, *tensors):
@@ -65,7 +65,8 @@ class BackwardCFunction(FunctionCtx, Node):
     def backward(self, *grads):
         cls = self._forward_cls
         if self._materialize_grads:
-            grads = tuple(g if g is not None else _zeros(meta) for g, meta in zip(grads, self._output_meta))
+            grads = tuple(g if g is not None or meta is None else _zeros(meta)
+                          for g, meta in zip(grads, self._output_meta))
         result = cls.backward(self, *grads)
         if not isinstance(result, tuple):
             result = (result,)
@@ -90,9 +91,7 @@ class BackwardCFunction(FunctionCtx, Node):
                 f"{i + 1}, but the corresponding forward input was not a Variable")
         from ..tensor import Tensor
         if not isinstance(grad, Tensor):
-            raise TypeError(
-                f"function {self.name()} returned a {type(grad).__name__} as gradient {i}; "
-                "gradients must be Tensors or None")
+            raise RuntimeError(f"expected Variable or None (got {type(grad).__name__})")
         if self.next_functions[i][0] is None:
             return None
         shape = meta
@@ -160,15 +159,13 @@ class Function(metaclass=FunctionMeta):
         """Run ``forward`` without recording its inside, and record one node
         for the whole call."""
         from ..tensor import Tensor, make_tensor
-        if kwargs:
-            raise TypeError(f"{cls.__name__}.apply() takes positional arguments only")
         is_tensor = [isinstance(a, Tensor) for a in args]
         record = _state.enabled and any(t and a._requires_grad for t, a in zip(is_tensor, args))
         ctx = cls._backward_cls(tuple(edge_to(a) if t else (None, 0) for t, a in zip(is_tensor, args))
                                 if record else ())
         ctx.needs_input_grad = tuple(t and a._requires_grad for t, a in zip(is_tensor, args))
         with grad_mode.no_grad():
-            outputs = cls.forward(ctx, *args)
+            outputs = cls.forward(ctx, *args, **kwargs)   # keyword arguments get no gradient
         single = not isinstance(outputs, tuple)
         outputs = (outputs,) if single else outputs
         if not record:
@@ -193,8 +190,8 @@ class Function(metaclass=FunctionMeta):
             elif id(out) in inputs:
                 # Returning an input unchanged: PyTorch gives back a new tensor (a view).
                 out = make_tensor(out._data, out._device, out._version_counter)
-            if id(outputs[nr]) in non_diff:
-                out._requires_grad = False
+            if id(outputs[nr]) in non_diff or not out.is_floating_point():
+                out._requires_grad = False     # marked, or integers: no gradient
                 if out.grad_fn is not None and id(out) not in dirty:
                     out.grad_fn = None
             else:

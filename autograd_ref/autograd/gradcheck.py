@@ -403,7 +403,7 @@ def _check_undefined_grad(func, inputs, diff_inputs):
     for case in cases:
         try:
             grads = grad(case, diff_inputs, [zeros_like(o) for o in case], allow_unused=True)
-        except RuntimeError as e:
+        except (RuntimeError, TypeError) as e:      # TypeError: None * grad in Python
             raise GradcheckError(
                 "Expected backward function to handle undefined output grads. A backward "
                 "receives None for an output that is not used; treat it as zeros.") from e

@@ -62,6 +62,9 @@ class Node:
     num_outputs = 1
     # Hooks are rare: class-level None until a hook is registered on an instance.
     _pre_hooks = _post_hooks = _tensor_pre_hooks = _retains_grad = None
+    # Set (one dtype or None per input) only by operations that promoted types:
+    # the engine casts each input's gradient back to that input's dtype.
+    _input_dtypes = None
 
     def __init__(self, next_functions):
         self.next_functions = next_functions

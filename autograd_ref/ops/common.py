@@ -50,6 +50,27 @@ def attach(out, node, output_nr=0):
     return out
 
 
+def keep_input_dtypes(node, *inputs):
+    """For an operation whose result dtype differs from an input's (type
+    promotion, ``dtype=``): remember the inputs' dtypes, so that the engine casts
+    each gradient back to its input's dtype, as PyTorch does."""
+    node._input_dtypes = tuple(t.dtype if isinstance(t, Tensor) else None for t in inputs)
+
+
+def reconnect(saved, node, output_nr=0):
+    """A node's own output, saved detached (a saved tensor whose grad_fn is the
+    node would be a reference cycle), joined to the node again while a
+    higher-order graph is being built (``create_graph=True``), so that the
+    output's own dependence on the inputs is differentiated too.
+
+        >>> y = reconnect(y_saved, self)     # in a backward that uses its output
+    """
+    if _state.enabled:
+        saved = make_tensor(saved._data, saved._device, saved._version_counter)
+        attach(saved, node, output_nr)
+    return saved
+
+
 _FAST_NUMBERS = (float, int)
 
 

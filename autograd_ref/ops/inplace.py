@@ -13,7 +13,7 @@ from .. import dtypes
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
 from . import pointwise, shape
-from .common import _state, attach, needs_grad, reduce_to
+from .common import _state, attach, keep_input_dtypes, needs_grad, reduce_to
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -30,11 +30,13 @@ def _check_castable(self, value_dtype):
 def _check_recordable(self):
     if self.grad_fn is None and self._requires_grad:
         raise RuntimeError(LEAF_MESSAGE)
-    if self._base is not None and (self._base._requires_grad or self._requires_grad):
+    if self._base is not None:
+        # Recording on the view alone would leave the base's history wrong.
         raise RuntimeError(
-            "autograd_ref does not track in-place changes to a view of a tensor that requires "
-            "grad (PyTorch records them with a CopySlices node). Change the base tensor instead, "
-            "or use an out-of-place operation such as torch.where, or clone() the view first.")
+            "autograd_ref does not track in-place changes to a view when a gradient must flow "
+            "through them (PyTorch records them with a CopySlices node on the base tensor). "
+            "Change the base tensor instead, or use an out-of-place operation such as "
+            "torch.where, or clone() the view first.")
 
 
 def _snapshot(self):
@@ -60,7 +62,7 @@ def _move_history(self, node, output_nr=0):
         self.retain_grad()
 
 
-def _apply(self, op, other, ufunc, *args):
+def _apply(self, op, other, ufunc, *args, **kwargs):
     """Run the in-place form of ``op(self, other)``; ``ufunc`` writes it into
     our memory directly when no graph is recorded."""
     value_dtype = dtypes.result_type(self, other)
@@ -69,7 +71,7 @@ def _apply(self, op, other, ufunc, *args):
     _check_castable(self, value_dtype)
     if needs_grad(self, other):
         _check_recordable(self)
-        return _rebase(self, op(_snapshot(self), other, *args))
+        return _rebase(self, op(_snapshot(self), other, *args, **kwargs))
     b = other._data if isinstance(other, Tensor) else other
     ufunc(self._data, b, out=self._data, casting="unsafe")
     self._version_counter[0] += 1
@@ -81,6 +83,8 @@ def add_(self, other, *, alpha=1):
 
         >>> x.add_(1)
     """
+    if alpha != 1 and needs_grad(self, other):      # alpha stays inside AddBackward0, as in PyTorch
+        return _apply(self, pointwise.add, other, self._device.xp.add, alpha=alpha)
     if alpha != 1:
         other = other * alpha
     return _apply(self, pointwise.add, other, self._device.xp.add)
@@ -88,6 +92,8 @@ def add_(self, other, *, alpha=1):
 
 def sub_(self, other, *, alpha=1):
     """``self -= alpha * other`` in place."""
+    if alpha != 1 and needs_grad(self, other):
+        return _apply(self, pointwise.sub, other, self._device.xp.subtract, alpha=alpha)
     if alpha != 1:
         other = other * alpha
     return _apply(self, pointwise.sub, other, self._device.xp.subtract)
@@ -159,8 +165,18 @@ class ZeroBackward0(Node):
         return grad * 0
 
 
-class FillBackward0(ZeroBackward0):
+class FillBackward2(ZeroBackward0):
+    """fill_ with a number."""
     __slots__ = ()
+
+
+class FillBackward3(Node):
+    """fill_ with a 0-dim tensor: every element's gradient flows to it."""
+    __slots__ = ()
+
+    def backward(self, grad):
+        return (grad * 0 if self.next_functions[0][0] is not None else None,
+                grad.sum() if self.next_functions[1][0] is not None else None)
 
 
 def _overwrite(self, node_cls, write):
@@ -190,12 +206,24 @@ def fill_(self, value):
         if value.dim() != 0:
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions.")
+        if needs_grad(self, value):
+            _check_recordable(self)
+            self._data.fill(value.item())
+            self._version_counter[0] += 1
+            node = FillBackward3((edge_to(self), edge_to(value)))
+            if value.dtype is not self.dtype:
+                keep_input_dtypes(node, self, value)
+            _move_history(self, node)
+            return self
         value = value.item()
-    return _overwrite(self, FillBackward0, lambda: self._data.fill(value))
+    return _overwrite(self, FillBackward2, lambda: self._data.fill(value))
 
 
 class CopyBackwards(Node):
     __slots__ = ("src_shape", "src_dtype")
+
+    def name(self):
+        return "torch::autograd::CopyBackwards"     # PyTorch's C++ name
 
     def backward(self, grad):
         return (grad * 0 if self.next_functions[0][0] is not None else None,
@@ -249,23 +277,48 @@ class IndexPutBackward0(CopySlices):
     name = Node.name
 
 
+def _fit_value(value, dest_shape):
+    """What PyTorch copies into ``x[ints and slices]`` when the shapes differ: the
+    value viewed without its leading size-1 dims, then expanded to the
+    destination (so the graph shows ViewBackward0 and ExpandBackward0)."""
+    if value.shape == dest_shape or value.dim() == 0:
+        return value
+    lead = 0
+    while lead < value.dim() and value.shape[lead] == 1:
+        lead += 1
+    value = value.view(value.shape[lead:])
+    return value if value.shape == dest_shape else value.expand(dest_shape)
+
+
 def setitem(self, index, value):
     """``x[index] = value``: writes into x's memory, recorded when needed.
 
         >>> x = zeros(3); x[1] = 5.
     """
     items, basic = shape.to_index(index)
+    integer_arrays = any(getattr(i, "dtype", None) is not None and i.dtype.kind != "b" for i in items)
+    view = basic and any(i is not Ellipsis for i in items)
     items = items[0] if len(items) == 1 else items     # x[()] = v gives no items
     xp = self._device.xp
     if isinstance(value, Tensor):
-        _check_castable(self, value.dtype)
+        # Slices and masks convert the value to our dtype; integer indices need the same dtype.
+        if integer_arrays and value.dtype is not self.dtype:
+            raise RuntimeError(
+                "Index put requires the source and destination dtypes match, got "
+                f"{self.dtype.legacy_name[:-6]} for the destination and "
+                f"{value.dtype.legacy_name[:-6]} for the source.")
         array = value._data
     else:
         if isinstance(value, (list, tuple)):
             raise TypeError("can't assign a list to a tensor element; wrap it in a tensor first")
         array = value       # numbers are converted to our dtype, as PyTorch does
     if needs_grad(self, value):
+        if view and self.grad_fn is None and self._requires_grad:
+            raise RuntimeError(
+                "a view of a leaf Variable that requires grad is being used in an in-place operation.")
         _check_recordable(self)
+        if basic and isinstance(value, Tensor):
+            value = _fit_value(value, self._data[items].shape)
         kept = xp.ones(self._data.shape, dtype=bool)
         kept[items] = False
         node = (CopySlices if basic else IndexPutBackward0)((edge_to(self), edge_to(value)

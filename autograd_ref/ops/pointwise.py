@@ -11,7 +11,7 @@ from .. import dtypes
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
 from .common import (_state, attach, binary_arrays, binary_result, check_number, edges, first_tensor,
-                     needs_grad, reduce_to, result, shape_of)
+                     keep_input_dtypes, needs_grad, reconnect, reduce_to, result, shape_of)
 
 
 def _needs(node, i):
@@ -43,6 +43,8 @@ def add(input, other, *, alpha=1, out=None):
         node = AddBackward0(edges(input, other))
         node.shapes = (shape_of(input), shape_of(other))
         node.alpha = alpha
+        if dtype is not None:
+            keep_input_dtypes(node, input, other)
         attach(res, node)
     return res if out is None else _maybe_out(res, out)
 
@@ -71,6 +73,8 @@ def sub(input, other, *, alpha=1, out=None):
         node = SubBackward0(edges(input, other))
         node.shapes = (shape_of(input), shape_of(other))
         node.alpha = alpha
+        if dtype is not None:
+            keep_input_dtypes(node, input, other)
         attach(res, node)
     return res if out is None else _maybe_out(res, out)
 
@@ -124,6 +128,8 @@ def mul(input, other, *, out=None):
         node = MulBackward0(edges(input, other))
         node.save_for_backward(input, other)
         node.shapes = (shape_of(input), shape_of(other))
+        if dtype is not None:
+            keep_input_dtypes(node, input, other)
         attach(res, node)
     return res if out is None else _maybe_out(res, out)
 
@@ -147,6 +153,7 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is not None:
         return _rounded_div(input, other, rounding_mode)
     a, b, dtype = binary_arrays(input, other, "div")
+    promoted = dtype is not None
     if dtype is None:
         dtype = first_tensor(input, other).dtype
     if not dtype.is_floating_point:
@@ -156,6 +163,8 @@ def div(input, other, *, rounding_mode=None, out=None):
         node = DivBackward0(edges(input, other))
         node.save_for_backward(input, other)
         node.shapes = (shape_of(input), shape_of(other))
+        if promoted:
+            keep_input_dtypes(node, input, other)
         attach(res, node)
     return res if out is None else _maybe_out(res, out)
 
@@ -187,11 +196,41 @@ def floor_divide(input, other):
     return div(input, other, rounding_mode="floor")
 
 
+class RemainderBackward0(Node):
+    """``x % c`` for a number c: the result moves one for one with x."""
+    __slots__ = ()
+
+    def backward(self, grad):
+        return grad
+
+
+class RemainderBackward1(Node):
+    """``x % y`` = x - floor(x / y) y: d/dx = 1, d/dy = -floor(x / y)."""
+    __slots__ = ("shapes",)
+
+    def backward(self, grad):
+        x, y = self.saved_tensors
+        return (reduce_to(grad, self.shapes[0]) if _needs(self, 0) else None,
+                reduce_to(-grad * div(x, y, rounding_mode="floor"), self.shapes[1])
+                if _needs(self, 1) else None)
+
+
 def remainder(input, other):
     """Python's ``%``: the result has the sign of the divisor."""
     a, b, dtype = binary_arrays(input, other, "remainder")
     like = first_tensor(input, other)
-    return result(like._device.xp.asarray(like._device.xp.mod(a, b)), like, dtype or like.dtype)
+    res = result(like._device.xp.asarray(like._device.xp.mod(a, b)), like, dtype or like.dtype)
+    if isinstance(input, Tensor) and needs_grad(input, other):
+        if isinstance(other, Tensor):
+            node = RemainderBackward1(edges(input, other))
+            node.save_for_backward(input, other)
+            node.shapes = (shape_of(input), shape_of(other))
+        else:
+            node = RemainderBackward0((edge_to(input),))
+        if dtype is not None:
+            keep_input_dtypes(node, input, other)
+        attach(res, node)
+    return res
 
 
 class NegBackward0(Node):
@@ -237,11 +276,15 @@ class PowBackward1(Node):
 
     def backward(self, grad):
         x, y, out = self.saved_tensors
+        out = reconnect(out, self)
         gx = gy = None
         if _needs(self, 0):
             gx = reduce_to(where(y == 0, 0.0, grad * y * x ** (y - 1)), self.shapes[0])
         if _needs(self, 1):
-            gy = reduce_to(where((x == 0) & (y >= 0), 0.0, grad * out * log(x)), self.shapes[1])
+            # log of x in the result's dtype: a float32 base with a float64 exponent
+            # must not lose the exponent's precision.
+            gy = reduce_to(where((x == 0) & (y >= 0), 0.0, grad * out * log(x.to(out.dtype))),
+                           self.shapes[1])
         return gx, gy
 
 
@@ -251,6 +294,7 @@ class PowBackward2(Node):
 
     def backward(self, grad):
         out, y = self.saved_tensors
+        out = reconnect(out, self)
         if self.base == 0:      # log(0) = -inf, but 0**y is flat for y >= 0
             return where(y >= 0, 0.0, grad * out * float("-inf"))
         return grad * out * math.log(self.base)
@@ -271,6 +315,8 @@ def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
             node = PowBackward1(edges(input, exponent))
             node.save_for_backward(input, exponent, res.detach())
             node.shapes = (input.shape, exponent.shape)
+            if dtype is not None:
+                keep_input_dtypes(node, input, exponent)
             attach(res, node)
         return res if out is None else _maybe_out(res, out)
     check_number(exponent, "pow")
@@ -487,9 +533,15 @@ def abs(input):   # noqa: A001 - PyTorch's name
     return _unary(AbsBackward0, input, input._device.xp.abs(input._data), "input")
 
 
+class SignBackward0(UnaryBackward):
+    """Piecewise constant (sign, floor, ceil, round): the gradient is zero."""
+    def backward(self, grad):
+        return make_tensor(grad._device.xp.zeros_like(grad._data), grad._device)
+
+
 def sign(input):
-    """-1, 0 or 1 for each element (no gradient flows through it)."""
-    return make_tensor(input._device.xp.sign(input._data), input._device)
+    """-1, 0 or 1 for each element (its gradient is zero)."""
+    return _unary(SignBackward0, input, input._device.xp.sign(input._data), None)
 
 
 class ClampBackward1(UnaryBackward):
@@ -503,6 +555,29 @@ class ClampBackward1(UnaryBackward):
         if self.max is not None:
             inside = (x <= self.max) if inside is None else inside & (x <= self.max)
         return grad * inside
+
+
+class ClampBackward0(Node):
+    """clamp with tensor bounds: each element's gradient goes to whichever of
+    x, min and max the result took (max wins where min > max)."""
+    __slots__ = ("shapes",)
+
+    def backward(self, grad):
+        x, lo, hi = self.saved_tensors
+        zero = 0.0
+        gx = glo = ghi = None
+        if _needs(self, 0):
+            inside = (x >= lo if lo is not None else None)
+            if hi is not None:
+                inside = (x <= hi) if inside is None else inside & (x <= hi)
+            gx = reduce_to(where(inside, grad, zero), self.shapes[0])
+        if _needs(self, 1):
+            below = (x < lo) & (lo < hi) if hi is not None else x < lo
+            glo = reduce_to(where(below, grad, zero), self.shapes[1])
+        if _needs(self, 2):
+            above = (x > hi) | (hi < lo) if lo is not None else x > hi
+            ghi = reduce_to(where(above, grad, zero), self.shapes[2])
+        return gx, glo, ghi
 
 
 def clamp(input, min=None, max=None, *, out=None):   # noqa: A002 - PyTorch's names
@@ -524,7 +599,14 @@ def clamp(input, min=None, max=None, *, out=None):   # noqa: A002 - PyTorch's na
     dtype = dtypes.result_type(*(v for v in (input, min, max) if v is not None))
     value = value.astype(dtype.np, copy=False)
     res = make_tensor(value, input._device)
-    if _state.enabled and input._requires_grad:
+    if (isinstance(min, Tensor) or isinstance(max, Tensor)) and (needs_grad(input, min) or needs_grad(max)):
+        node = ClampBackward0(edges(input, min) + edges(max, None)[:1])
+        node.save_for_backward(input, *(b.detach() if isinstance(b, Tensor) else b for b in (min, max)))
+        node.shapes = (shape_of(input), shape_of(min), shape_of(max))
+        if any(isinstance(t, Tensor) and t.dtype is not dtype for t in (input, min, max)):
+            keep_input_dtypes(node, input, min, max)
+        attach(res, node)
+    elif _state.enabled and input._requires_grad:
         node = ClampBackward1((edge_to(input),))
         node.save_for_backward(input)
         node.min = min.detach() if isinstance(min, Tensor) else min
@@ -569,6 +651,8 @@ def _choose(node_cls, pick, input, other):
         node = node_cls(edges(input, other))
         node.save_for_backward(input, other)
         node.shapes = (input.shape, other.shape)
+        if dtype is not None:
+            keep_input_dtypes(node, input, other)
         attach(res, node)
     return res
 
@@ -614,6 +698,8 @@ def where(condition, input, other):
         node = WhereBackward0(edges(input, other))
         node.save_for_backward(condition)
         node.shapes = (shape_of(input), shape_of(other))
+        if any(isinstance(t, Tensor) and t.dtype is not dtype for t in (input, other)):
+            keep_input_dtypes(node, input, other)
         attach(res, node)
     return res
 
@@ -694,16 +780,37 @@ def isfinite(input):
     return make_tensor(input._device.xp.isfinite(input._data), input._device)
 
 
+class FloorBackward0(SignBackward0):
+    pass
+
+
+class CeilBackward0(SignBackward0):
+    pass
+
+
+class RoundBackward0(SignBackward0):
+    pass
+
+
+def _rounding(node_cls, fn, input):
+    if input._data.dtype.kind != "f":       # integers are already whole: same dtype, a copy
+        return make_tensor(input._data.copy(), input._device)
+    return _unary(node_cls, input, fn(input._data), None)
+
+
 def floor(input):
-    return make_tensor(input._device.xp.floor(input._data), input._device)
+    """The largest whole number <= each element (its gradient is zero)."""
+    return _rounding(FloorBackward0, input._device.xp.floor, input)
 
 
 def ceil(input):
-    return make_tensor(input._device.xp.ceil(input._data), input._device)
+    """The smallest whole number >= each element (its gradient is zero)."""
+    return _rounding(CeilBackward0, input._device.xp.ceil, input)
 
 
 def round(input):   # noqa: A001
-    return make_tensor(input._device.xp.round(input._data), input._device)
+    """Each element rounded to the nearest whole number, halves to even."""
+    return _rounding(RoundBackward0, input._device.xp.round, input)
 
 
 def _maybe_out(res, out):

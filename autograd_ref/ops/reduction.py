@@ -9,7 +9,7 @@ import collections
 from .. import dtypes
 from ..autograd.graph import Node, edge_to
 from ..tensor import make_tensor
-from .common import _state, attach, normalize_dim
+from .common import _state, attach, normalize_dim, reconnect
 
 
 def _dims(dim, ndim):
@@ -253,6 +253,7 @@ class LinalgVectorNormBackward0(Node):
 
     def backward(self, grad):
         x, norm = self.saved_tensors
+        norm = reconnect(norm, self)
         grad = _expand_back(grad, self.shape, self.dims, self.keepdim) if self.dims else grad
         norm = _expand_back(norm, self.shape, self.dims, self.keepdim) if self.dims else norm
         p = self.ord
@@ -262,8 +263,8 @@ class LinalgVectorNormBackward0(Node):
             return grad * x.sign()
         elif p == float("inf"):
             mask = x.abs() == norm
-            return grad * x.sign() * mask / _expand_back(
-                mask.sum(self.dims, keepdim=True), self.shape, (), True)
+            ties = mask.sum(self.dims, keepdim=True) if self.dims else mask.sum()
+            return grad * x.sign() * mask / _expand_back(ties, self.shape, (), True)
         else:
             scale = x * x.abs() ** (p - 2) / norm ** (p - 1)
         from .pointwise import where
@@ -318,6 +319,7 @@ class StdBackward0(Node):
 
     def backward(self, grad):
         x, std = self.saved_tensors
+        std = reconnect(std, self)
         centred = x - x.mean(self.dims, keepdim=True)
         grad = _expand_back(grad / std, self.shape, self.dims, self.keepdim)
         return grad * centred / self.divisor
@@ -373,7 +375,7 @@ class SoftmaxBackward0(Node):
     __slots__ = ("dim",)
 
     def backward(self, grad):
-        (y,) = self.saved_tensors
+        y = reconnect(self.saved_tensors[0], self)
         return y * (grad - (grad * y).sum(self.dim, keepdim=True))
 
 
@@ -381,7 +383,7 @@ class LogSoftmaxBackward0(Node):
     __slots__ = ("dim",)
 
     def backward(self, grad):
-        (y,) = self.saved_tensors
+        y = reconnect(self.saved_tensors[0], self)
         return grad - y.exp() * grad.sum(self.dim, keepdim=True)
 
 

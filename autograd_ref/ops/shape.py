@@ -87,9 +87,10 @@ def reshape(input, *shape):
     array = input._data.reshape(new_shape)
     if not array.size or input._device.xp.may_share_memory(array, input._data):
         return _view_of(input, array, ViewBackward0, shape=input.shape)
-    out = make_tensor(array, input._device)
-    if _state.enabled and input._requires_grad:
-        node = UnsafeViewBackward0((edge_to(input),))
+    copy = clone(input)     # as PyTorch: a contiguous copy (CloneBackward0), then a view of it
+    out = make_tensor(copy._data.reshape(new_shape), input._device)
+    if _state.enabled and copy._requires_grad:
+        node = UnsafeViewBackward0((edge_to(copy),))
         node.shape = input.shape
         attach(out, node)
     return out
@@ -190,8 +191,8 @@ def permute(input, *dims):
 
 
 def _T(input):
-    n = input.dim()
-    return permute(input, tuple(range(n - 1, -1, -1))) if n != 2 else t(input)
+    """``x.T``: all dimensions reversed; PyTorch records a permute even for a matrix."""
+    return permute(input, tuple(range(input.dim() - 1, -1, -1)))
 
 
 class SqueezeBackward0(Node):
@@ -205,6 +206,11 @@ class SqueezeBackward1(SqueezeBackward0):
     __slots__ = ()
 
 
+class SqueezeBackward2(SqueezeBackward0):
+    """squeeze with a tuple of dims."""
+    __slots__ = ()
+
+
 def squeeze(input, dim=None):
     """Remove dimensions of size 1 (all, or just ``dim``)."""
     shape = input.shape
@@ -212,10 +218,10 @@ def squeeze(input, dim=None):
         new = tuple(s for s in shape if s != 1)
         node_cls = SqueezeBackward0
     else:
+        node_cls = SqueezeBackward1 if isinstance(dim, int) else SqueezeBackward2
         dims = (dim,) if isinstance(dim, int) else tuple(dim)
         dims = {normalize_dim(d, input.dim()) for d in dims}
         new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
-        node_cls = SqueezeBackward1
     return _view_of(input, input._data.reshape(new), node_cls, shape=shape)
 
 
@@ -665,16 +671,50 @@ def getitem(input, index):
         raise IndexError(
             "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+    if isinstance(index, slice) and input.dim():
+        return _slice(input, 0, index)      # a lone slice is recorded even when it keeps everything
     if not basic:
         _check_advanced(input, items)
-        return getitem_advanced(input, items if len(items) > 1 else items[0])
+        return _advanced_steps(input, items)
     return _basic_steps(input, items)
 
 
+def _advanced_steps(input, items):
+    """A mixed index in PyTorch's order: first the ints, slices and None as views
+    (``x[1, [0, 2]]`` selects row 1), then one IndexBackward0 for the integer and
+    boolean arrays over what is left."""
+    if any(isinstance(i, bool) for i in items):
+        return getitem_advanced(input, items if len(items) > 1 else items[0])
+    basic, rest = [], []
+    for item in items:
+        if item is Ellipsis:
+            basic.append(item)
+            rest.append(item)
+        elif item is None or isinstance(item, slice):
+            basic.append(item)
+            rest.append(slice(None))
+        elif isinstance(item, numbers.Integral):
+            basic.append(item)          # the dimension goes away
+        else:
+            basic.extend([slice(None)] * (item.ndim if item.dtype.kind == "b" else 1))
+            rest.append(item)
+    if any(i is not Ellipsis and i != slice(None) for i in basic):
+        input = _basic_steps(input, tuple(basic))
+    return getitem_advanced(input, tuple(rest) if len(rest) > 1 else rest[0])
+
+
 def _check_advanced(input, items):
+    def width(item):        # how many of the tensor's dims an index item uses
+        if item is None or item is Ellipsis:
+            return 0
+        return item.ndim if hasattr(item, "dtype") and item.dtype.kind == "b" else 1
+
     dim = 0
     for item in items:
-        if item is None or item is Ellipsis:
+        if item is Ellipsis:
+            dim += input.dim() - sum(width(i) for i in items)
+            continue
+        if item is None:
             continue
         if hasattr(item, "dtype") and item.dtype.kind == "b":
             if item.shape != input.shape[dim:dim + item.ndim]:
@@ -707,7 +747,7 @@ def _basic_steps(input, items):
             out = unsqueeze(out, dim)
             dim += 1
         elif isinstance(item, slice):
-            if item != slice(None):
+            if item.indices(out.shape[dim]) != (0, out.shape[dim], 1):    # whole dims are skipped
                 out = _slice(out, dim, item)
             dim += 1
         else:

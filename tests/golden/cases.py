@@ -61,7 +61,13 @@ def both(name, fn, *inputs, **kw):
              *(i._replace(dtype=dtype) if i.dtype == "F" else i for i in inputs), **kw)
 
 
-MATMUL_FOLDED = "PyTorch folds batched matmul into mm/bmm/mv plus views; autograd_ref records one MatmulBackward0"
+# PyTorch computes batched matmul by reshaping into mm/bmm/mv and viewing the result back;
+# autograd_ref records the product directly.
+FOLD_BMM = "PyTorch: UnsafeViewBackward0 over BmmBackward0 (batch reshaped into bmm); ours: BmmBackward0 directly"
+FOLD_MM = "PyTorch: UnsafeViewBackward0 over MmBackward0 (batch folded into one mm); ours: one MatmulBackward0"
+FOLD_MV = "PyTorch: UnsafeViewBackward0 over MvBackward0 (folded into mv); ours: MatmulBackward0, then SqueezeBackward1"
+FOLD_T = "PyTorch: CloneBackward0 over TransposeBackward0 (computed as a transposed product); ours: one MatmulBackward0"
+FOLD_EXPAND = "PyTorch: UnsafeViewBackward0 over BmmBackward0 (batches expanded into bmm); ours: one MatmulBackward0"
 
 # ---- arithmetic ----------------------------------------------------------------
 
@@ -159,6 +165,10 @@ both("clamp-float-bounds", lambda lib, x: lib.clamp(x, min=-0.5, max=0.75), X((3
 both("clip", lambda lib, x: lib.clip(x, -1, 1), X((3, 4), kind="ties"))
 both("clamp-tensor-bounds", lambda lib, x, lo, hi: x.clamp(lo, hi), X((3, 4)), C((4,), values=[-1., 0., -0.5, -2.]),
      C((4,), values=[1., 0.5, 0., 2.]))
+both("clamp-tensor-min-grad", lambda lib, x, lo: x.clamp(min=lo), X((3, 4), kind="ties"), X((4,), kind="ties"))
+both("clamp-tensor-max-grad", lambda lib, x, hi: lib.clamp(x, max=hi), X((3, 4), kind="ties"), X((3, 1), kind="ties"))
+both("clamp-tensor-both-grad", lambda lib, x, lo, hi: x.clamp(lo, hi), X((3, 4)), X((4,), values=[-1., 0., 0.5, -2.]),
+     X((4,), values=[1., 0.5, 0., 2.]))
 both("maximum-ties", lambda lib, x, y: lib.maximum(x, y), X((3, 4), kind="ties"), X((3, 4), kind="ties"))
 both("minimum-ties", lambda lib, x, y: lib.minimum(x, y), X((3, 4), kind="ties"), X((3, 4), kind="ties"))
 both("maximum-bcast", lambda lib, x, y: lib.maximum(x, y), X((3, 4), kind="ties"), X((4,), kind="ties"))
@@ -194,8 +204,15 @@ case("floordiv-int", lambda lib, a, b: (a // b, a % b, lib.floor_divide(a, 2), l
      C((6,), dtype="int64", values=[-7, -3, 0, 3, 7, 8]), C((6,), dtype="int64", values=[2, -2, 3, 2, -3, 3]))
 case("floordiv-float", lambda lib, x: (x // 0.5, x % 0.75, lib.div(x, 0.3, rounding_mode="floor"),
                                        lib.div(x, 0.3, rounding_mode="trunc")), C((6,), dtype="float64"))
+case("all-any", lambda lib, b, x: (b.all(), b.any(), lib.all(b, 1), lib.any(b, dim=0, keepdim=True), x.all(), x.any(1)),
+     C((3, 4), dtype="bool", kind="bool"), C((3, 4), dtype="float64", kind="ties"))
+case("close", lambda lib, x, y: (lib.isclose(x, y), lib.allclose(x, y), lib.equal(x, x), lib.equal(x, y),
+                                 x.isclose(y, rtol=0.1, atol=0.5)), C((4,), dtype="float64"), C((4,), dtype="float64"))
+case("int-ops", lambda lib, i: (i.sum(), i * 2, i - 1, -i, i.max(), i.argmax(), i.view(2, 2), i[1:], i.t() if i.dim() == 2 else i),
+     C((4,), dtype="int64", kind="int"))
 both("remainder-grad", lambda lib, x: x % 1.5, X())
 both("remainder-tensor-grad", lambda lib, x, y: lib.remainder(x, y), X(), X(kind="away"))
+both("remainder-tensor-bcast", lambda lib, x, y: x % y, X(), X((3,), kind="away"))
 
 # ---- reductions --------------------------------------------------------------------------
 
@@ -278,21 +295,21 @@ both("matmul-1d-2d", lambda lib, a, b: a @ b, X((3,)), X((3, 4)),
      known={"grad_fn": "PyTorch's squeeze after the vector @ matrix mm is SqueezeBackward4 (squeeze of dim list); ours SqueezeBackward1"})
 both("matmul-2d-2d", lambda lib, a, b: a @ b, X((3, 4)), X((4, 2)), second=True)
 both("matmul-3d-3d", lambda lib, a, b: a @ b, X((2, 3, 4)), X((2, 4, 5)),
-     known={"grad_fn": MATMUL_FOLDED, "next_functions": MATMUL_FOLDED})
+     known={"grad_fn": FOLD_BMM, "next_functions": FOLD_BMM})
 both("matmul-3d-2d", lambda lib, a, b: a @ b, X((2, 3, 4)), X((4, 5)), second=True,
-     known={"grad_fn": MATMUL_FOLDED, "next_functions": MATMUL_FOLDED})
+     known={"grad_fn": FOLD_MM, "next_functions": FOLD_MM})
 both("matmul-2d-3d", lambda lib, a, b: lib.matmul(a, b), X((3, 4)), X((2, 4, 5)),
-     known={"grad_fn": MATMUL_FOLDED, "next_functions": MATMUL_FOLDED})
+     known={"grad_fn": FOLD_T, "next_functions": FOLD_T})
 both("matmul-3d-1d", lambda lib, a, b: a @ b, X((2, 3, 4)), X((4,)),
-     known={"grad_fn": MATMUL_FOLDED, "next_functions": MATMUL_FOLDED})
+     known={"grad_fn": FOLD_MV, "next_functions": FOLD_MV})
 both("matmul-1d-3d", lambda lib, a, b: a @ b, X((4,)), X((2, 4, 5)),
-     known={"grad_fn": MATMUL_FOLDED, "next_functions": MATMUL_FOLDED})
+     known={"grad_fn": FOLD_MV, "next_functions": FOLD_MV})
 both("matmul-4d-4d-bcast", lambda lib, a, b: a @ b, X((2, 1, 3, 4)), X((1, 2, 4, 5)),
-     known={"grad_fn": MATMUL_FOLDED, "next_functions": MATMUL_FOLDED})
+     known={"grad_fn": FOLD_EXPAND, "next_functions": FOLD_EXPAND})
 both("matmul-4d-2d", lambda lib, a, b: a @ b, X((2, 2, 3, 4)), X((4, 5)),
-     known={"grad_fn": MATMUL_FOLDED, "next_functions": MATMUL_FOLDED})
+     known={"grad_fn": FOLD_MM, "next_functions": FOLD_MM})
 both("matmul-3d-3d-bcast", lambda lib, a, b: a @ b, X((1, 3, 4)), X((2, 4, 5)),
-     known={"grad_fn": MATMUL_FOLDED, "next_functions": MATMUL_FOLDED})
+     known={"grad_fn": FOLD_T, "next_functions": FOLD_T})
 both("matmul-method", lambda lib, a, b: a.matmul(b), X((3, 4)), X((4,)))
 both("matmul-const", lambda lib, a, b: a @ b, X((3, 4)), C((4, 2)))
 both("matmul-t", lambda lib, a, b: a.t() @ b, X((4, 3)), X((4, 2)))
@@ -318,6 +335,9 @@ both("reshape-as", lambda lib, x, y: x.reshape_as(y), X(), C((6,)))
 both("transpose", lambda lib, x: x.transpose(0, 1), X())
 both("transpose-3d", lambda lib, x: lib.transpose(x, -1, 0), X((2, 3, 4)))
 both("t", lambda lib, x: x.t(), X())
+both("swapaxes", lambda lib, x: lib.swapaxes(x, 0, 2), X((2, 3, 4)))
+both("concat", lambda lib, x, y: lib.concat([x, y], 1), X(), X((2, 1)))
+both("t-1d", lambda lib, x: x.t(), X((3,)))
 both("t-fn", lambda lib, x: lib.t(x), X())
 both("T", lambda lib, x: x.T, X())
 both("T-3d", lambda lib, x: x.T, X((2, 3, 4)))
@@ -400,6 +420,16 @@ both("index-mask-input", lambda lib, x, m: x[m], X((3, 4)), C((3, 4), dtype="boo
 both("index-3d-ellipsis-list", lambda lib, x: x[..., [0, 1]], X((2, 3, 4)))
 both("index-3d-mixed", lambda lib, x: x[0, :, None], X((2, 3, 4)))
 both("index-3d-int-slice", lambda lib, x: x[1, 1:, 2], X((2, 3, 4)))
+both("index-3d-int-slice-list", lambda lib, x: x[0, :, [0, 1]], X((2, 3, 4)))
+both("index-3d-slice-list-int", lambda lib, x: x[:, [0, 2], 1], X((2, 3, 4)))
+both("index-3d-ellipsis-int-list", lambda lib, x: x[..., 1, [0, 3]], X((2, 3, 4)))
+both("index-3d-list-slice-list", lambda lib, x: x[[0, 1], :, [0, 3]], X((2, 3, 4)))
+both("index-3d-slice-none-list", lambda lib, x: x[1:, None, [0]], X((2, 3, 4)))
+both("index-none-list", lambda lib, x: x[None, [0, 1]], X((3, 4)))
+both("index-explicit-full-slice", lambda lib, x: x[0:3], X((3, 4)))
+both("index-explicit-full-slice-tuple", lambda lib, x: x[0:3, :], X((3, 4)))
+both("index-full-slices-tuple", lambda lib, x: x[:, :], X((3, 4)))
+both("index-mask-int", lambda lib, x: x[x[:, 0] > 0, 1], X((5, 4)))
 both("index-1d-int", lambda lib, x: x[2], X((4,)))
 both("index-chain", lambda lib, x: x[1:][0][1:] * 2, X((3, 4)))
 
@@ -423,6 +453,8 @@ def _set(a, index, value):
 
 for name, fn in SETITEM.items():
     both(f"setitem-{name}", fn, X((3, 4)), X((4,)))
+both("setitem-int-leading-one", lambda lib, x, y: _set(x * 1, 0, y), X((3, 4)), X((1, 4)))
+both("setitem-slice-leading-one", lambda lib, x, y: _set(x * 1, slice(0, 2), y), X((3, 4)), X((1, 1, 4)))
 both("setitem-const-value", lambda lib, x, y: _set(x * 1, 1, y), X((3, 4)), C((4,)))
 both("setitem-into-const", lambda lib, c, y: _set(c.clone(), 1, y), C((3, 4)), X((4,)))
 
@@ -449,6 +481,8 @@ INPLACE = {
     "clamp_": lambda lib, x, y: (x * y).clamp_(min=-0.5, max=0.5),
     "zero_": lambda lib, x, y: (x * y).zero_() + y,
     "fill_": lambda lib, x, y: (x * y).fill_(2.0) * y,
+    "fill_-tensor": lambda lib, x, y: (x * 1).fill_(y[1] * 2),
+    "sub_-alpha": lambda lib, x, y: (x * 1).sub_(y, alpha=0.5),
     "copy_": lambda lib, x, y: (x * 1).copy_(y),
     "iadd": lambda lib, x, y: _iadd(x * 1, y),
     "isub": lambda lib, x, y: _isub(x * 1, y),
@@ -558,6 +592,8 @@ PROMOTION = {
     "abs-int": (lambda lib, i: (abs(i), -i, i.sign()), [C((4,), dtype="int64", kind="int")]),
     "matmul-int": (lambda lib, a, b: a @ b, [C((2, 3), dtype="int64", kind="int"), C((3,), dtype="int64", kind="int")]),
     "relu-int": (lambda lib, i: i.relu(), [C((4,), dtype="int64", kind="int")]),
+    "floor-int": (lambda lib, i: (i.floor(), lib.ceil(i), lib.round(i)), [C((4,), dtype="int64", kind="int")]),
+    "round-half-even": (lambda lib, x: lib.round(x), [C(dtype="float64", values=[-2.5, -1.5, -0.5, 0.5, 1.5, 2.5])]),
 }
 for name, (fn, inputs) in PROMOTION.items():
     case(f"promote-{name}", fn, *inputs)
@@ -572,6 +608,9 @@ case("grad-dtype-where", lambda lib, c, x, y: lib.where(c, x, y), C((3,), dtype=
      X((3,), dtype="float32"), X((3,), dtype="float64"))
 case("grad-dtype-cat", lambda lib, x, y: lib.cat([x, y]), X((2,), dtype="float32"), X((3,), dtype="float64"))
 case("grad-dtype-int-times-f32", lambda lib, i, x: i * x, C((3,), dtype="int64", kind="int"), X((3,), dtype="float32"))
+case("grad-dtype-fill", lambda lib, x, v: (x * 1).fill_(v * 2), X((3,), dtype="float32"), X((), dtype="float64"))
+case("grad-dtype-clamp-bounds", lambda lib, x, lo: x.clamp(min=lo), X((3,), dtype="float32", kind="ties"),
+     X((3,), dtype="float64", kind="ties"))
 case("grad-dtype-maximum", lambda lib, x, y: lib.maximum(x, y), X((3,), dtype="float32"), X((3,), dtype="float64"))
 
 # ---- the seed examples ---------------------------------------------------------------------------
@@ -676,7 +715,9 @@ case("seed-accumulate", _seed_accumulate, X(values=[1.], dtype="float32"), X(val
 case("seed-accumulate-zeroed", _seed_accumulate_zeroed, X(values=[1.], dtype="float32"),
      X(values=[2.], dtype="float32"), backward=False)
 both("backward-twice", _backward_twice, X((3,)), backward=False)
-both("grad-then-backward", _grad_then_backward, X((3,)), backward=False)
+both("grad-then-backward", _grad_then_backward, X((3,)), backward=False,
+     known={"next_functions": "the graph of a first derivative follows each engine's formula: PyTorch's "
+                              "C++ pow backward multiplies by a Scalar (MulBackward1), ours by a number (MulBackward0)"})
 both("non-scalar-backward", _non_scalar_backward, X((3,)), backward=False)
 both("grad-of-two-outputs", _grad_of_two_outputs, X((3,)), X((3,)), backward=False)
 
