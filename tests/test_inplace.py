@@ -267,6 +267,21 @@ def test_index_assignment_on_plain_tensors():
     assert f.tolist() == [5.0, 2.0]
 
 
+def test_index_assignment_drops_leading_size_one_dims_of_the_value():
+    a = ag.tensor([1, 2])
+    a[0] = ag.tensor([2.7])                       # shape (1,) into one element
+    assert a.tolist() == [2, 2]
+    m = ag.zeros(2, 3)
+    m[0] = ag.tensor([[1.0, 2.0, 3.0]])
+    assert m.tolist() == [[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]
+    x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    y[0] = x[1:2] * 5
+    assert y.tolist() == [10.0, 4.0, 6.0]
+    y.sum().backward()
+    assert_close(x.grad, [0.0, 7.0, 2.0])
+
+
 def test_index_assignment_with_integer_indices_needs_the_same_dtype():
     with pytest.raises(RuntimeError, match=exactly(
             "Index put requires the source and destination dtypes match, got Long for the "

@@ -307,6 +307,8 @@ def setitem(self, index, value):
                 "Index put requires the source and destination dtypes match, got "
                 f"{self.dtype.legacy_name[:-6]} for the destination and "
                 f"{value.dtype.legacy_name[:-6]} for the source.")
+        if basic:
+            value = _fit_value(value, self._data[items].shape)
         array = value._data
     else:
         if isinstance(value, (list, tuple)):
@@ -317,8 +319,6 @@ def setitem(self, index, value):
             raise RuntimeError(
                 "a view of a leaf Variable that requires grad is being used in an in-place operation.")
         _check_recordable(self)
-        if basic and isinstance(value, Tensor):
-            value = _fit_value(value, self._data[items].shape)
         kept = xp.ones(self._data.shape, dtype=bool)
         kept[items] = False
         node = (CopySlices if basic else IndexPutBackward0)((edge_to(self), edge_to(value)
