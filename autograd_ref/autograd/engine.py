@@ -61,13 +61,13 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             grads = buffers.pop(node, None)
             if grads is None:
                 grads = [None] * node.num_outputs
-            if node._tensor_pre_hooks or node._retains_grad or node._pre_hooks or \
-                    type(node) is AccumulateGrad:
+            is_leaf = type(node) is AccumulateGrad
+            if node._hooked or is_leaf:
                 grads = _call_pre_hooks(node, grads, shared)
             if captures:
                 _capture(node, grads, captures, results, shared)
 
-            if type(node) is AccumulateGrad:
+            if is_leaf:
                 g = grads[0]
                 if accumulate and g is not None and (needed is None or node in needed):
                     owned = g._data.base is None and id(g._data) not in shared

@@ -103,8 +103,9 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
     """The Jacobian of ``func`` at ``inputs``: ``J[i][j]`` of shape
     ``output_i.shape + input_j.shape``.
 
-        >>> jacobian(lambda a, b: a * b, (tensor([1., 2.]), tensor([3., 4.])))
-        (tensor([[3., 0.], [0., 4.]]), tensor([[1., 0.], [0., 2.]]))
+        >>> jacobian(lambda a, b: a * b, (tensor([1., 2.]), tensor([3., 4.])))[0]
+        tensor([[3., 0.],
+                [0., 4.]])
 
     Reverse mode takes one backward per output element. ``strategy=
     "forward-mode"`` (which PyTorch allows only with ``vectorize=True``) takes

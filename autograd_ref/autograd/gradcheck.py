@@ -244,16 +244,24 @@ def _analytical_jacobians(output, diff_inputs, nondet_tol, check_grad_dtypes):
         raise GradcheckError("Gradient has dtype mismatch")
     if not sizes_ok:
         raise GradcheckError("Analytical gradient has incorrect size")
+    _check_reentrant(first, second, nondet_tol)
+    return first
+
+
+def _check_reentrant(first, second, nondet_tol):
+    """The same backward run twice must give the same gradients (within
+    ``nondet_tol``)."""
     for a, b in zip(first, second):
+        if a is None or b is None or not a.numel():
+            continue
         xp = a._device.xp
-        if a.numel() and float(xp.max(xp.abs(a._data - b._data))) > nondet_tol:
+        if float(xp.max(xp.abs(a._data - b._data))) > nondet_tol:
             raise GradcheckError(
                 "Backward is not reentrant, i.e., running backward with same input and "
                 "grad_output multiple times gives different values, although analytical "
                 f"gradient matches numerical gradient.The tolerance for nondeterminism was "
                 f"{nondet_tol}.\n\nNOTE: if your backward is non-deterministic on purpose, "
                 "call gradcheck/gradgradcheck with `nondet_tol=<tol>`.")
-    return first
 
 
 def _vjp_columns(output, diff_inputs):
@@ -297,7 +305,7 @@ def _fast_check(func, inputs, diff_inputs, func_out, eps, atol, rtol, nondet_tol
             xp = u._device.xp
             a = float((g._data * u._data).sum()) if g is not None else 0.0
             n = float((numerical[j][p] * v._data.reshape(-1)).sum())
-            # Each element may be off by atol, so the projection by sum|u| sum|v| of that.
+            # atol bounds each element's error, so v^T (error) u by atol * sum|u| * sum|v|.
             tolerance = atol * float(xp.abs(u._data).sum()) * float(xp.abs(v._data).sum())
             if not abs(a - n) <= tolerance + rtol * abs(n):
                 raise GradcheckError(_fast_mismatch_message(
@@ -322,20 +330,12 @@ def _directional_derivative(func, inputs, x, u, eps):
 
 
 def _repeatable_vjp(output, diff_inputs, v, nondet_tol):
+    """``v^T J`` for every input, computed twice to check it is repeatable."""
     first = grad(output, diff_inputs, v, retain_graph=True, allow_unused=True)
     second = grad(output, diff_inputs, v, retain_graph=True, allow_unused=True)
-    for a, b, x in zip(first, second, diff_inputs):
-        if a is None or b is None:
-            continue
-        if a.shape != x.shape:
-            raise GradcheckError("Analytical gradient has incorrect size")
-        xp = a._device.xp
-        if a.numel() and float(xp.max(xp.abs(a._data - b._data))) > nondet_tol:
-            raise GradcheckError(
-                "Backward is not reentrant, i.e., running backward with same input and "
-                "grad_output multiple times gives different values, although analytical "
-                f"gradient matches numerical gradient.The tolerance for nondeterminism was "
-                f"{nondet_tol}.")
+    if any(g is not None and g.shape != x.shape for g, x in zip(first, diff_inputs)):
+        raise GradcheckError("Analytical gradient has incorrect size")
+    _check_reentrant(first, second, nondet_tol)
     return first
 
 

@@ -62,6 +62,7 @@ class Node:
     num_outputs = 1
     # Hooks are rare: class-level None until a hook is registered on an instance.
     _pre_hooks = _post_hooks = _tensor_pre_hooks = _retains_grad = None
+    _hooked = False     # True once any hook or retain_grad is registered here
     # Set (one dtype or None per input) only by operations that promoted types:
     # the engine casts each input's gradient back to that input's dtype.
     _input_dtypes = None
@@ -117,17 +118,20 @@ class Node:
         new grad_inputs."""
         if self._post_hooks is None:
             self._post_hooks = {}
+            self._hooked = True
         return _add_hook(self._post_hooks, fn)
 
     def register_prehook(self, fn):
         """``fn(grad_outputs)`` runs before this node; it may return new grad_outputs."""
         if self._pre_hooks is None:
             self._pre_hooks = {}
+            self._hooked = True
         return _add_hook(self._pre_hooks, fn)
 
     def _register_tensor_hook(self, output_nr, fn):
         if self._tensor_pre_hooks is None:
             self._tensor_pre_hooks = {}
+            self._hooked = True
         return _add_hook(self._tensor_pre_hooks.setdefault(output_nr, {}), fn)
 
     @property
