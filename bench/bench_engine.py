@@ -25,16 +25,22 @@ except ImportError:
     torch = None
 
 
-def median_time(step, repeats, inner=1):
-    """Median seconds per call of ``step`` over ``repeats`` timings of ``inner`` calls."""
-    step()  # warm up
-    times = []
+def median_times(steps, repeats, inner=1):
+    """Median seconds per call of each of ``steps`` (a dict of callables).
+
+    The implementations take turns, one timing of ``inner`` calls each per
+    round, so that a slow spell of the machine hits them all alike.
+    """
+    times = {name: [] for name in steps}
+    for step in steps.values():
+        step()  # warm up
     for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(inner):
-            step()
-        times.append((time.perf_counter() - start) / inner)
-    return statistics.median(times)
+        for name, step in steps.items():
+            start = time.perf_counter()
+            for _ in range(inner):
+                step()
+            times[name].append((time.perf_counter() - start) / inner)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 # ---- the seed's two-layer net --------------------------------------------------
@@ -81,14 +87,15 @@ def bench_two_layer(n, d_in, h, d_out, repeats):
     rng = np.random.default_rng(0)
     x = rng.standard_normal((n, d_in), dtype=np.float32)
     y = rng.standard_normal((n, d_out), dtype=np.float32)
-    w1 = rng.standard_normal((d_in, h), dtype=np.float32)
-    w2 = rng.standard_normal((h, d_out), dtype=np.float32)
+    # Scaled so that the larger net does not overflow over hundreds of steps.
+    w1 = rng.standard_normal((d_in, h), dtype=np.float32) / np.float32(np.sqrt(d_in))
+    w2 = rng.standard_normal((h, d_out), dtype=np.float32) / np.float32(np.sqrt(h))
     lr = 1e-6
-    rows = {"numpy (by hand)": median_time(two_layer_numpy(x, y, w1.copy(), w2.copy(), lr), repeats)}
-    rows["autograd_ref"] = median_time(two_layer_lib(autograd_ref, x, y, w1, w2, lr), repeats)
+    steps = {"numpy (by hand)": two_layer_numpy(x, y, w1.copy(), w2.copy(), lr),
+             "autograd_ref": two_layer_lib(autograd_ref, x, y, w1, w2, lr)}
     if torch is not None:
-        rows["PyTorch eager"] = median_time(two_layer_lib(torch, x, y, w1, w2, lr), repeats)
-    return rows
+        steps["PyTorch eager"] = two_layer_lib(torch, x, y, w1, w2, lr)
+    return median_times(steps, repeats)
 
 
 # ---- a chain of small elementwise ops -------------------------------------------
@@ -147,11 +154,10 @@ def chain_lib(lib, x0):
 
 def bench_chain(repeats):
     x0 = np.linspace(-1, 1, 4, dtype=np.float32)
-    rows = {"numpy (by hand)": median_time(chain_numpy(x0), repeats, inner=20) / CHAIN}
-    rows["autograd_ref"] = median_time(chain_lib(autograd_ref, x0), repeats, inner=20) / CHAIN
+    steps = {"numpy (by hand)": chain_numpy(x0), "autograd_ref": chain_lib(autograd_ref, x0)}
     if torch is not None:
-        rows["PyTorch eager"] = median_time(chain_lib(torch, x0), repeats, inner=20) / CHAIN
-    return rows
+        steps["PyTorch eager"] = chain_lib(torch, x0)
+    return {name: t / CHAIN for name, t in median_times(steps, repeats, inner=20).items()}
 
 
 def report(title, rows, unit, scale):
