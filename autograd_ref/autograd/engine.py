@@ -76,7 +76,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             if needed is not None and node not in needed:
                 continue
 
-            if _all_none(grads):
+            if grads[0] is None and _all_none(grads):
                 outputs = (None,) * len(node.next_functions)
             else:
                 outputs = node.backward(*grads)
@@ -142,20 +142,23 @@ def _capture(node, grads, captures, results, shared):
 
 
 def _count_dependencies(root_nodes):
-    """How many edges enter each node reachable from the roots, and the nodes in
-    an order where every node comes before the nodes it feeds into."""
+    """How many edges enter each node reachable from the roots, and the set of
+    all reachable nodes."""
     dependencies = {}
-    seen = set(root_nodes)
-    stack = list(seen)
+    stack = list(set(root_nodes))
+    seen = set(stack)
     while stack:
-        node = stack.pop()
-        for next_node, _ in node.next_functions:
+        for next_node, _ in stack.pop().next_functions:
             if next_node is None:
                 continue
-            dependencies[next_node] = dependencies.get(next_node, 0) + 1
-            if next_node not in seen:
-                seen.add(next_node)
-                stack.append(next_node)
+            count = dependencies.get(next_node)
+            if count is None:           # first time we reach this node
+                dependencies[next_node] = 1
+                if next_node not in seen:
+                    seen.add(next_node)
+                    stack.append(next_node)
+            else:
+                dependencies[next_node] = count + 1
     return dependencies, seen
 
 

@@ -14,7 +14,6 @@ import re
 import weakref
 
 _sequence = itertools.count()
-_NO_COUNTER = (None,)     # what a saved number (not a tensor) records as its version
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved "
@@ -91,7 +90,8 @@ class Node:
         """Keep tensors (or plain numbers) for ``backward``, with the version
         each tensor had, to notice later in-place changes."""
         self._saved = values
-        self._versions = [getattr(v, "_version_counter", _NO_COUNTER)[0] for v in values]
+        self._versions = [(v, v._version_counter[0]) for v in values
+                          if hasattr(v, "_version_counter")]
 
     @property
     def saved_tensors(self):
@@ -100,11 +100,9 @@ class Node:
         saved = self._saved
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
-        versions = self._versions
-        for i, v in enumerate(saved):
-            counter = getattr(v, "_version_counter", None)
-            if counter is not None and counter[0] != versions[i]:
-                raise RuntimeError(_modified_message(v, versions[i]))
+        for tensor, version in self._versions:
+            if tensor._version_counter[0] != version:
+                raise RuntimeError(_modified_message(tensor, version))
         return saved
 
     def release_variables(self):
