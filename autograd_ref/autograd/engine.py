@@ -42,10 +42,13 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
 
     # Gradient buffers: node -> one slot per output of the node.
     buffers = {}
-    delivered, shared = set(), set()    # ids of arrays handed out / seen twice
+    # ids of gradient arrays that something besides one buffer can see: the
+    # roots' gradients, arrays a node hands to two inputs, arrays given to hooks.
+    # AccumulateGrad copies these before keeping them as a leaf's .grad.
+    shared = set()
     for (node, nr), g in zip(root_edges, grad_roots):
         shared.add(id(g._data))
-        _add_to_buffer(buffers, node, nr, g, delivered, shared)
+        _add_to_buffer(buffers, node, nr, g)
 
     results = [None] * (len(inputs) if inputs is not None else 0)
     ready = list({(-n._sequence_nr, id(n), n) for n, _ in root_edges
@@ -89,19 +92,16 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             if not keep_graph:
                 node.release_variables()
 
+            if len(outputs) > 1:
+                _mark_shared(outputs, shared)
             for (next_node, nr), g in zip(node.next_functions, outputs):
                 if next_node is None or (needed is not None and next_node not in needed):
                     continue
                 if g is not None:
-                    slots = buffers.get(next_node)
-                    if slots is None and next_node.num_outputs == 1:
+                    if next_node.num_outputs == 1 and next_node not in buffers:
                         buffers[next_node] = [g]        # the common case, inlined
-                        key = id(g._data)
-                        if key in delivered:
-                            shared.add(key)
-                        delivered.add(key)
                     else:
-                        _add_to_buffer(buffers, next_node, nr, g, delivered, shared)
+                        _add_to_buffer(buffers, next_node, nr, g)
                 left = dependencies[next_node] - 1
                 dependencies[next_node] = left
                 if left == 0:
@@ -181,22 +181,24 @@ def _needed_nodes(nodes, captures):
     return needed
 
 
-def _add_to_buffer(buffers, node, nr, grad, delivered, shared):
-    """Put ``grad`` in the node's slot, summing with what is there. ``delivered``
-    remembers every array placed during this walk, so that one array handed to
-    two consumers is known to be ``shared`` and never stored without a copy."""
+def _add_to_buffer(buffers, node, nr, grad):
+    """Put ``grad`` in the node's slot ``nr``, summing with what is there."""
     slots = buffers.get(node)
     if slots is None:
         slots = buffers[node] = [None] * node.num_outputs
     old = slots[nr]
-    if old is None:
-        key = id(grad._data)
-        if key in delivered:
-            shared.add(key)
-        delivered.add(key)
-        slots[nr] = grad
-    else:
-        slots[nr] = old + grad      # a fresh buffer: nobody else sees it
+    slots[nr] = grad if old is None else old + grad     # a sum is a fresh array
+
+
+def _mark_shared(outputs, shared):
+    """A node may hand one gradient array to several inputs (``x + x``)."""
+    seen = set()
+    for g in outputs:
+        if g is not None:
+            key = id(g._data)
+            if key in seen:
+                shared.add(key)
+            seen.add(key)
 
 
 def _call_pre_hooks(node, grads, shared):
