@@ -17,14 +17,16 @@ from ._backend import CPU, Device, device_of_array
 from .autograd import grad_mode
 
 _state = grad_mode._state
+_ndarray = numpy.ndarray
+_new_object = object.__new__
 
 
 def make_tensor(array, device=CPU, version=None):
     """Wrap an array (already on ``device``) in a new Tensor; the fast internal
     constructor every operation uses."""
-    if type(array) is not numpy.ndarray and device is CPU:
-        array = numpy.asarray(array)
-    t = Tensor.__new__(Tensor)
+    if type(array) is not _ndarray and device is CPU:
+        array = numpy.asarray(array)      # numpy gives scalars for 0-d results
+    t = _new_object(Tensor)
     t._data = array
     t._requires_grad = False
     t.grad_fn = None

@@ -15,8 +15,10 @@ def is_tensor(x):
 
 
 def check_number(x, op_name):
-    if not isinstance(x, numbers.Number):
+    """``x`` as a plain Python number (numpy scalars included), or a TypeError."""
+    if isinstance(x, complex) or not isinstance(x, numbers.Number):
         raise TypeError(f"{op_name}(): argument 'other' must be Tensor or Number, not {type(x).__name__}")
+    return x.item() if hasattr(x, "item") else x
 
 
 def check_same_device(a, b):
@@ -86,12 +88,12 @@ def binary_arrays(a, b, op_name):
                 return ad, b._data, None
             return ad, b._data, dtypes.result_type(a, b)
         if type(b) not in _FAST_NUMBERS:
-            check_number(b, op_name)
-        if ad.dtype.kind == "f" and not isinstance(b, complex):
+            b = check_number(b, op_name)
+        if ad.dtype.kind == "f":
             return ad, a._device.scalar(b, ad.dtype), None
         return ad, b, dtypes.result_type(a, b)
     if type(a) not in _FAST_NUMBERS:
-        check_number(a, op_name)
+        a = check_number(a, op_name)
     bd = b._data
     if bd.dtype.kind == "f":
         return b._device.scalar(a, bd.dtype), bd, None
