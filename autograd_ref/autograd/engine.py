@@ -92,7 +92,8 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             if not keep_graph:
                 node.release_variables()
 
-            if len(outputs) > 1:
+            if len(outputs) > 2 or (len(outputs) == 2 and outputs[0] is not None
+                                    and outputs[1] is not None):
                 _mark_shared(outputs, shared)
             for (next_node, nr), g in zip(node.next_functions, outputs):
                 if next_node is None or (needed is not None and next_node not in needed):

@@ -1,0 +1,729 @@
+"""Convolution, pooling and batch normalisation on images (N, C, H, W).
+
+All of them look at small windows of a padded image. ``_Windows`` holds the
+geometry, and two array routines do the work without a Python loop over
+pixels: ``_take_windows`` copies every window out (im2col), and
+``_add_windows`` adds values back at the windows' places (col2im, the adjoint:
+overlapping windows add up). A convolution is then one matrix product:
+
+    out[n, o, h, w] = sum over (c, i, j) of weight[o, c, i, j] * window(h, w)[c, i, j]
+
+Each backward is written with differentiable operations, so that
+``create_graph=True`` gives second derivatives. The backward of taking windows
+is putting them back and the other way round, so ``unfold`` (Im2ColBackward0)
+and ``fold`` (Col2ImBackward0) are each other's backward, and likewise the
+pooling operations and their backward operations.
+
+    >>> conv2d(ones(1, 1, 4, 4), ones(2, 1, 3, 3)).shape
+    autograd_ref.Size([1, 2, 2, 2])
+"""
+import math
+import numbers
+
+from ..autograd.graph import Node, edge_to
+from ..tensor import Tensor, make_tensor
+from .common import _state, attach
+
+
+# ---- window geometry ---------------------------------------------------------------
+
+def _pair(value, name, op="conv2d"):
+    """An int or a sequence of two ints as ``(height, width)``."""
+    if isinstance(value, numbers.Integral):
+        return (int(value), int(value))
+    value = tuple(int(v) for v in value)
+    if len(value) == 1:
+        return value * 2
+    if len(value) != 2:
+        if op == "conv2d":
+            raise RuntimeError(
+                f"expected {name} to be a single integer value or a list of 2 values to match "
+                f"the convolution dimensions, but got {name}={list(value)}")
+        raise RuntimeError(f"{op}: {name} must either be a single int, or a tuple of two ints")
+    return value
+
+
+def _output_length(size, pad_before, pad_after, kernel, stride, dilation, ceil_mode=False):
+    """How many windows fit along one dimension.
+
+    With ``ceil_mode`` a last, partial window counts too, as long as it starts
+    inside the input or its left padding (PyTorch's rule for pooling).
+    """
+    span = dilation * (kernel - 1) + 1
+    room = size + pad_before + pad_after - span
+    if room < 0:
+        return 0
+    if not ceil_mode:
+        return room // stride + 1
+    n = -(-room // stride) + 1
+    if (n - 1) * stride >= size + pad_before:
+        n -= 1
+    return n
+
+
+class _Windows:
+    """Where the windows of one operation lie on an image of ``size`` (H, W).
+
+    ``pads`` is (top, bottom, left, right). Window (h, w) covers rows
+    ``h*stride + i*dilation`` for i in range(kernel) of the padded image, and
+    likewise columns. ``padded`` is the size of the padded image, grown where
+    ceil_mode lets a last window hang over the edge.
+    """
+    __slots__ = ("size", "kernel", "stride", "dilation", "pads", "out", "padded")
+
+    def __init__(self, size, kernel, stride, dilation, pads, ceil_mode=False):
+        self.size, self.kernel, self.stride, self.dilation, self.pads = size, kernel, stride, dilation, pads
+        self.out = tuple(_output_length(size[d], pads[2 * d], pads[2 * d + 1], kernel[d], stride[d],
+                                        dilation[d], ceil_mode) for d in (0, 1))
+        self.padded = tuple(max(size[d] + pads[2 * d] + pads[2 * d + 1],
+                                (self.out[d] - 1) * stride[d] + dilation[d] * (kernel[d] - 1) + 1)
+                            for d in (0, 1))
+
+    def at(self, i, j):
+        """The index of the padded image's elements at kernel position (i, j)
+        of every window: an (Ho, Wo) grid of strided slices."""
+        (sh, sw), (dh, dw), (ho, wo) = self.stride, self.dilation, self.out
+        return (Ellipsis, slice(i * dh, i * dh + (ho - 1) * sh + 1, sh),
+                slice(j * dw, j * dw + (wo - 1) * sw + 1, sw))
+
+    def offsets(self):
+        kh, kw = self.kernel
+        return [(i, j) for i in range(kh) for j in range(kw)]
+
+
+def _pad(xp, data, windows, value=0):
+    """``data`` inside a border of ``value`` (the padding, plus what ceil_mode needs)."""
+    top, _, left, _ = windows.pads
+    (h, w), (hp, wp) = windows.size, windows.padded
+    if (h, w) == (hp, wp):
+        return data
+    out = xp.full(data.shape[:-2] + (hp, wp), value, dtype=data.dtype)
+    out[..., top:top + h, left:left + w] = data
+    return out
+
+
+def _crop(padded, windows):
+    """The image inside the border ``_pad`` added."""
+    top, _, left, _ = windows.pads
+    h, w = windows.size
+    return padded[..., top:top + h, left:left + w]
+
+
+def _take_windows(xp, data, windows):
+    """im2col: every window of ``data`` (N, C, H, W) copied out, as an array
+    (N, C * kh * kw, Ho * Wo). Column ``h * Wo + w`` is window (h, w), read in
+    the order (c, i, j)."""
+    padded = _pad(xp, data, windows)
+    (kh, kw), (dh, dw), (sh, sw), (ho, wo) = windows.kernel, windows.dilation, windows.stride, windows.out
+    span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
+    # A view of every span-sized patch (no copy); keep every stride-th patch and
+    # every dilation-th element in it. Only the reshape at the end copies.
+    view = xp.lib.stride_tricks.sliding_window_view(padded, span, axis=(2, 3))
+    view = view[:, :, :(ho - 1) * sh + 1:sh, :(wo - 1) * sw + 1:sw, ::dh, ::dw]
+    n, c = data.shape[:2]
+    return view.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, ho * wo)
+
+
+def _add_windows(xp, columns, windows, channels):
+    """col2im, the adjoint of ``_take_windows``: an image (N, C, H, W) where
+    each element is the sum of the column entries that were read from it."""
+    kh, kw = windows.kernel
+    ho, wo = windows.out
+    n = columns.shape[0]
+    columns = columns.reshape(n, channels, kh, kw, ho, wo)
+    padded = xp.zeros((n, channels) + windows.padded, dtype=columns.dtype)
+    for i, j in windows.offsets():      # a loop over the kernel's positions, not the pixels
+        padded[windows.at(i, j)] += columns[:, :, i, j]
+    return _crop(padded, windows)
+
+
+# ---- unfold and fold (im2col and col2im) -------------------------------------------------
+
+class Im2ColBackward0(Node):
+    __slots__ = ("windows",)
+
+    def backward(self, grad):
+        return _fold(grad, self.windows)
+
+
+class Col2ImBackward0(Node):
+    __slots__ = ("windows",)
+
+    def backward(self, grad):
+        return _unfold(grad, self.windows)
+
+
+def _unfold(input, windows, columns=None):
+    """``unfold`` for a 4-D tensor and a given geometry. ``columns``: the
+    result, when the caller has computed it already."""
+    if columns is None:
+        columns = _take_windows(input._device.xp, input._data, windows)
+    res = make_tensor(columns, input._device)
+    if _state.enabled and input._requires_grad:
+        node = Im2ColBackward0((edge_to(input),))
+        node.windows = windows
+        attach(res, node)
+    return res
+
+
+def _fold(input, windows):
+    """``fold`` for a 3-D tensor of columns and a given geometry."""
+    kh, kw = windows.kernel
+    channels = input.shape[1] // (kh * kw)
+    res = make_tensor(_add_windows(input._device.xp, input._data, windows, channels), input._device)
+    if _state.enabled and input._requires_grad:
+        node = Col2ImBackward0((edge_to(input),))
+        node.windows = windows
+        attach(res, node)
+    return res
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """Copy every sliding window out as a column (im2col): (N, C, H, W) becomes
+    (N, C * kh * kw, number of windows).
+
+        >>> unfold(ones(1, 2, 4, 4), kernel_size=3).shape
+        autograd_ref.Size([1, 18, 4])
+    """
+    if input.dim() != 4:
+        raise RuntimeError(f"Input Error: Only 4D input Tensors are supported (got {input.dim()}D)")
+    ph, pw = _pair(padding, "padding", "unfold")
+    windows = _Windows(tuple(input.shape[2:]), _pair(kernel_size, "kernel_size", "unfold"),
+                       _pair(stride, "stride", "unfold"), _pair(dilation, "dilation", "unfold"),
+                       (ph, ph, pw, pw))
+    if min(windows.out) <= 0:
+        raise RuntimeError(
+            f"Given input with spatial size ({windows.size[0]}, {windows.size[1]}), kernel_size="
+            f"({windows.kernel[0]}, {windows.kernel[1]}), dilation=({windows.dilation[0]}, "
+            f"{windows.dilation[1]}), padding=({ph}, {pw}), calculated shape of the array of sliding "
+            f"blocks as ({windows.out[0]}, {windows.out[1]}), but its components must be at least one.")
+    return _unfold(input, windows)
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Add columns back into an image (col2im), the adjoint of ``unfold``:
+    where windows overlap, their values add up.
+
+        >>> fold(ones(1, 18, 4), (4, 4), kernel_size=3).shape
+        autograd_ref.Size([1, 2, 4, 4])
+    """
+    if input.dim() != 3:
+        raise RuntimeError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are "
+                           f"supported (got {input.dim()}D)")
+    ph, pw = _pair(padding, "padding", "fold")
+    windows = _Windows(_pair(output_size, "output_size", "fold"), _pair(kernel_size, "kernel_size", "fold"),
+                       _pair(stride, "stride", "fold"), _pair(dilation, "dilation", "fold"),
+                       (ph, ph, pw, pw))
+    kh, kw = windows.kernel
+    if input.shape[1] % (kh * kw):
+        raise RuntimeError(
+            "Expected size of input's dimension 1 to be divisible by the product of kernel_size, "
+            f"but got input.size(1)={input.shape[1]} and kernel_size=({kh}, {kw})")
+    if input.shape[2] != windows.out[0] * windows.out[1]:
+        raise RuntimeError(
+            f"Given output_size=({windows.size[0]}, {windows.size[1]}), kernel_size=({kh}, {kw}), "
+            f"dilation=({windows.dilation[0]}, {windows.dilation[1]}), padding=({ph}, {pw}), "
+            f"stride=({windows.stride[0]}, {windows.stride[1]}), expected size of input's "
+            f"dimension 2 to match the calculated number of sliding blocks {windows.out[0]} * "
+            f"{windows.out[1]} = {windows.out[0] * windows.out[1]}, but got input.size(2)={input.shape[2]}.")
+    return _fold(input, windows)
+
+
+# ---- conv2d --------------------------------------------------------------------------
+
+class ConvolutionBackward0(Node):
+    """The backward of ``out = W @ unfold(x)`` (per group): a matrix product's
+    backward, then ``fold`` to put the input's gradient back into image shape."""
+    __slots__ = ("windows", "groups", "columns")
+
+    def backward(self, grad):
+        x, w = self.saved_tensors
+        n, g = grad.shape[0], self.groups
+        per_group = grad.reshape(n, g, w.shape[0] // g, -1)            # (N, g, O/g, L)
+        grad_input = grad_weight = grad_bias = None
+        if self.next_functions[0][0] is not None:
+            w_t = w.reshape(g, w.shape[0] // g, -1).transpose(1, 2)    # (g, C/g*kh*kw, O/g)
+            grad_input = _fold((w_t @ per_group).reshape(n, x.shape[1] * _area(w), -1), self.windows)
+        if self.next_functions[1][0] is not None:
+            columns = _unfold(x, self.windows, self.columns).reshape(n, g, -1, per_group.shape[-1])
+            grad_weight = (per_group @ columns.transpose(2, 3)).sum(0).reshape(w.shape)
+        if self.next_functions[2][0] is not None:
+            grad_bias = grad.sum((0, 2, 3))
+        return grad_input, grad_weight, grad_bias
+
+    def release_variables(self):
+        Node.release_variables(self)
+        self.columns = None
+
+
+def _area(weight):
+    return weight.shape[2] * weight.shape[3]
+
+
+_C_TYPES = {"float32": "float", "float64": "double", "int64": "long int", "bool": "bool"}
+
+
+def _conv_padding(padding, kernel, stride, dilation):
+    """(top, bottom, left, right) from an int, a pair, 'valid' or 'same'."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0, 0, 0)
+        if padding != "same":
+            raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
+        if stride != (1, 1):
+            raise ValueError("padding='same' is not supported for strided convolutions")
+        pads = []
+        for k, d in zip(kernel, dilation):
+            total = d * (k - 1)         # an odd total puts the extra row at the bottom (right)
+            pads += [total // 2, total - total // 2]
+        return tuple(pads)
+    ph, pw = _pair(padding, "padding")
+    return (ph, ph, pw, pw)
+
+
+def _check_conv(input, weight, bias, stride, dilation, pads, groups):
+    if weight.dim() != 4:
+        raise RuntimeError(
+            f"Expected 4-dimensional weight for 4-dimensional input {list(input.shape)}, but got "
+            f"{weight.dim()}-dimensional weight of size {list(weight.shape)} instead")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(p < 0 for p in pads):
+        raise RuntimeError("negative padding is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    o, c_per_group = weight.shape[:2]
+    if o % groups:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
+            f"but got weight of size {list(weight.shape)} instead")
+    if input.shape[1] != c_per_group * groups:
+        raise RuntimeError(
+            f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
+            f"{list(input.shape)} to have {c_per_group * groups} channels, but got {input.shape[1]} "
+            "channels instead")
+    if bias is not None and (bias.dim() != 1 or bias.shape[0] != o):
+        raise RuntimeError(
+            f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with {o} "
+            f"elements, but got bias of size {list(bias.shape)} instead")
+    padded = (input.shape[2] + pads[0] + pads[1], input.shape[3] + pads[2] + pads[3])
+    span = tuple(d * (k - 1) + 1 for d, k in zip(dilation, weight.shape[2:]))
+    if padded[0] < span[0] or padded[1] < span[1]:
+        raise RuntimeError(
+            f"Calculated padded input size per channel: ({padded[0]} x {padded[1]}). Kernel size: "
+            f"({span[0]} x {span[1]}). Kernel size can't be greater than actual input size")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t._data.dtype != input._data.dtype:
+            raise RuntimeError(
+                f"Input type ({_C_TYPES[input.dtype.name]}) and {name} type "
+                f"({_C_TYPES[t.dtype.name]}) should be the same")
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution (cross-correlation, as in PyTorch) of ``input`` (N, C, H, W)
+    with ``weight`` (O, C / groups, kh, kw), plus ``bias`` (O,).
+
+        >>> conv2d(ones(1, 1, 5, 5), ones(1, 1, 3, 3), padding=1)[0, 0, 0]
+        tensor([4., 6., 6., 6., 4.])
+    """
+    if input.dim() not in (3, 4):
+        raise RuntimeError(
+            "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
+            f"{list(input.shape)}")
+    if input.dim() == 3:    # as PyTorch: treat as a batch of one, then squeeze
+        return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
+    stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
+    kernel = tuple(weight.shape[2:]) if weight.dim() == 4 else (1, 1)
+    pads = _conv_padding(padding, kernel, stride, dilation)
+    _check_conv(input, weight, bias, stride, dilation, pads, groups)
+    windows = _Windows(tuple(input.shape[2:]), kernel, stride, dilation, pads)
+    xp = input._device.xp
+    n, o = input.shape[0], weight.shape[0]
+    columns = _take_windows(xp, input._data, windows)                      # (N, C*kh*kw, L): im2col
+    grouped = columns.reshape(n, groups, -1, columns.shape[-1])            # (N, g, C/g*kh*kw, L)
+    out = xp.matmul(weight._data.reshape(groups, o // groups, -1), grouped)  # (N, g, O/g, L)
+    out = out.reshape((n, o) + windows.out)
+    if bias is not None:
+        out += bias._data.reshape(o, 1, 1)
+    res = make_tensor(out, input._device)
+    if _state.enabled and (input._requires_grad or weight._requires_grad or
+                           (bias is not None and bias._requires_grad)):
+        node = ConvolutionBackward0((edge_to(input), edge_to(weight),
+                                     edge_to(bias) if bias is not None else (None, 0)))
+        node.save_for_backward(input, weight)
+        node.windows, node.groups = windows, groups
+        # The weight's gradient needs unfold(input) again: keep the columns (as
+        # PyTorch's CPU convolution once did) rather than copy the windows twice.
+        node.columns = columns if weight._requires_grad else None
+        attach(res, node)
+    return res
+
+
+# ---- max pooling ----------------------------------------------------------------------
+
+def _pool_windows(input, kernel_size, stride, padding, dilation, ceil_mode, op):
+    if input.dim() not in (3, 4):
+        raise RuntimeError(
+            f"non-empty 3D or 4D (batch mode) tensor expected for input")
+    kernel = _pair(kernel_size, "kernel_size", op)
+    stride = kernel if stride is None or (not isinstance(stride, numbers.Integral) and len(stride) == 0) \
+        else _pair(stride, "stride", op)
+    ph, pw = _pair(padding, "padding", op)
+    dilation = _pair(dilation, "dilation", op)
+    if min(kernel) <= 0:
+        raise RuntimeError(
+            f"kernel size should be greater than zero, but got kH: {kernel[0]} kW: {kernel[1]}")
+    if min(stride) <= 0:
+        raise RuntimeError(f"stride should be greater than zero, but got dH: {stride[0]} dW: {stride[1]}")
+    if min(dilation) <= 0:
+        raise RuntimeError(
+            f"dilation should be greater than zero, but got dilationH: {dilation[0]} dilationW: {dilation[1]}")
+    for p, k, d in ((ph, kernel[0], dilation[0]), (pw, kernel[1], dilation[1])):
+        if p < 0 or p > (k if op == "avg_pool2d" else d * (k - 1) + 1) // 2:
+            if op == "avg_pool2d":
+                raise RuntimeError(
+                    f"pad should be at most half of kernel size, but got pad={p} and kernel_size={k}")
+            raise RuntimeError(
+                f"pad should be at most half of effective kernel size, but got pad={p}, "
+                f"kernel_size={k} and dilation={d}")
+    windows = _Windows(tuple(input.shape[-2:]), kernel, stride, dilation, (ph, ph, pw, pw), ceil_mode)
+    if min(windows.out) < 1:
+        c = input.shape[-3]
+        raise RuntimeError(
+            f"Given input size: ({c}x{windows.size[0]}x{windows.size[1]}). Calculated output size: "
+            f"({c}x{windows.out[0]}x{windows.out[1]}). Output size is too small")
+    return windows
+
+
+def _lowest(xp, dtype):
+    return -xp.inf if dtype.kind == "f" else xp.iinfo(dtype).min
+
+
+class MaxPool2DWithIndicesBackward0(Node):
+    """The gradient of each window's max goes back to where the max was."""
+    __slots__ = ("windows", "argmax", "shape")
+
+    def backward(self, grad):
+        self.saved_tensors      # only to notice an in-place change of the input, as PyTorch does
+        return _max_pool2d_backward(grad, self.argmax, self.windows, self.shape)
+
+
+class MaxPool2DWithIndicesBackwardBackward0(Node):
+    """``_max_pool2d_backward`` is linear in the gradient; its own backward
+    reads each window's max position back out."""
+    __slots__ = ("windows", "argmax", "shape")
+
+    def backward(self, grad):
+        image = grad.reshape(-1, self.shape[-2] * self.shape[-1])                # (N*C, H*W)
+        flat = _flat_indices(grad._device.xp, self.argmax, self.windows)       # (N, C, Ho, Wo)
+        rows = grad._device.xp.arange(image.shape[0]).reshape(flat.shape[:-2] + (1, 1))
+        return image[rows, flat]
+
+
+def _flat_indices(xp, argmax, windows):
+    """PyTorch's max-pool indices: the position ``h * W + w`` of each max in
+    its (unpadded) input plane, from the kernel position ``i * kw + j`` of the
+    max in its window."""
+    kw = windows.kernel[1]
+    (sh, sw), (dh, dw), (ho, wo) = windows.stride, windows.dilation, windows.out
+    top, _, left, _ = windows.pads
+    rows = xp.arange(ho).reshape(ho, 1) * sh - top + (argmax // kw) * dh
+    cols = xp.arange(wo) * sw - left + (argmax % kw) * dw
+    return rows * windows.size[1] + cols
+
+
+def _max_pool2d_backward(grad, argmax, windows, shape):
+    """An image of ``shape`` holding each window's gradient at the window's
+    max (summed where windows share a max)."""
+    xp = grad._device.xp
+    kh, kw = windows.kernel
+    positions = xp.arange(kh * kw).reshape(kh * kw, 1, 1)
+    g = grad._data.reshape((-1, 1) + windows.out)                 # (N*C, 1, Ho, Wo)
+    chosen = argmax.reshape((-1, 1) + windows.out) == positions   # (N*C, kh*kw, Ho, Wo)
+    columns = xp.where(chosen, g, xp.zeros((), dtype=g.dtype))
+    image = _add_windows(xp, columns, windows, 1).reshape(shape)
+    res = make_tensor(image, grad._device)
+    if _state.enabled and grad._requires_grad:
+        node = MaxPool2DWithIndicesBackwardBackward0((edge_to(grad),))
+        node.windows, node.argmax, node.shape = windows, argmax, shape
+        attach(res, node)
+    return res
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """The largest value of each window; with ``return_indices``, also where
+    each came from (``h * W + w`` in its input plane).
+
+        >>> max_pool2d(arange(16.).view(1, 1, 4, 4), 2)
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
+    """
+    windows = _pool_windows(input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
+    xp = input._device.xp
+    data = input._data
+    padded = _pad(xp, data, windows, _lowest(xp, data.dtype))
+    # Compare the windows' elements one kernel position at a time: a strided
+    # slice of the whole image per position. The first maximum wins a tie, and
+    # NaN wins over numbers (PyTorch's rule), so the test is "greater, or NaN".
+    best = padded[windows.at(0, 0)].copy()
+    argmax = xp.zeros(best.shape, dtype=xp.int64)
+    if any(windows.pads):
+        # Padding is never chosen: start from the lowest value, pointing at the
+        # window's first real element, which only a greater element replaces.
+        best.fill(_lowest(xp, data.dtype))
+        argmax[...] = _first_inside(xp, windows)
+        start = 0
+    else:
+        start = 1
+    better = xp.empty(best.shape, dtype=bool)
+    for k, (i, j) in enumerate(windows.offsets()[start:], start):
+        candidate = padded[windows.at(i, j)]
+        xp.greater(candidate, best, out=better)
+        if data.dtype.kind == "f":
+            better |= xp.isnan(candidate)
+        xp.copyto(best, candidate, where=better)
+        argmax[better] = k
+    res = make_tensor(best, input._device)
+    if _state.enabled and input._requires_grad:
+        node = MaxPool2DWithIndicesBackward0((edge_to(input),))
+        node.save_for_backward(input)
+        node.windows, node.argmax, node.shape = windows, argmax, input.shape
+        attach(res, node)
+    if return_indices:
+        return res, make_tensor(_flat_indices(xp, argmax, windows), input._device)
+    return res
+
+
+def _first_inside(xp, windows):
+    """For each window, the kernel position of its first element inside the
+    unpadded image."""
+    kw = windows.kernel[1]
+    first = []
+    for d in (0, 1):
+        start = xp.arange(windows.out[d]) * windows.stride[d] - windows.pads[2 * d]
+        # the smallest i with start + i * dilation >= 0
+        first.append(xp.maximum(0, -(start // windows.dilation[d])))
+    return first[0].reshape(-1, 1) * kw + first[1]
+
+
+# ---- average pooling ----------------------------------------------------------------
+
+class AvgPool2DBackward0(Node):
+    """Each window's gradient, divided by its divisor, spread over the window."""
+    __slots__ = ("windows", "divisor", "shape")
+
+    def backward(self, grad):
+        return _avg_pool2d_backward(grad, self.windows, self.divisor, self.shape)
+
+
+class AvgPool2DBackwardBackward0(Node):
+    __slots__ = ("windows", "divisor", "shape")
+
+    def backward(self, grad):
+        return _avg_pool2d(grad, self.windows, self.divisor)
+
+
+def _avg_pool2d(input, windows, divisor):
+    xp = input._device.xp
+    padded = _pad(xp, input._data, windows, 0)
+    total = padded[windows.at(0, 0)].copy()
+    for i, j in windows.offsets()[1:]:
+        total += padded[windows.at(i, j)]
+    res = make_tensor(total / xp.asarray(divisor, dtype=total.dtype), input._device)
+    if _state.enabled and input._requires_grad:
+        node = AvgPool2DBackward0((edge_to(input),))
+        node.windows, node.divisor, node.shape = windows, divisor, input.shape
+        attach(res, node)
+    return res
+
+
+def _avg_pool2d_backward(grad, windows, divisor, shape):
+    xp = grad._device.xp
+    kh, kw = windows.kernel
+    share = (grad._data / xp.asarray(divisor, dtype=grad._data.dtype)).reshape((-1, 1, 1) + windows.out)
+    columns = xp.broadcast_to(share, share.shape[:1] + (kh, kw) + windows.out)   # the same share at every (i, j)
+    res = make_tensor(_add_windows(xp, columns, windows, 1).reshape(shape), grad._device)
+    if _state.enabled and grad._requires_grad:
+        node = AvgPool2DBackwardBackward0((edge_to(grad),))
+        node.windows, node.divisor, node.shape = windows, divisor, shape
+        attach(res, node)
+    return res
+
+
+def _avg_divisor(xp, windows, count_include_pad, divisor_override):
+    """What each window's sum is divided by: the window's size, counting the
+    padding (but not what ceil_mode adds beyond it) or not; an (Ho, Wo) array."""
+    if divisor_override:
+        return divisor_override
+    sides = []
+    for d in (0, 1):
+        start = xp.arange(windows.out[d]) * windows.stride[d] - windows.pads[2 * d]
+        end = xp.minimum(start + windows.kernel[d], windows.size[d] + windows.pads[2 * d])
+        if not count_include_pad:
+            start, end = xp.maximum(start, 0), xp.minimum(end, windows.size[d])
+        sides.append(end - start)
+    return sides[0].reshape(-1, 1) * sides[1]
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """The mean of each window (zero padding counts, unless ``count_include_pad=False``).
+
+        >>> avg_pool2d(arange(16.).view(1, 1, 4, 4), 2)
+        tensor([[[[ 2.5000,  4.5000],
+                  [10.5000, 12.5000]]]])
+    """
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    windows = _pool_windows(input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
+    return _avg_pool2d(input, windows,
+                       _avg_divisor(input._device.xp, windows, count_include_pad, divisor_override))
+
+
+# ---- adaptive average pooling -------------------------------------------------------------
+
+class AdaptiveAvgPool2DBackward0(Node):
+    """The pooling is ``rows @ x @ cols.T``; its backward ``rows.T @ grad @ cols``."""
+    __slots__ = ("rows", "cols")
+
+    def backward(self, grad):
+        return self.rows.t() @ grad @ self.cols
+
+
+def _adaptive_matrix(xp, size, out, dtype):
+    """(out, size): row i averages input elements floor(i*size/out) up to
+    ceil((i+1)*size/out), PyTorch's adaptive windows (they may overlap)."""
+    i = xp.arange(out).reshape(-1, 1)
+    start = (i * size) // out
+    end = -((-(i + 1) * size) // out)
+    k = xp.arange(size)
+    inside = (k >= start) & (k < end)
+    return (inside / (end - start)).astype(dtype)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Average pooling to a fixed output size, whatever the input's size;
+    ``None`` keeps that dimension's size.
+
+        >>> adaptive_avg_pool2d(ones(1, 3, 7, 5), (2, 2)).shape
+        autograd_ref.Size([1, 3, 2, 2])
+    """
+    if input.dim() not in (3, 4):
+        raise ValueError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(input.shape)}")
+    size = tuple(input.shape[-2:])
+    if isinstance(output_size, numbers.Integral):
+        output_size = (output_size, output_size)
+    out = tuple(s if o is None else int(o) for o, s in zip(output_size, size))
+    if len(out) != 2:
+        raise RuntimeError("adaptive_avg_pool2d: output_size must be 2")
+    if out == (1, 1):
+        # PyTorch computes this common case (a global average) as a mean.
+        return input.mean((-1, -2), keepdim=True)
+    xp = input._device.xp
+    dtype = input._data.dtype
+    rows, cols = _adaptive_matrix(xp, size[0], out[0], dtype), _adaptive_matrix(xp, size[1], out[1], dtype)
+    res = make_tensor(xp.matmul(xp.matmul(rows, input._data), cols.T), input._device)
+    if _state.enabled and input._requires_grad:
+        node = AdaptiveAvgPool2DBackward0((edge_to(input),))
+        node.rows, node.cols = make_tensor(rows, input._device), make_tensor(cols, input._device)
+        attach(res, node)
+    return res
+
+
+# ---- batch normalisation ------------------------------------------------------------------
+
+class NativeBatchNormBackward0(Node):
+    """With x_hat = (x - mean) * invstd, out = x_hat * weight + bias. In
+    training the mean and invstd depend on x too, which gives the two extra
+    terms of the input's gradient."""
+    __slots__ = ("mean", "invstd", "training", "eps")
+
+    def backward(self, grad):
+        x, weight = self.saved_tensors
+        dims = (0,) + tuple(range(2, x.dim()))
+        mean, invstd = make_tensor(self.mean, x._device), make_tensor(self.invstd, x._device)
+        if self.training and _state.enabled:
+            # Differentiating this backward (create_graph): the statistics are
+            # functions of x, so compute them again where the graph sees them.
+            mean = x.mean(dims, keepdim=True)
+            invstd = ((x - mean).square().mean(dims, keepdim=True) + self.eps).rsqrt()
+        x_hat = (x - mean) * invstd
+        grad_input = grad_weight = grad_bias = None
+        if self.next_functions[0][0] is not None:
+            scale = invstd if weight is None else invstd * weight.reshape(mean.shape)
+            if self.training:
+                grad = (grad - grad.mean(dims, keepdim=True)
+                        - x_hat * (grad * x_hat).mean(dims, keepdim=True))
+            grad_input = grad * scale
+        if self.next_functions[1][0] is not None:
+            grad_weight = (grad * x_hat).sum(dims)
+        if self.next_functions[2][0] is not None:
+            grad_bias = grad.sum(dims)
+        return grad_input, grad_weight, grad_bias
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    """Normalise each channel (dim 1) to mean 0 and variance 1, then scale by
+    ``weight`` and shift by ``bias``. In training the batch's statistics are
+    used and the running ones updated in place; otherwise the running ones.
+
+        >>> batch_norm(x, None, None, training=True)      # x: (N, C) or (N, C, ...)
+    """
+    if input.dim() < 2:
+        raise ValueError(f"Expected 2D or more input (got {input.dim()}D input)")
+    c = input.shape[1]
+    dims = (0,) + tuple(range(2, input.dim()))
+    count = input.numel() // c
+    if training and count <= 1:
+        raise ValueError(
+            f"Expected more than 1 value per channel when training, got input size "
+            f"torch.Size({list(input.shape)})")
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        if t is not None and t.numel() != c:
+            raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
+    if not training and (running_mean is None or running_var is None):
+        raise RuntimeError("running_mean must be defined in evaluation mode")
+    xp = input._device.xp
+    x = input._data
+    stat_shape = (1, c) + (1,) * (input.dim() - 2)
+    if training:
+        mean = x.mean(axis=dims, keepdims=True)
+        centred = x - mean
+        var = (centred * centred).mean(axis=dims, keepdims=True)
+        if running_mean is not None:
+            _update_running(running_mean, mean, momentum)
+        if running_var is not None:
+            _update_running(running_var, var * (count / (count - 1)), momentum)  # the unbiased variance
+    else:
+        mean = running_mean._data.reshape(stat_shape)
+        var = running_var._data.reshape(stat_shape)
+        centred = x - mean
+    invstd = 1 / xp.sqrt(var + xp.asarray(eps, dtype=var.dtype))
+    out = centred * invstd
+    if weight is not None:
+        out *= weight._data.reshape(stat_shape)
+    if bias is not None:
+        out += bias._data.reshape(stat_shape)
+    res = make_tensor(out.astype(x.dtype, copy=False), input._device)
+    if _state.enabled and any(t is not None and t._requires_grad for t in (input, weight, bias)):
+        node = NativeBatchNormBackward0(tuple(edge_to(t) if t is not None else (None, 0)
+                                              for t in (input, weight, bias)))
+        node.save_for_backward(input, weight)
+        node.mean, node.invstd = mean.astype(x.dtype, copy=False), invstd.astype(x.dtype, copy=False)
+        node.training, node.eps = training, eps
+        attach(res, node)
+    return res
+
+
+def _update_running(stat, batch_value, momentum):
+    """``stat = (1 - momentum) * stat + momentum * batch_value``, in place and
+    outside the graph."""
+    data = stat._data
+    data *= 1 - momentum
+    data += (momentum * batch_value).reshape(data.shape).astype(data.dtype, copy=False)
+    stat._version_counter[0] += 1
