@@ -49,3 +49,5 @@ def numel(input):
 __version__ = "0.1.0"
 
 autograd._load_gradcheck()   # last: it needs the whole package
+
+from . import optim, utils  # noqa: E402 - training on top of the engine

@@ -1,0 +1,537 @@
+"""``nn.functional``: the layers and losses as plain functions (no state).
+
+    >>> import autograd_ref.nn.functional as F
+    >>> F.cross_entropy(tensor([[2., 0.5]]), tensor([0]))
+    tensor(0.2014)
+
+Most are short compositions of the engine's differentiable operations. Four
+get a node of their own, as in PyTorch, written below in the style of
+``ops/pointwise.py`` (the forward on arrays, its node beside it): ``linear``'s
+``AddmmBackward0`` (one node for ``x @ W.T + b``), and the losses whose
+composed gradients would be wrong or slow at the edges: ``MseLossBackward0``,
+``BinaryCrossEntropyBackward0`` (its log is clamped at -100, and its gradient
+must stay finite where the input is exactly 0 or 1),
+``BinaryCrossEntropyWithLogitsBackward0`` and ``NllLossBackward0``. The graph
+a learner draws of a model then shows the nodes PyTorch's would.
+"""
+import warnings
+
+from .. import dtypes
+from ..autograd.graph import Node, edge_to
+from ..creation import rand, zeros
+from ..ops import reduction as _red
+from ..ops import pointwise as _pw
+from ..ops.common import _state, attach, reduce_to
+from ..tensor import Tensor, make_tensor
+
+__all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout",
+           "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+           "nll_loss", "cross_entropy", "one_hot"]
+
+
+# ---- activations ------------------------------------------------------------------
+
+def relu(input, inplace=False):
+    """``max(x, 0)`` for each element.
+
+        >>> F.relu(tensor([-1., 2.]))
+        tensor([0., 2.])
+    """
+    return input.relu_() if inplace else _pw.relu(input)
+
+
+def sigmoid(input):
+    """``1 / (1 + exp(-x))`` for each element.
+
+        >>> F.sigmoid(tensor([0.]))
+        tensor([0.5000])
+    """
+    return _pw.sigmoid(input)
+
+
+def tanh(input):
+    """Hyperbolic tangent of each element.
+
+        >>> F.tanh(tensor([0.]))
+        tensor([0.])
+    """
+    return _pw.tanh(input)
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """``exp(x) / exp(x).sum(dim)``: each slice along ``dim`` becomes
+    probabilities that add up to one.
+
+        >>> F.softmax(tensor([[1., 1.]]), dim=1)
+        tensor([[0.5000, 0.5000]])
+    """
+    return _red.softmax(input, dim, dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """``log(softmax(x, dim))``, computed without forming the softmax.
+
+        >>> F.log_softmax(tensor([[0., 0.]]), dim=1).exp()
+        tensor([[0.5000, 0.5000]])
+    """
+    return _red.log_softmax(input, dim, dtype)
+
+
+# ---- linear -----------------------------------------------------------------------
+
+class AddmmBackward0(Node):
+    """``bias + mat1 @ mat2``: the gradient of mat1 is ``grad @ mat2.T``, of
+    mat2 ``mat1.T @ grad``, and the bias (broadcast over the rows) gets the
+    gradient summed over the rows."""
+    __slots__ = ("bias_shape",)
+
+    def backward(self, grad):
+        mat1, mat2 = self.saved_tensors
+        (need_bias, _), (need_1, _), (need_2, _) = self.next_functions
+        return (reduce_to(grad, self.bias_shape) if need_bias is not None else None,
+                grad.mm(mat2.t()) if need_1 is not None else None,
+                mat1.t().mm(grad) if need_2 is not None else None)
+
+
+def _addmm(bias, mat1, mat2):
+    """``bias + mat1 @ mat2`` for matrices, recorded as one node."""
+    if not (mat1._data.dtype == mat2._data.dtype == bias._data.dtype):
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got {mat1.dtype.legacy_name[:-6]} "
+            f"and {mat2.dtype.legacy_name[:-6]}")
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(
+            "mat1 and mat2 shapes cannot be multiplied "
+            f"({mat1.shape[0]}x{mat1.shape[1]} and {mat2.shape[0]}x{mat2.shape[1]})")
+    value = mat1._data @ mat2._data
+    value += bias._data
+    out = make_tensor(value, mat1._device)
+    if _state.enabled and (bias._requires_grad or mat1._requires_grad or mat2._requires_grad):
+        node = AddmmBackward0((edge_to(bias), edge_to(mat1), edge_to(mat2)))
+        node.save_for_backward(mat1, mat2)
+        node.bias_shape = bias.shape
+        attach(out, node)
+    return out
+
+
+def linear(input, weight, bias=None):
+    """``input @ weight.T + bias``: what ``nn.Linear`` computes. ``weight`` has
+    shape ``(out_features, in_features)``.
+
+        >>> F.linear(ones(1, 2), tensor([[1., 2.]]), tensor([0.5]))
+        tensor([[3.5000]])
+    """
+    if bias is None:
+        return input.matmul(weight.t())
+    if input.dim() == 2:
+        return _addmm(bias, input, weight.t())
+    # Any other number of dims: fold the leading ones into rows, and unfold after.
+    rows = input.reshape(-1, input.shape[-1])
+    return _addmm(bias, rows, weight.t()).view(*input.shape[:-1], weight.shape[0])
+
+
+# ---- dropout ----------------------------------------------------------------------
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """While training, zero each element with probability ``p`` and scale the
+    others by ``1 / (1 - p)``, so the expected value is unchanged; outside
+    training, return the input as it is.
+
+        >>> manual_seed(0); F.dropout(ones(6), p=0.5)      # zeros and twos
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        mask = zeros(input.shape, dtype=input.dtype, device=input.device)
+    else:
+        keep = rand(input.shape, dtype=input.dtype, device=input.device) >= p
+        mask = keep.to(input.dtype) * (1.0 / (1.0 - p))
+    return input.mul_(mask) if inplace else input * mask
+
+
+# ---- losses -------------------------------------------------------------------------
+#
+# Every loss takes ``reduction``: 'mean' (the default) averages the per-element
+# losses, 'sum' adds them, 'none' returns them.
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _legacy_reduction(size_average, reduce, reduction):
+    """The old ``size_average``/``reduce`` flags, still accepted as PyTorch does."""
+    if size_average is None and reduce is None:
+        if reduction not in _REDUCTIONS:
+            raise ValueError(f"{reduction} is not a valid value for reduction")
+        return reduction
+    warnings.warn("size_average and reduce args will be deprecated, please use "
+                  f"reduction='{_legacy_to_string(size_average, reduce)}' instead.", stacklevel=3)
+    return _legacy_to_string(size_average, reduce)
+
+
+def _legacy_to_string(size_average, reduce):
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    if not reduce:
+        return "none"
+    return "mean" if size_average else "sum"
+
+
+def _reduce_array(values, reduction):
+    if reduction == "mean":
+        return values.mean()
+    if reduction == "sum":
+        return values.sum()
+    return values
+
+
+def _spread(grad, reduction, count):
+    """The output gradient as a factor for each element's gradient: a mean
+    shares it among ``count`` elements; 'none' has one per element already."""
+    return grad / count if reduction == "mean" else grad
+
+
+def _warn_broadcast(input, target):
+    if input.shape != target.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape!r}) that is different to the input size "
+            f"({input.shape!r}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.", stacklevel=3)
+
+
+def _refuse_grad(tensor, arg, fn_name):
+    if tensor is not None and tensor._requires_grad and _state.enabled:
+        raise RuntimeError(
+            f"The function '{fn_name}' is not differentiable with respect to argument "
+            f"'{arg}'. This input cannot have requires_grad True.")
+
+
+class MseLossBackward0(Node):
+    """``mean((x - y)²)``: d/dx = 2 (x - y) / N, and the opposite for y."""
+    __slots__ = ("reduction", "count", "shapes")
+
+    def backward(self, grad):
+        x, y = self.saved_tensors
+        g = _spread(grad, self.reduction, self.count) * 2 * (x - y)
+        (need_x, _), (need_y, _) = self.next_functions
+        return (reduce_to(g, self.shapes[0]) if need_x is not None else None,
+                reduce_to(-g, self.shapes[1]) if need_y is not None else None)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Mean squared error: the mean (or sum) of ``(input - target)²``.
+
+        >>> F.mse_loss(tensor([1., 3.]), tensor([1., 1.]))
+        tensor(2.)
+    """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _warn_broadcast(input, target)
+    diff = input._data - target._data
+    values = diff * diff
+    out = make_tensor(_reduce_array(values, reduction), input._device)
+    if _state.enabled and (input._requires_grad or target._requires_grad):
+        node = MseLossBackward0((edge_to(input), edge_to(target)))
+        node.save_for_backward(input, target)
+        node.reduction, node.count, node.shapes = reduction, values.size, (input.shape, target.shape)
+        attach(out, node)
+    return out
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Mean absolute error: the mean (or sum) of ``|input - target|``.
+
+        >>> F.l1_loss(tensor([1., 3.]), tensor([2., 1.]))
+        tensor(1.5000)
+    """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _warn_broadcast(input, target)
+    values = (input - target).abs()
+    if reduction == "mean":
+        return values.mean()
+    return values.sum() if reduction == "sum" else values
+
+
+_EPSILON = 1e-12     # keeps BCE's gradient finite where x(1 - x) is zero
+
+
+class BinaryCrossEntropyBackward0(Node):
+    """``-w (y log x + (1 - y) log(1 - x))``: d/dx = w (x - y) / (x (1 - x)),
+    d/dy = w (log(1 - x) - log x)."""
+    __slots__ = ("reduction", "count")
+
+    def backward(self, grad):
+        x, y, weight = self.saved_tensors
+        g = _spread(grad, self.reduction, self.count)
+        if weight is not None:
+            g = g * weight
+        (need_x, _), (need_y, _) = self.next_functions
+        gx = gy = None
+        if need_x is not None:
+            gx = g * (x - y) / (x * (1 - x)).clamp(min=_EPSILON)
+        if need_y is not None:
+            gy = g * ((1 - x).log().clamp(min=-100) - x.log().clamp(min=-100))
+        return gx, gy
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    """The loss of predicted probabilities ``input`` for 0/1 labels ``target``:
+    ``-(y log x + (1 - y) log(1 - x))``, each log clamped at -100 (so a
+    confident wrong answer costs 100, not infinity).
+
+        >>> F.binary_cross_entropy(tensor([0.5]), tensor([1.]))
+        tensor(0.6931)
+    """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Using a target size ({target.shape!r}) that is different to the input size "
+            f"({input.shape!r}) is deprecated. Please ensure they have the same size.")
+    _refuse_grad(weight, "weight", "binary_cross_entropy")
+    xp = input._device.xp
+    x, y = input._data, target._data
+    if x.size and (x.min() < 0 or x.max() > 1):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    with _quiet_log(xp):
+        values = (y - 1) * xp.maximum(xp.log1p(-x), -100) - y * xp.maximum(xp.log(x), -100)
+    if weight is not None:
+        values = values * weight._data
+    out = make_tensor(_reduce_array(values.astype(x.dtype, copy=False), reduction), input._device)
+    if _state.enabled and (input._requires_grad or target._requires_grad):
+        node = BinaryCrossEntropyBackward0((edge_to(input), edge_to(target)))
+        node.save_for_backward(input, target, weight)
+        node.reduction, node.count = reduction, values.size
+        attach(out, node)
+    return out
+
+
+def _quiet_log(xp):
+    """Silence numpy's warning for log(0): the clamp at -100 handles it."""
+    return xp.errstate(divide="ignore")
+
+
+class BinaryCrossEntropyWithLogitsBackward0(Node):
+    """BCE of ``sigmoid(x)``, from the logit x: d/dx = w ((1 + (p - 1) y)
+    sigmoid(x) - p y) with ``p`` the pos_weight (1 without one), which is
+    ``w (sigmoid(x) - y)`` when p = 1; d/dy = -w (x + (p - 1) log sigmoid(x))."""
+    __slots__ = ("reduction", "count")
+
+    def backward(self, grad):
+        x, y, weight, pos_weight = self.saved_tensors
+        g = _spread(grad, self.reduction, self.count)
+        if weight is not None:
+            g = g * weight
+        (need_x, _), (need_y, _) = self.next_functions
+        gx = gy = None
+        if need_x is not None:
+            if pos_weight is None:
+                gx = g * (x.sigmoid() - y)
+            else:
+                py = pos_weight * y
+                gx = g * ((py + 1 - y) * x.sigmoid() - py)
+        if need_y is not None:
+            if pos_weight is None:
+                gy = -g * x
+            else:
+                log_sigmoid = -(_pw.relu(-x) + (1 + (-x.abs()).exp()).log())
+                gy = -g * (x + (pos_weight - 1) * log_sigmoid)
+        return gx, gy
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    """``binary_cross_entropy(sigmoid(input), target)``, computed from the logits
+    without overflow. ``pos_weight`` multiplies the loss of the positive labels
+    (one weight per class, broadcast along the last dim).
+
+        >>> F.binary_cross_entropy_with_logits(tensor([0.]), tensor([1.]))
+        tensor(0.6931)
+    """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})")
+    _refuse_grad(weight, "weight", "binary_cross_entropy_with_logits")
+    _refuse_grad(pos_weight, "pos_weight", "binary_cross_entropy_with_logits")
+    xp = input._device.xp
+    x, y = input._data, target._data
+    # softplus(-x) = log(1 + exp(-x)), written so that exp never overflows.
+    softplus_neg = xp.maximum(-x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
+    if pos_weight is None:
+        values = (1 - y) * x + softplus_neg
+    else:
+        values = (1 - y) * x + (1 + (pos_weight._data - 1) * y) * softplus_neg
+    if weight is not None:
+        values = values * weight._data
+    out = make_tensor(_reduce_array(values.astype(x.dtype, copy=False), reduction), input._device)
+    if _state.enabled and (input._requires_grad or target._requires_grad):
+        node = BinaryCrossEntropyWithLogitsBackward0((edge_to(input), edge_to(target)))
+        node.save_for_backward(input, target, weight, pos_weight)
+        node.reduction, node.count = reduction, values.size
+        attach(out, node)
+    return out
+
+
+class NllLossBackward0(Node):
+    """``-w[t] x[t]`` for each sample's target class t: the gradient is
+    ``-w[t]`` (divided by the total weight for a mean) at the target class and
+    zero elsewhere. ``coefficients`` holds those numbers, the shape of x."""
+    __slots__ = ("coefficients", "class_dim", "reduction")
+
+    def backward(self, grad):
+        if self.reduction == "none" and grad.dim():
+            grad = grad.unsqueeze(self.class_dim)
+        return grad * self.coefficients
+
+
+def _nll_parts(input, target, weight, ignore_index):
+    """For each sample: the log-probability of its target class, and that
+    sample's weight (0 where the target is ``ignore_index``); plus where the
+    targets sit, for the gradient."""
+    xp = input._device.xp
+    if target._data.dtype.kind not in "iu":
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {_type_word(target.dtype)}")
+    class_dim = 1 if input.dim() >= 2 else 0
+    if input.dim() >= 2 and input.shape[0] != target.shape[0]:
+        raise ValueError(
+            f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+            f"({target.shape[0]}).")
+    expected = input.shape[:class_dim] + input.shape[class_dim + 1:]
+    if target.shape != expected:
+        raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
+    n_classes = input.shape[class_dim]
+    t = target._data
+    kept = t != ignore_index
+    bad = t[kept & ((t < 0) | (t >= n_classes))]
+    if bad.size:
+        raise IndexError(f"Target {int(bad.reshape(-1)[0])} is out of bounds.")
+    safe = xp.where(kept, t, 0)
+    index = xp.expand_dims(safe, class_dim)
+    picked = xp.take_along_axis(input._data, index, axis=class_dim).squeeze(class_dim)
+    w = kept.astype(input._data.dtype)
+    if weight is not None:
+        w = w * weight._data[safe]
+    return picked, w, index, class_dim
+
+
+def _type_word(dtype):
+    return {"int64": "Long", "bool": "Bool", "float32": "Float", "float64": "Double"}[dtype.name]
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """The negative log-likelihood of the target classes, given
+    log-probabilities ``input`` of shape ``(N, C)`` (or ``(N, C, d1, ...)``)
+    and class indices ``target`` of shape ``(N,)``. A 'mean' divides by the
+    total weight of the samples not ignored.
+
+        >>> F.nll_loss(tensor([[-0.5, -1.0]]), tensor([1]))
+        tensor(1.)
+    """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _refuse_grad(weight, "weight", "nll_loss_forward")
+    picked, w, index, class_dim = _nll_parts(input, target, weight, ignore_index)
+    xp = input._device.xp
+    values = -w * picked
+    total = w.sum()
+    if reduction == "none":
+        value, share = values, w
+    else:
+        value = values.sum() / total if reduction == "mean" else values.sum()
+        share = w / total if reduction == "mean" else w
+    out = make_tensor(xp.asarray(value, dtype=input._data.dtype), input._device)
+    if _state.enabled and input._requires_grad:
+        coefficients = xp.zeros_like(input._data)
+        xp.put_along_axis(coefficients, index, xp.expand_dims(-share, class_dim), axis=class_dim)
+        node = NllLossBackward0((edge_to(input),))
+        node.coefficients = make_tensor(coefficients, input._device)
+        node.class_dim, node.reduction = class_dim, reduction
+        attach(out, node)
+    return out
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    """The classification loss for raw scores (logits) ``input`` of shape
+    ``(N, C)``: ``nll_loss(log_softmax(input, 1), target)``. ``target`` holds
+    class indices, or (float, the shape of ``input``) class probabilities.
+    ``label_smoothing`` mixes the targets with the uniform distribution.
+
+        >>> F.cross_entropy(tensor([[2., 0.5]]), tensor([0]))
+        tensor(0.2014)
+    """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    class_dim = 1 if input.dim() >= 2 else 0
+    log_p = log_softmax(input, class_dim)
+    if target.is_floating_point():
+        return _cross_entropy_probabilities(log_p, target, weight, reduction, label_smoothing,
+                                            class_dim)
+    loss = nll_loss(log_p, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing == 0.0:
+        return loss
+    # The smoothed part: each sample's mean over classes of -log p (weighted).
+    n_classes = input.shape[class_dim]
+    weighted = log_p if weight is None else log_p * _along(weight, class_dim, input.dim())
+    smooth = -weighted.sum(class_dim)
+    kept = target != ignore_index
+    smooth = _pw.where(kept, smooth, 0.0)
+    if reduction == "mean":
+        if weight is None:
+            smooth = smooth.sum() / kept.sum()
+        else:
+            safe = _pw.where(kept, target, 0)
+            smooth = smooth.sum() / _pw.where(kept, weight[safe], 0.0).sum()
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return (1 - label_smoothing) * loss + smooth * (label_smoothing / n_classes)
+
+
+def _along(weight, class_dim, ndim):
+    """A per-class weight shaped to broadcast along ``class_dim``."""
+    shape = [1] * ndim
+    shape[class_dim] = weight.shape[0]
+    return weight.reshape(shape)
+
+
+def _cross_entropy_probabilities(log_p, target, weight, reduction, label_smoothing, class_dim):
+    if target.shape != log_p.shape:
+        raise RuntimeError(
+            f"Expected target size {list(log_p.shape)}, got {list(target.shape)}")
+    n_classes = log_p.shape[class_dim]
+    if label_smoothing > 0:
+        target = target * (1 - label_smoothing) + label_smoothing / n_classes
+    terms = log_p * target
+    if weight is not None:
+        terms = terms * _along(weight, class_dim, log_p.dim())
+    losses = -terms.sum(class_dim)
+    if reduction == "mean":
+        # Per sample, as PyTorch does (no division by the weights here).
+        count = log_p.numel() // n_classes
+        return losses.sum() / count
+    return losses.sum() if reduction == "sum" else losses
+
+
+def one_hot(tensor, num_classes=-1):
+    """Class indices as rows of zeros with a one at the index (int64); a new
+    last dimension of length ``num_classes`` (by default the largest index + 1).
+
+        >>> F.one_hot(tensor([0, 2]), 3)
+        tensor([[1, 0, 0],
+                [0, 0, 1]])
+    """
+    if tensor.dtype is not dtypes.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    xp = tensor._device.xp
+    t = tensor._data
+    if t.size and t.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if num_classes == -1:
+        num_classes = int(t.max()) + 1 if t.size else 0
+    elif t.size and t.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    out = (t[..., None] == xp.arange(num_classes)).astype(xp.int64)
+    return make_tensor(out, tensor._device)

@@ -419,7 +419,7 @@ class MaxPool2DWithIndicesBackwardBackward0(Node):
         image = grad.reshape(-1, self.shape[-2] * self.shape[-1])                # (N*C, H*W)
         flat = _flat_indices(grad._device.xp, self.argmax, self.windows)       # (N, C, Ho, Wo)
         rows = grad._device.xp.arange(image.shape[0]).reshape(flat.shape[:-2] + (1, 1))
-        return image[rows, flat]
+        return image[make_tensor(rows, grad._device), make_tensor(flat, grad._device)]
 
 
 def _flat_indices(xp, argmax, windows):
@@ -485,7 +485,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         if data.dtype.kind == "f":
             better |= xp.isnan(candidate)
         xp.copyto(best, candidate, where=better)
-        argmax[better] = k
+        xp.copyto(argmax, k, where=better)
     res = make_tensor(best, input._device)
     if _state.enabled and input._requires_grad:
         node = MaxPool2DWithIndicesBackward0((edge_to(input),))
@@ -655,9 +655,10 @@ class NativeBatchNormBackward0(Node):
         if self.next_functions[0][0] is not None:
             scale = invstd if weight is None else invstd * weight.reshape(mean.shape)
             if self.training:
-                grad = (grad - grad.mean(dims, keepdim=True)
-                        - x_hat * (grad * x_hat).mean(dims, keepdim=True))
-            grad_input = grad * scale
+                grad_input = (grad - grad.mean(dims, keepdim=True)
+                              - x_hat * (grad * x_hat).mean(dims, keepdim=True)) * scale
+            else:
+                grad_input = grad * scale
         if self.next_functions[1][0] is not None:
             grad_weight = (grad * x_hat).sum(dims)
         if self.next_functions[2][0] is not None:

@@ -1,0 +1,155 @@
+"""The DataLoader: batches of samples from a dataset, in order or shuffled.
+
+    >>> loader = DataLoader(TensorDataset(x, y), batch_size=32, shuffle=True)
+    >>> for xb, yb in loader: ...           # xb.shape == (32, ...) but maybe the last
+
+Each pass over the loader asks the batch sampler for lists of indices, fetches
+those samples from the dataset, and gives the list to ``collate_fn``, which
+makes one batch of it (by default, stacking tensors along a new first dim).
+"""
+import collections.abc
+import numbers
+
+import numpy
+
+from ...creation import as_tensor, tensor
+from ...dtypes import float64
+from ...ops.shape import stack
+from ...tensor import Tensor
+from .sampler import BatchSampler, RandomSampler, SequentialSampler
+
+__all__ = ["DataLoader", "default_collate", "default_convert"]
+
+_COLLATE_ERROR = ("default_collate: batch must contain tensors, numpy arrays, numbers, "
+                  "dicts or lists; found {}")
+
+
+def default_collate(batch):
+    """Make one batch from a list of samples, keeping the samples' structure:
+    tensors (and numpy arrays) are stacked along a new first dimension, Python
+    floats become a float64 tensor and ints an int64 tensor, strings stay a
+    list; tuples, lists and dicts are collated field by field (a tuple of
+    fields gives a list of batches, as in PyTorch).
+
+        >>> xs, ys = default_collate([(tensor([1., 2.]), 0), (tensor([3., 4.]), 1)])
+        >>> xs.shape, ys
+        (autograd_ref.Size([2, 2]), tensor([0, 1]))
+    """
+    elem = batch[0]
+    if isinstance(elem, Tensor):
+        return stack(batch, 0)
+    if isinstance(elem, numpy.ndarray):
+        if elem.dtype.kind in "OSU":
+            raise TypeError(_COLLATE_ERROR.format(elem.dtype))
+        return stack([as_tensor(b) for b in batch], 0)
+    if isinstance(elem, numpy.generic) and elem.dtype.kind not in "OSU":
+        return as_tensor(numpy.array(batch))
+    if isinstance(elem, float):
+        return tensor(batch, dtype=float64)
+    if isinstance(elem, numbers.Integral):
+        return tensor(batch)
+    if isinstance(elem, (str, bytes)):
+        return batch
+    if isinstance(elem, collections.abc.Mapping):
+        return {key: default_collate([sample[key] for sample in batch]) for key in elem}
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):        # a namedtuple
+        return type(elem)(*(default_collate(list(field)) for field in zip(*batch)))
+    if isinstance(elem, collections.abc.Sequence):
+        if any(len(sample) != len(elem) for sample in batch):
+            raise RuntimeError("each element in list of batch should be of equal size")
+        fields = [default_collate(list(field)) for field in zip(*batch)]
+        if isinstance(elem, tuple):
+            return fields
+        try:
+            return type(elem)(fields)
+        except TypeError:       # a sequence type that cannot be built from a list
+            return fields
+    raise TypeError(_COLLATE_ERROR.format(type(elem)))
+
+
+def default_convert(data):
+    """What a loader with ``batch_size=None`` applies to each sample: numpy
+    arrays become tensors, inside tuples, lists and dicts too; the rest is
+    left as it is.
+
+        >>> default_convert((numpy.zeros(2), 3))
+        (tensor([0., 0.], dtype=autograd_ref.float64), 3)
+    """
+    if isinstance(data, numpy.ndarray) and data.dtype.kind not in "OSU":
+        return as_tensor(data)
+    if isinstance(data, numpy.generic) and data.dtype.kind not in "OSU":
+        return as_tensor(numpy.asarray(data))
+    if isinstance(data, collections.abc.Mapping):
+        return {key: default_convert(value) for key, value in data.items()}
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return type(data)(*(default_convert(d) for d in data))
+    if isinstance(data, tuple):
+        return tuple(default_convert(d) for d in data)
+    if isinstance(data, list):
+        return [default_convert(d) for d in data]
+    return data
+
+
+class DataLoader:
+    """Iterate over ``dataset`` in batches.
+
+    ``batch_size`` samples per batch (``None``: single samples, unbatched);
+    ``shuffle=True`` visits the samples in a new random order on every pass,
+    drawn from ``generator`` (the default generator if None, so
+    ``manual_seed`` makes the orders repeat); ``drop_last=True`` skips a last
+    batch that would be smaller. ``sampler`` or ``batch_sampler`` choose the
+    order yourself; ``collate_fn`` makes a batch from a list of samples
+    (``default_collate`` unless given). Everything is loaded in this process:
+    ``num_workers`` is accepted so that PyTorch code runs unchanged.
+
+        >>> loader = DataLoader(TensorDataset(x, y), batch_size=2, drop_last=True)
+        >>> len(loader) == len(x) // 2
+        True
+    """
+
+    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
+                 num_workers=0, collate_fn=None, drop_last=False, generator=None):
+        if num_workers < 0:
+            raise ValueError("num_workers option should be non-negative; "
+                             "use num_workers=0 to disable multiprocessing.")
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError("batch_sampler option is mutually exclusive with batch_size, "
+                                 "shuffle, sampler, and drop_last")
+            batch_size, drop_last = None, False
+        elif batch_size is None and drop_last:
+            raise ValueError("batch_size=None option disables auto-batching and is mutually "
+                             "exclusive with drop_last")
+
+        if sampler is None:
+            sampler = (RandomSampler(dataset, generator=generator) if shuffle
+                       else SequentialSampler(dataset))
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        if collate_fn is None:
+            collate_fn = default_convert if batch_sampler is None else default_collate
+
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.num_workers = num_workers
+        self.collate_fn = collate_fn
+        self.generator = generator
+
+    def __iter__(self):
+        if self.batch_sampler is None:          # no batching: one sample at a time
+            for index in self.sampler:
+                yield self.collate_fn(self.dataset[index])
+            return
+        for indices in self.batch_sampler:
+            yield self.collate_fn([self.dataset[i] for i in indices])
+
+    def __len__(self):
+        """The number of batches in one pass."""
+        if self.batch_sampler is None:
+            return len(self.sampler)
+        return len(self.batch_sampler)
