@@ -87,9 +87,3 @@ def device(spec):
     raise RuntimeError(
         f"Expected one of cpu, cuda device type at start of device string: {spec}")
 
-
-def device_of_array(array):
-    """The Device that holds ``array`` (numpy arrays live on the CPU)."""
-    if isinstance(array, numpy.ndarray) or numpy.isscalar(array):
-        return CPU
-    raise TypeError(f"autograd_ref cannot hold an array of type {type(array).__name__}")

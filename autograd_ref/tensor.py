@@ -13,7 +13,7 @@ import numbers
 import numpy
 
 from . import dtypes
-from ._backend import CPU, Device, device_of_array
+from ._backend import CPU
 from .autograd import grad_mode
 
 _state = grad_mode._state
@@ -355,7 +355,7 @@ class Tensor:
     def __bool__(self):
         if self._data.size != 1:
             raise RuntimeError(
-                f"Boolean value of Tensor with more than one value is ambiguous")
+                "Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()).item())
 
     def __hash__(self):

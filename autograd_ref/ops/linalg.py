@@ -5,7 +5,7 @@ does (dot, mv, mm, batched), and each case records the node PyTorch records.
     <MmBackward0 object at ...>
 """
 from ..autograd.graph import Node
-from .common import _state, attach, check_same_device, edges, needs_grad, reduce_to, result
+from .common import attach, check_same_device, edges, needs_grad, reduce_to, result
 
 
 def _needs(node, i):

@@ -328,7 +328,7 @@ class StdBackward0(Node):
 def _spread(input, dim, unbiased, keepdim, correction, node_cls, take_root):
     data = input._data
     if data.dtype.kind != "f":
-        raise RuntimeError(f"std and var only support floating point and complex dtypes")
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     if correction is None:
         correction = 1 if unbiased in (None, True) else 0
     dims = _dims(dim, data.ndim)

@@ -9,7 +9,7 @@ import numbers
 
 from .. import dtypes
 from ..autograd.graph import Node, edge_to
-from ..tensor import Size, Tensor, make_tensor
+from ..tensor import Tensor, make_tensor
 from .common import _state, attach, check_same_device, normalize_dim, reduce_to
 
 
