@@ -40,12 +40,7 @@ def add(input, other, *, alpha=1, out=None):
     value = a + b if alpha == 1 else a + b * alpha
     res = binary_result(value, input, other, dtype)
     if needs_grad(input, other):
-        node = AddBackward0(edges(input, other))
-        node.shapes = (shape_of(input), shape_of(other))
-        node.alpha = alpha
-        if dtype is not None:
-            keep_input_dtypes(node, input, other)
-        attach(res, node)
+        _record_add_or_sub(AddBackward0, res, input, other, alpha, dtype)
     return res if out is None else _maybe_out(res, out)
 
 
@@ -70,13 +65,19 @@ def sub(input, other, *, alpha=1, out=None):
     value = a - b if alpha == 1 else a - b * alpha
     res = binary_result(value, input, other, dtype)
     if needs_grad(input, other):
-        node = SubBackward0(edges(input, other))
-        node.shapes = (shape_of(input), shape_of(other))
-        node.alpha = alpha
-        if dtype is not None:
-            keep_input_dtypes(node, input, other)
-        attach(res, node)
+        _record_add_or_sub(SubBackward0, res, input, other, alpha, dtype)
     return res if out is None else _maybe_out(res, out)
+
+
+def _record_add_or_sub(node_cls, res, input, other, alpha, dtype):
+    """add and sub keep the same facts for backward: shapes, alpha, and the
+    input dtypes when type promotion changed them."""
+    node = node_cls(edges(input, other))
+    node.shapes = (shape_of(input), shape_of(other))
+    node.alpha = alpha
+    if dtype is not None:
+        keep_input_dtypes(node, input, other)
+    attach(res, node)
 
 
 class RsubBackward1(Node):
