@@ -51,3 +51,12 @@ __version__ = "0.1.0"
 autograd._load_gradcheck()   # last: it needs the whole package
 
 from . import optim, utils  # noqa: E402 - training on top of the engine
+
+
+def __getattr__(name):
+    # autograd_ref.viz (pictures, widgets) loads on first use; its graphviz and
+    # ipywidgets are optional and imported only when something is drawn.
+    if name == "viz":
+        import importlib
+        return importlib.import_module(".viz", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,7 +8,7 @@ the path gradients take: from the output (green) through each node's
 ``backward`` to the ``AccumulateGrad`` nodes that add them into the leaves'
 ``.grad`` (blue). Without graphviz the same graph comes back as text.
 """
-from . import _graphviz
+from . import _optional
 from .text import CURRENT, DONE, TextGraph, tree_html, tree_text
 from .walk import COLOURS, collect
 
@@ -40,17 +40,17 @@ def render(picture, current=None, done=()):
     """A ``graphviz.Digraph`` of the picture when graphviz can render here,
     otherwise a ``TextGraph``. ``current`` / ``done`` mark nodes of a backward
     pass being stepped through."""
-    reason = _graphviz.missing()
-    digraph = draw(picture, current, done) if _graphviz.module() is not None else None
+    reason = _optional.missing()
+    digraph = draw(picture, current, done) if _optional.graphviz_module() is not None else None
     if reason is None:
         return digraph
     return TextGraph(tree_text(picture, current, done), tree_html(picture, current, done),
-                     _graphviz.message(reason), digraph)
+                     _optional.message(reason), digraph)
 
 
 def draw(picture, current=None, done=()):
     """The picture as a ``graphviz.Digraph`` (needs the graphviz package, not ``dot``)."""
-    graphviz = _graphviz.module()
+    graphviz = _optional.graphviz_module()
     dot = graphviz.Digraph(node_attr=NODE_ATTR, graph_attr=dict(size="12,12"))
     for box in picture.boxes.values():
         attrs = {}
@@ -67,6 +67,8 @@ def draw(picture, current=None, done=()):
             dot.edge(arrow.tail, arrow.head, dir="none")
         elif arrow.kind == "view":
             dot.edge(arrow.tail, arrow.head, style="dotted")
+        elif arrow.label:
+            dot.edge(arrow.tail, arrow.head, label=arrow.label, fontsize="9", fontname="monospace")
         else:
             dot.edge(arrow.tail, arrow.head)
     resize(dot)

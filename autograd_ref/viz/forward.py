@@ -5,8 +5,8 @@ flowing from the inputs through operations to the output.
     >>> print(forward_tape(y, {"x1": x1, "x2": x2}))
     x1 = 1.5
     x2 = 0.5
-    t1 = mul(x1, x2)            = 0.75
-    output = sin(t1)            = 0.6816
+    t1 = mul(x1, x2)    = 0.75
+    output = sin(t1)    = 0.6816
 
 Nothing is recomputed. A node does not remember the result it produced, so a
 value is shown only where the graph has it: the leaves, the output(s), tensors
@@ -16,7 +16,7 @@ intermediate tensor you name in ``inputs`` (``{"h": h}``).
 import html
 from dataclasses import dataclass, field
 
-from . import _graphviz
+from . import _optional
 from .text import TextGraph
 from .walk import COLOURS, as_outputs, function_nodes, name_map, op_name, size_to_str
 from ..autograd.graph import AccumulateGrad
@@ -50,7 +50,10 @@ def format_value(tensor, max_values=4):
         return f"shape {size_to_str(tensor.shape)}"
 
     def fmt(v):
-        return f"{v:.4g}" if isinstance(v, float) else str(v)
+        if not isinstance(v, float):
+            return str(v)
+        text = f"{v:.4g}"
+        return text + ".0" if text.lstrip("-").isdigit() else text    # 1.0, not 1
 
     def nested(v):
         return "[" + ", ".join(nested(u) for u in v) + "]" if isinstance(v, list) else fmt(v)
@@ -68,35 +71,16 @@ def forward_tape(output, inputs=None):
     """
     outputs = as_outputs(output)
     names = name_map(inputs)
+    named = _named_tensors(inputs)
     nodes = function_nodes(outputs)
-    tensors = [t for t in _named_tensors(inputs)] + list(outputs)
-    for node in nodes:
-        if not isinstance(node, AccumulateGrad) and node._saved is not None:
-            tensors.extend(v for v in node._saved if isinstance(v, Tensor))
-    # A tensor made by node P as its output k: that is the value on P's k-th output.
-    known = {}
-    for t in tensors:
-        if t.grad_fn is not None:
-            known.setdefault((t.grad_fn, t._output_nr), t)
+    known = _kept_values(nodes, named + list(outputs))
+    # Creation order is forward order: every node is made after its inputs' nodes.
+    ops = sorted((n for n in nodes if not isinstance(n, AccumulateGrad)),
+                 key=lambda n: n._sequence_nr)
+    result_names = _result_names(ops, outputs, named, names)
 
     tape = Tape()
-    result_names = {}           # node -> name of its result
-    for i, out in enumerate(outputs):
-        if out.grad_fn is not None and out.grad_fn not in result_names:
-            result_names[out.grad_fn] = names.get(
-                id(out), "output" if len(outputs) == 1 else f"output{i + 1}")
-    for t in _named_tensors(inputs):
-        if t.grad_fn is not None:
-            result_names.setdefault(t.grad_fn, names[id(t)])
-
-    leaf_names = {}
-    # Creation order is forward order: every node is made after its inputs' nodes.
-    ops = sorted((n for n in nodes if not isinstance(n, AccumulateGrad)), key=lambda n: n._sequence_nr)
-    count = 0
-    for node in ops:
-        if node not in result_names:
-            count += 1
-            result_names[node] = f"t{count}"
+    leaf_names = {}     # id(leaf) -> its name, in the order leaves are met
 
     def arg_name(edge):
         node, nr = edge
@@ -112,19 +96,53 @@ def forward_tape(output, inputs=None):
         return f"{name}[{nr}]" if node.num_outputs > 1 else name
 
     graph_leaves = {id(n.variable): n for n in nodes if isinstance(n, AccumulateGrad)}
-    for t in _named_tensors(inputs):        # named inputs first, in the order given
+    for t in named:         # named leaves first, in the order given
         if id(t) in graph_leaves:
             arg_name((graph_leaves[id(t)], 0))
     for node in ops:
         args = [arg_name(edge) for edge in node.next_functions]
         values = {nr: known[(node, nr)] for nr in range(node.num_outputs) if (node, nr) in known}
         tape.ops.append(Op(result_names[node], op_name(node), node, args, values))
-    for i, out in enumerate(outputs):
+    for out in outputs:
         if out.grad_fn is None:     # an output that no operation made
             tape.outputs.append((names.get(id(out), "output"), out))
         else:
             tape.outputs.append((result_names[out.grad_fn], out))
     return tape
+
+
+def _kept_values(nodes, tensors):
+    """``(node, output_nr) -> tensor`` for every result the graph still holds:
+    a tensor whose ``grad_fn`` is P (output k) is P's k-th result. Looked for
+    among ``tensors`` and the tensors the nodes saved."""
+    tensors = list(tensors)
+    for node in nodes:
+        if not isinstance(node, AccumulateGrad) and node._saved is not None:
+            tensors.extend(v for v in node._saved if isinstance(v, Tensor))
+    known = {}
+    for t in tensors:
+        if t.grad_fn is not None:
+            known.setdefault((t.grad_fn, t._output_nr), t)
+    return known
+
+
+def _result_names(ops, outputs, named, names):
+    """node -> the name of its result: the output's, a name from ``inputs``,
+    or t1, t2, ... in forward order."""
+    result_names = {}
+    for i, out in enumerate(outputs):
+        if out.grad_fn is not None and out.grad_fn not in result_names:
+            result_names[out.grad_fn] = names.get(
+                id(out), "output" if len(outputs) == 1 else f"output{i + 1}")
+    for t in named:
+        if t.grad_fn is not None:
+            result_names.setdefault(t.grad_fn, names[id(t)])
+    count = 0
+    for node in ops:
+        if node not in result_names:
+            count += 1
+            result_names[node] = f"t{count}"
+    return result_names
 
 
 def _named_tensors(inputs):
@@ -163,17 +181,17 @@ def make_forward_dot(output, inputs=None, max_values=4):
     listing the operations as code where graphviz cannot render.
     """
     tape = forward_tape(output, inputs)
-    reason = _graphviz.missing()
-    digraph = _draw_tape(tape, max_values) if _graphviz.module() is not None else None
+    reason = _optional.missing()
+    digraph = _draw_tape(tape, max_values) if _optional.graphviz_module() is not None else None
     if reason is None:
         return digraph
     text = tape_text(tape, max_values)
     return TextGraph(text, f'<pre style="font-size:12px">{html.escape(text)}</pre>',
-                     _graphviz.message(reason), digraph)
+                     _optional.message(reason), digraph)
 
 
 def _draw_tape(tape, max_values):
-    graphviz = _graphviz.module()
+    graphviz = _optional.graphviz_module()
     dot = graphviz.Digraph(graph_attr=dict(rankdir="LR"),
                            node_attr=dict(fontsize="10", fontname="monospace", style="filled",
                                           height="0.2"),

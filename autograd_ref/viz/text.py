@@ -71,9 +71,9 @@ def tree_rows(picture, current=None, done=()):
     below = picture.children()
     rows, expanded = [], set()
     # An explicit stack, not recursion: graphs can be deeper than Python's recursion limit.
-    stack = [(root, "", "") for root in reversed(picture.roots)]
+    stack = [(root, "", "", None) for root in reversed(picture.roots)]
     while stack:
-        box_id, lead, indent = stack.pop()
+        box_id, lead, indent, arrow = stack.pop()
         box = picture.boxes[box_id]
         kids = below[box_id]
         repeat = box_id in expanded and bool(kids) and not _small(box_id, below)
@@ -83,6 +83,8 @@ def tree_rows(picture, current=None, done=()):
             note = "✓ ran"
         else:
             note = "(see above)" if repeat else ""
+        if arrow is not None and arrow.label:
+            note = f"(gets {arrow.label}) {note}".strip()
         rows.append(Row(lead, indent + ("│  " if kids and not repeat else "   "), box,
                         _box_lines(box), note))
         if repeat:
@@ -90,8 +92,9 @@ def tree_rows(picture, current=None, done=()):
         expanded.add(box_id)
         for i in reversed(range(len(kids))):
             last = i == len(kids) - 1
-            stack.append((kids[i], indent + ("└─ " if last else "├─ "),
-                          indent + ("   " if last else "│  ")))
+            kid, kid_arrow = kids[i]
+            stack.append((kid, indent + ("└─ " if last else "├─ "),
+                          indent + ("   " if last else "│  "), kid_arrow))
     return rows
 
 
@@ -102,7 +105,7 @@ def _small(box_id, below):
         count += 1
         if count > _SMALL:
             return False
-        stack.extend(below[stack.pop()])
+        stack.extend(kid for kid, _ in below[stack.pop()])
     return True
 
 

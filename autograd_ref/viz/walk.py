@@ -42,6 +42,8 @@ class Arrow:
     tail: str
     head: str
     kind: str = "flow"  # "flow", "saved" or "view"
+    index: int = -1     # for an input of a node: which of its next_functions
+    label: str = ""     # text on the arrow (BackwardStepper: the gradient sent along it)
 
 
 @dataclass
@@ -56,14 +58,15 @@ class Picture:
         return box.id
 
     def children(self):
-        """For each box, the boxes one step further from the output: the inputs
-        of a node, what it saved, an output's ``grad_fn`` and base."""
+        """For each box, ``(box id, arrow)`` for the boxes one step further from
+        the output: the inputs of a node, what it saved, an output's ``grad_fn``
+        and base."""
         below = {box_id: [] for box_id in self.boxes}
         for arrow in self.arrows:
             if arrow.kind == "saved":
-                below[arrow.tail].append(arrow.head)
+                below[arrow.tail].append((arrow.head, arrow))
             else:
-                below[arrow.head].append(arrow.tail)
+                below[arrow.head].append((arrow.tail, arrow))
         return below
 
 
@@ -134,19 +137,26 @@ def node_attributes(node):
         if name.startswith("_") or name in _WIRING or name in attrs:
             continue
         try:
-            attrs[name] = getattr(node, name)
+            attrs[name] = _plain(getattr(node, name))
         except AttributeError:      # a slot the operation left unset
             continue
     if node.next_functions and not isinstance(node, AccumulateGrad):
         saved = node._saved
-        if saved is None and _was_saved(node):
+        if saved is None and was_saved(node):
             attrs["saved"] = "[freed]"
         for i, value in enumerate(saved or ()):
             attrs[f"saved[{i}]"] = "[saved tensor]" if isinstance(value, Tensor) else value
     return attrs
 
 
-def _was_saved(node):
+def _plain(value):
+    """Tuples (shapes are ``Size`` tuples) written as plain tuples: ``(2, 3)``."""
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def was_saved(node):
     """True once ``save_for_backward`` ran on the node, even if backward freed
     what it saved since (``_versions`` outlives the saved values)."""
     try:
@@ -233,9 +243,9 @@ def collect(var, params=None, show_attrs=False, show_saved=False, max_attr_chars
             leaf = node.variable
             picture.add(Box(box_id(leaf), "leaf", tensor_label(leaf, name_of(leaf)), leaf))
             picture.arrows.append(Arrow(box_id(leaf), here))
-        for next_node, _ in node.next_functions:
+        for i, (next_node, _) in enumerate(node.next_functions):
             if next_node is not None:
-                picture.arrows.append(Arrow(box_id(next_node), here))
+                picture.arrows.append(Arrow(box_id(next_node), here, index=i))
         if show_saved:
             for i, tensor in saved_tensors_of(node):
                 # One box per saved slot, even when the saved tensor is a leaf
