@@ -240,7 +240,7 @@ ERROR_CASES = {
     "tensor-not-iterable": lambda lib: lib.optim.SGD(_leaf(lib), lr=0.1),
     "non-leaf": lambda lib: lib.optim.SGD([_leaf(lib) * 2], lr=0.1),
     "not-a-tensor": lambda lib: lib.optim.SGD([_leaf(lib), 3], lr=0.1),
-    "set-of-params": lambda lib: lib.optim.SGD({_leaf(lib)}, lr=0.1),
+    "set-of-params": lambda lib: lib.optim.SGD([{"params": {_leaf(lib)}}], lr=0.1),
     "group-not-dict": lambda lib: lib.optim.SGD([_leaf(lib)]).add_param_group([_leaf(lib)]),
     "two-groups-sharing": _two_groups_sharing,
     "load-wrong-groups": _load_wrong_groups,
@@ -381,3 +381,49 @@ def run_data_case(lib, name):
     except TypeError:
         out["len"] = None
     return out
+
+
+# ---- comparing -----------------------------------------------------------------------
+
+TOLERANCE = {"float64": (1e-10, 1e-12), "float32": (1e-5, 1e-6)}
+
+
+def differences(ours, golden, path="", tolerance=TOLERANCE["float64"]):
+    """Where ``ours`` and ``golden`` (both plain data) differ, as readable lines.
+    Floats inside an encoded tensor are compared with its dtype's tolerance;
+    everything else (ints, strings, shapes, dtypes, structure) exactly."""
+    if isinstance(golden, dict) and "dtype" in golden and "data" in golden:
+        if not isinstance(ours, dict) or set(ours) != set(golden):
+            return [f"{path}: expected a tensor, got {ours!r}"]
+        if ours["dtype"] != golden["dtype"] or ours["shape"] != golden["shape"]:
+            return [f"{path}: {ours['dtype']}{ours['shape']} != {golden['dtype']}{golden['shape']}"]
+        rtol, atol = TOLERANCE.get(golden["dtype"], (0, 0))
+        a, b = numpy.array(ours["data"]), numpy.array(golden["data"])
+        if golden["dtype"] in TOLERANCE:
+            if not numpy.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True):
+                return [f"{path}: {ours['data']} != {golden['data']}"]
+        elif not numpy.array_equal(a, b):
+            return [f"{path}: {ours['data']} != {golden['data']}"]
+        return []
+    if isinstance(golden, dict):
+        if not isinstance(ours, dict) or set(ours) != set(golden):
+            return [f"{path}: keys {sorted(ours) if isinstance(ours, dict) else ours!r} "
+                    f"!= {sorted(golden)}"]
+        return [d for k in golden for d in differences(ours[k], golden[k], f"{path}/{k}", tolerance)]
+    if isinstance(golden, list):
+        if not isinstance(ours, list) or len(ours) != len(golden):
+            return [f"{path}: {ours!r} != {golden!r}"]
+        return [d for i, (a, b) in enumerate(zip(ours, golden))
+                for d in differences(a, b, f"{path}[{i}]", tolerance)]
+    if isinstance(golden, float) and not isinstance(ours, bool) and isinstance(ours, (int, float)):
+        rtol, atol = tolerance
+        return [] if abs(ours - golden) <= atol + rtol * abs(golden) else [f"{path}: {ours} != {golden}"]
+    if type(ours) is not type(golden) or ours != golden:
+        return [f"{path}: {ours!r} != {golden!r}"]
+    return []
+
+
+def plain(obj):
+    """``obj`` as it reads back from JSON (tuples become lists, keys strings)."""
+    import json
+    return json.loads(json.dumps(obj))

@@ -69,11 +69,11 @@ def default_collate(batch):
 
 def default_convert(data):
     """What a loader with ``batch_size=None`` applies to each sample: numpy
-    arrays become tensors, inside tuples, lists and dicts too; the rest is
-    left as it is.
+    arrays become tensors, inside lists, tuples (which become lists) and dicts
+    too; the rest is left as it is.
 
         >>> default_convert((numpy.zeros(2), 3))
-        (tensor([0., 0.], dtype=autograd_ref.float64), 3)
+        [tensor([0., 0.], dtype=autograd_ref.float64), 3]
     """
     if isinstance(data, numpy.ndarray) and data.dtype.kind not in "OSU":
         return as_tensor(data)
@@ -83,9 +83,7 @@ def default_convert(data):
         return {key: default_convert(value) for key, value in data.items()}
     if isinstance(data, tuple) and hasattr(data, "_fields"):
         return type(data)(*(default_convert(d) for d in data))
-    if isinstance(data, tuple):
-        return tuple(default_convert(d) for d in data)
-    if isinstance(data, list):
+    if isinstance(data, (tuple, list)):      # a tuple gives a list, as in PyTorch
         return [default_convert(d) for d in data]
     return data
 

@@ -7,7 +7,6 @@ import math
 import warnings
 
 from ...creation import randperm
-from ...tensor import Tensor
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "random_split"]
 
