@@ -65,14 +65,21 @@ def _move_history(self, node, output_nr=0):
 def _apply(self, op, other, ufunc, *args, **kwargs):
     """Run the in-place form of ``op(self, other)``; ``ufunc`` writes it into
     our memory directly when no graph is recorded."""
-    value_dtype = dtypes.result_type(self, other)
-    if op is pointwise.div and not value_dtype.is_floating_point:
-        value_dtype = dtypes.get_default_dtype()
-    _check_castable(self, value_dtype)
+    floating = self._data.dtype.kind == "f"
+    if not (floating and type(other) in (float, int)):     # a float tensor takes any number
+        value_dtype = dtypes.result_type(self, other)
+        if op is pointwise.div and not value_dtype.is_floating_point:
+            value_dtype = dtypes.get_default_dtype()
+        _check_castable(self, value_dtype)
     if needs_grad(self, other):
         _check_recordable(self)
         return _rebase(self, op(_snapshot(self), other, *args, **kwargs))
-    b = other._data if isinstance(other, Tensor) else other
+    if isinstance(other, Tensor):
+        b = other._data
+    elif floating and type(other) in (float, int):
+        b = self._device.scalar(other, self._data.dtype)     # numpy's fast path
+    else:
+        b = other
     ufunc(self._data, b, out=self._data, casting="unsafe")
     self._version_counter[0] += 1
     return self
