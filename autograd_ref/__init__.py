@@ -50,7 +50,7 @@ __version__ = "0.1.0"
 
 autograd._load_gradcheck()   # last: it needs the whole package
 
-from . import optim, utils  # noqa: E402 - training on top of the engine
+from . import nn, optim, utils  # noqa: E402 - training on top of the engine
 
 
 def __getattr__(name):

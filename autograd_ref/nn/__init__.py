@@ -8,5 +8,12 @@ losses; ``functional`` their stateless forms (``F.relu``, ``F.cross_entropy``);
 ``init`` the ways to fill weights.
 """
 from .parameter import Parameter
-from .modules import *  # noqa: F401,F403 - Module, Linear, ReLU, MSELoss, ...
+from .modules import Module
+from .modules import Identity, Linear
+from .modules import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .modules import ModuleList, Sequential
+from .modules import Dropout
+from .modules import Flatten
+from .modules import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from . import functional, init
+from .modules import Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm1d, BatchNorm2d

@@ -4,7 +4,7 @@
     >>> F.cross_entropy(tensor([[2., 0.5]]), tensor([0]))
     tensor(0.2014)
 
-Most are short compositions of the engine's differentiable operations. Four
+Most are short compositions of the engine's differentiable operations. Five
 get a node of their own, as in PyTorch, written below in the style of
 ``ops/pointwise.py`` (the forward on arrays, its node beside it): ``linear``'s
 ``AddmmBackward0`` (one node for ``x @ W.T + b``), and the losses whose
@@ -22,7 +22,7 @@ from ..creation import rand, zeros
 from ..ops import reduction as _red
 from ..ops import pointwise as _pw
 from ..ops.common import _state, attach, reduce_to
-from ..tensor import Tensor, make_tensor
+from ..tensor import make_tensor
 
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout",
            "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
@@ -192,12 +192,12 @@ def _spread(grad, reduction, count):
     return grad / count if reduction == "mean" else grad
 
 
-def _warn_broadcast(input, target):
+def _warn_broadcast(input, target, stacklevel=3):
     if input.shape != target.shape:
         warnings.warn(
             f"Using a target size ({target.shape!r}) that is different to the input size "
             f"({input.shape!r}). This will likely lead to incorrect results due to "
-            "broadcasting. Please ensure they have the same size.", stacklevel=3)
+            "broadcasting. Please ensure they have the same size.", stacklevel=stacklevel)
 
 
 def _refuse_grad(tensor, arg, fn_name):
@@ -209,14 +209,24 @@ def _refuse_grad(tensor, arg, fn_name):
 
 class MseLossBackward0(Node):
     """``mean((x - y)²)``: d/dx = 2 (x - y) / N, and the opposite for y."""
-    __slots__ = ("reduction", "count", "shapes")
+    __slots__ = ("reduction", "count")
 
     def backward(self, grad):
         x, y = self.saved_tensors
         g = _spread(grad, self.reduction, self.count) * 2 * (x - y)
         (need_x, _), (need_y, _) = self.next_functions
-        return (reduce_to(g, self.shapes[0]) if need_x is not None else None,
-                reduce_to(-g, self.shapes[1]) if need_y is not None else None)
+        return (g if need_x is not None else None,
+                -g if need_y is not None else None)
+
+
+def _broadcast_pair(input, target):
+    """Both tensors expanded to one shape, as PyTorch does before a loss that
+    allows broadcasting (after warning that it is probably a mistake)."""
+    if input.shape == target.shape:
+        return input, target
+    _warn_broadcast(input, target, stacklevel=4)
+    shape = input._device.xp.broadcast_shapes(input.shape, target.shape)
+    return input.expand(shape), target.expand(shape)
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
@@ -226,14 +236,14 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
         tensor(2.)
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    _warn_broadcast(input, target)
+    input, target = _broadcast_pair(input, target)
     diff = input._data - target._data
     values = diff * diff
     out = make_tensor(_reduce_array(values, reduction), input._device)
     if _state.enabled and (input._requires_grad or target._requires_grad):
         node = MseLossBackward0((edge_to(input), edge_to(target)))
         node.save_for_backward(input, target)
-        node.reduction, node.count, node.shapes = reduction, values.size, (input.shape, target.shape)
+        node.reduction, node.count = reduction, values.size
         attach(out, node)
     return out
 
@@ -252,7 +262,9 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     return values.sum() if reduction == "sum" else values
 
 
-_EPSILON = 1e-12     # keeps BCE's gradient finite where x(1 - x) is zero
+# Keeps BCE's gradient finite where x(1 - x) is zero: PyTorch's 1e-12, which it
+# stores as a float32 (so 9.99999996e-13).
+_EPSILON = 9.999999960041972e-13
 
 
 class BinaryCrossEntropyBackward0(Node):
@@ -385,10 +397,15 @@ class NllLossBackward0(Node):
         return grad * self.coefficients
 
 
+class NllLoss2DBackward0(NllLossBackward0):
+    """The same for images: input ``(N, C, H, W)``, target ``(N, H, W)``."""
+    __slots__ = ()
+
+
 def _nll_parts(input, target, weight, ignore_index):
     """For each sample: the log-probability of its target class, and that
-    sample's weight (0 where the target is ``ignore_index``); plus where the
-    targets sit, for the gradient."""
+    sample's weight (0 where the target is ``ignore_index``); plus the index
+    of those entries in ``input``, for the gradient."""
     xp = input._device.xp
     if target._data.dtype.kind not in "iu":
         raise RuntimeError(
@@ -408,12 +425,14 @@ def _nll_parts(input, target, weight, ignore_index):
     if bad.size:
         raise IndexError(f"Target {int(bad.reshape(-1)[0])} is out of bounds.")
     safe = xp.where(kept, t, 0)
-    index = xp.expand_dims(safe, class_dim)
-    picked = xp.take_along_axis(input._data, index, axis=class_dim).squeeze(class_dim)
+    # The entry of each target: (sample, class, position...) as broadcasting index arrays.
+    grids = xp.indices(t.shape, sparse=True)
+    index = tuple(grids[:class_dim]) + (safe,) + tuple(grids[class_dim:])
+    picked = input._data[index]
     w = kept.astype(input._data.dtype)
     if weight is not None:
         w = w * weight._data[safe]
-    return picked, w, index, class_dim
+    return picked, w, index
 
 
 def _type_word(dtype):
@@ -432,7 +451,16 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _refuse_grad(weight, "weight", "nll_loss_forward")
-    picked, w, index, class_dim = _nll_parts(input, target, weight, ignore_index)
+    if input.dim() == 3 or input.dim() > 4:
+        # As PyTorch does: fold the extra dims into an image's (1, rest) and
+        # use the 4-d case, then unfold a per-element result.
+        if input.shape[0] != target.shape[0]:
+            _nll_parts(input, target, weight, ignore_index)        # raises PyTorch's error
+        n, c = input.shape[:2]
+        out = nll_loss(input.contiguous().view(n, c, 1, -1), target.contiguous().view(n, 1, -1),
+                       weight, None, ignore_index, None, reduction)
+        return out.view(target.shape) if reduction == "none" else out
+    picked, w, index = _nll_parts(input, target, weight, ignore_index)
     xp = input._device.xp
     values = -w * picked
     total = w.sum()
@@ -444,10 +472,10 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     out = make_tensor(xp.asarray(value, dtype=input._data.dtype), input._device)
     if _state.enabled and input._requires_grad:
         coefficients = xp.zeros_like(input._data)
-        xp.put_along_axis(coefficients, index, xp.expand_dims(-share, class_dim), axis=class_dim)
-        node = NllLossBackward0((edge_to(input),))
+        coefficients[index] = -share
+        node = (NllLoss2DBackward0 if input.dim() == 4 else NllLossBackward0)((edge_to(input),))
         node.coefficients = make_tensor(coefficients, input._device)
-        node.class_dim, node.reduction = class_dim, reduction
+        node.class_dim, node.reduction = (1 if input.dim() >= 2 else 0), reduction
         attach(out, node)
     return out
 
@@ -507,12 +535,11 @@ def _cross_entropy_probabilities(log_p, target, weight, reduction, label_smoothi
     terms = log_p * target
     if weight is not None:
         terms = terms * _along(weight, class_dim, log_p.dim())
-    losses = -terms.sum(class_dim)
-    if reduction == "mean":
-        # Per sample, as PyTorch does (no division by the weights here).
-        count = log_p.numel() // n_classes
-        return losses.sum() / count
-    return losses.sum() if reduction == "sum" else losses
+    if reduction == "none":
+        return -terms.sum(class_dim)
+    total = -terms.sum()
+    # A mean is per sample, as PyTorch does (not divided by the weights).
+    return total / (log_p.numel() // n_classes) if reduction == "mean" else total
 
 
 def one_hot(tensor, num_classes=-1):
@@ -535,3 +562,10 @@ def one_hot(tensor, num_classes=-1):
         raise RuntimeError("Class values must be smaller than num_classes.")
     out = (t[..., None] == xp.arange(num_classes)).astype(xp.int64)
     return make_tensor(out, tensor._device)
+
+
+# Convolution, pooling and batch norm: their operations and nodes live in ops/conv.py.
+from ..ops.conv import (adaptive_avg_pool2d, avg_pool2d, batch_norm, conv2d, fold,  # noqa: E402
+                        max_pool2d, unfold)
+
+__all__ += ["conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm", "unfold", "fold"]

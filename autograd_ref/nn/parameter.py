@@ -9,6 +9,7 @@ assigned as an attribute of a :class:`~autograd_ref.nn.Module`, the module
 registers it, so that ``module.parameters()`` (and so an optimizer) finds it.
 Operations on a Parameter return plain tensors.
 """
+from .._backend import CPU
 from ..tensor import Tensor, make_tensor
 
 
@@ -36,7 +37,7 @@ class Parameter(Tensor):
         self._version_counter = data._version_counter
         self._requires_grad = False
         self.grad_fn = None
-        if data._device is not Tensor._device:
+        if data._device is not CPU:
             self._device = data._device
         self.requires_grad_(requires_grad)
 

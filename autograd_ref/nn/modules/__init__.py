@@ -1,4 +1,13 @@
-"""The layers: one concept per file (``module.py`` the base class,
+"""The layers, one concept per file: ``module.py`` (the base class),
 ``linear.py``, ``activation.py``, ``container.py``, ``dropout.py``,
-``flatten.py``, ``loss.py``)."""
+``flatten.py``, ``loss.py``."""
 from .module import Module
+from .linear import Identity, Linear
+from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .container import ModuleList, Sequential
+from .dropout import Dropout
+from .flatten import Flatten
+from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .conv import Conv2d
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from .batchnorm import BatchNorm1d, BatchNorm2d
