@@ -61,3 +61,19 @@ def test_second_backward_accumulates_in_place():
     first = x.grad
     (x * 3).sum().backward()
     assert x.grad is first and first.tolist() == [6.0, 6.0]
+
+
+def test_a_transposed_gradient_does_not_alias_another_leafs_gradient():
+    x = ag.ones(2, 3, requires_grad=True)
+    y = ag.ones(3, 2, requires_grad=True)
+    (x + y.t()).sum().backward()
+    x.grad.zero_()
+    assert y.grad.tolist() == [[1.0, 1.0], [1.0, 1.0], [1.0, 1.0]]
+
+
+def test_a_broadcast_gradient_is_copied_before_accumulating_into_it():
+    b = ag.ones(3, requires_grad=True)
+    c = b.expand(2, 3)
+    c.sum().backward()
+    c.sum().backward()
+    assert b.grad.tolist() == [4.0, 4.0, 4.0]

@@ -47,7 +47,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     # AccumulateGrad copies these before keeping them as a leaf's .grad.
     shared = set()
     for (node, nr), g in zip(root_edges, grad_roots):
-        shared.add(id(g._data))
+        shared.add(_memory_id(g._data))
         _add_to_buffer(buffers, node, nr, g)
 
     results = [None] * (len(inputs) if inputs is not None else 0)
@@ -73,8 +73,10 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             if is_leaf:
                 g = grads[0]
                 if accumulate and g is not None and (needed is None or node in needed):
-                    owned = g._data.base is None and id(g._data) not in shared
+                    owned = _may_keep(g._data, shared)
                     node.variable._accumulate_grad(g, owned)
+                    if owned:
+                        shared.add(_memory_id(g._data))     # a leaf holds it now
                 continue
             if needed is not None and node not in needed:
                 continue
@@ -139,7 +141,7 @@ def _capture(node, grads, captures, results, shared):
         for index in captures.get((node, nr), ()):
             results[index] = g
             if g is not None:
-                shared.add(id(g._data))
+                shared.add(_memory_id(g._data))
 
 
 def _count_dependencies(root_nodes):
@@ -191,12 +193,26 @@ def _add_to_buffer(buffers, node, nr, grad):
     slots[nr] = grad if old is None else old + grad     # a sum is a fresh array
 
 
+def _memory_id(array):
+    """Identifies the memory behind an array: a view's owner, else the array."""
+    return id(array if array.base is None else array.base)
+
+
+def _may_keep(array, shared):
+    """True if a leaf may keep ``array`` as its ``.grad`` without a copy: its
+    memory is seen by nothing else, and it covers all of that memory (a whole
+    transpose or reshape, not a slice or a broadcast)."""
+    if _memory_id(array) in shared or not array.flags.writeable:
+        return False
+    return array.base is None or array.base.size == array.size
+
+
 def _mark_shared(outputs, shared):
-    """A node may hand one gradient array to several inputs (``x + x``)."""
+    """A node may hand one gradient's memory to several inputs (``x + x``)."""
     seen = set()
     for g in outputs:
         if g is not None:
-            key = id(g._data)
+            key = _memory_id(g._data)
             if key in seen:
                 shared.add(key)
             seen.add(key)
@@ -230,11 +246,11 @@ def _call_pre_hooks(node, grads, shared):
 
 def _run_tensor_hooks(hooks, grad, shared):
     for hook in list(hooks.values()):
-        shared.add(id(grad._data))
+        shared.add(_memory_id(grad._data))
         new = hook(grad)
         if new is not None:
             grad = new
-    shared.add(id(grad._data))
+    shared.add(_memory_id(grad._data))
     return grad
 
 
@@ -256,5 +272,5 @@ def _call_post_hooks(node, outputs, grads, shared):
             outputs = tuple(new)
     for g in outputs:
         if g is not None:
-            shared.add(id(g._data))
+            shared.add(_memory_id(g._data))
     return outputs
