@@ -8,6 +8,11 @@ overlapping windows add up). A convolution is then one matrix product:
 
     out[n, o, h, w] = sum over (c, i, j) of weight[o, c, i, j] * window(h, w)[c, i, j]
 
+Pooling needs no copy of the windows: the elements at kernel position (i, j)
+of every window form one strided slice of the image (``_Windows.at``), so a
+max pool is a running ``maximum`` over kh * kw slices, and an average pool a
+running sum.
+
 Each backward is written with differentiable operations, so that
 ``create_graph=True`` gives second derivatives. The backward of taking windows
 is putting them back and the other way round, so ``unfold`` (Im2ColBackward0)
@@ -17,11 +22,10 @@ pooling operations and their backward operations.
     >>> conv2d(ones(1, 1, 4, 4), ones(2, 1, 3, 3)).shape
     autograd_ref.Size([1, 2, 2, 2])
 """
-import math
 import numbers
 
 from ..autograd.graph import Node, edge_to
-from ..tensor import Tensor, make_tensor
+from ..tensor import make_tensor
 from .common import _state, attach
 
 
@@ -87,8 +91,13 @@ class _Windows:
                 slice(j * dw, j * dw + (wo - 1) * sw + 1, sw))
 
     def offsets(self):
+        """The kernel positions (i, j), row by row."""
         kh, kw = self.kernel
         return [(i, j) for i in range(kh) for j in range(kw)]
+
+    def overlap(self):
+        """Whether neighbouring windows share elements."""
+        return any(s < d * (k - 1) + 1 for s, d, k in zip(self.stride, self.dilation, self.kernel))
 
 
 def _pad(xp, data, windows, value=0):
@@ -124,16 +133,17 @@ def _take_windows(xp, data, windows):
     return view.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, ho * wo)
 
 
-def _add_windows(xp, columns, windows, channels):
-    """col2im, the adjoint of ``_take_windows``: an image (N, C, H, W) where
-    each element is the sum of the column entries that were read from it."""
-    kh, kw = windows.kernel
-    ho, wo = windows.out
-    n = columns.shape[0]
-    columns = columns.reshape(n, channels, kh, kw, ho, wo)
-    padded = xp.zeros((n, channels) + windows.padded, dtype=columns.dtype)
+def _add_windows(xp, piece, windows, lead, dtype):
+    """col2im, the adjoint of taking windows: an image ``lead + (H, W)`` where
+    each element is the sum of what the windows that read it give back.
+    ``piece(i, j)`` is what every window gives back at its kernel position
+    (i, j), an array ``lead + (Ho, Wo)``."""
+    padded = xp.zeros(lead + windows.padded, dtype=dtype)
     for i, j in windows.offsets():      # a loop over the kernel's positions, not the pixels
-        padded[windows.at(i, j)] += columns[:, :, i, j]
+        if windows.overlap():
+            padded[windows.at(i, j)] += piece(i, j)
+        else:                           # each element belongs to one window at most
+            padded[windows.at(i, j)] = piece(i, j)
     return _crop(padded, windows)
 
 
@@ -168,9 +178,12 @@ def _unfold(input, windows, columns=None):
 
 def _fold(input, windows):
     """``fold`` for a 3-D tensor of columns and a given geometry."""
-    kh, kw = windows.kernel
-    channels = input.shape[1] // (kh * kw)
-    res = make_tensor(_add_windows(input._device.xp, input._data, windows, channels), input._device)
+    (kh, kw), (ho, wo) = windows.kernel, windows.out
+    n, channels = input.shape[0], input.shape[1] // (kh * kw)
+    columns = input._data.reshape(n, channels, kh, kw, ho, wo)
+    image = _add_windows(input._device.xp, lambda i, j: columns[:, :, i, j], windows, (n, channels),
+                         columns.dtype)
+    res = make_tensor(image, input._device)
     if _state.enabled and input._requires_grad:
         node = Col2ImBackward0((edge_to(input),))
         node.windows = windows
@@ -185,8 +198,10 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
         >>> unfold(ones(1, 2, 4, 4), kernel_size=3).shape
         autograd_ref.Size([1, 18, 4])
     """
+    if input.dim() == 3:        # one image without a batch dimension
+        return unfold(input.unsqueeze(0), kernel_size, dilation, padding, stride).squeeze(0)
     if input.dim() != 4:
-        raise RuntimeError(f"Input Error: Only 4D input Tensors are supported (got {input.dim()}D)")
+        raise RuntimeError(f"Input Error: Only 3D or 4D input Tensors are supported (got {input.dim()}D)")
     ph, pw = _pair(padding, "padding", "unfold")
     windows = _Windows(tuple(input.shape[2:]), _pair(kernel_size, "kernel_size", "unfold"),
                        _pair(stride, "stride", "unfold"), _pair(dilation, "dilation", "unfold"),
@@ -207,6 +222,8 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
         >>> fold(ones(1, 18, 4), (4, 4), kernel_size=3).shape
         autograd_ref.Size([1, 2, 4, 4])
     """
+    if input.dim() == 2:        # the columns of one image, without a batch dimension
+        return fold(input.unsqueeze(0), output_size, kernel_size, dilation, padding, stride).squeeze(0)
     if input.dim() != 3:
         raise RuntimeError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are "
                            f"supported (got {input.dim()}D)")
@@ -260,7 +277,7 @@ def _area(weight):
     return weight.shape[2] * weight.shape[3]
 
 
-_C_TYPES = {"float32": "float", "float64": "double", "int64": "long int", "bool": "bool"}
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
 
 
 def _conv_padding(padding, kernel, stride, dilation):
@@ -269,9 +286,9 @@ def _conv_padding(padding, kernel, stride, dilation):
         if padding == "valid":
             return (0, 0, 0, 0)
         if padding != "same":
-            raise ValueError(f"Invalid padding string '{padding}', should be one of {{'valid', 'same'}}")
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
         if stride != (1, 1):
-            raise ValueError("padding='same' is not supported for strided convolutions")
+            raise RuntimeError("padding='same' is not supported for strided convolutions")
         pads = []
         for k, d in zip(kernel, dilation):
             total = d * (k - 1)         # an odd total puts the extra row at the bottom (right)
@@ -281,24 +298,48 @@ def _conv_padding(padding, kernel, stride, dilation):
     return (ph, ph, pw, pw)
 
 
+class ConstantPadNdBackward0(Node):
+    __slots__ = ("size",)
+
+    def backward(self, grad):
+        return grad[..., :self.size[0], :self.size[1]]
+
+
+def _pad_bottom_right(input, rows, cols):
+    """Zeros added below and to the right of an image, as a node of its own:
+    how PyTorch makes uneven 'same' padding even (then pads both sides alike)."""
+    xp = input._device.xp
+    h, w = input.shape[-2:]
+    data = xp.zeros(input.shape[:-2] + (h + rows, w + cols), dtype=input._data.dtype)
+    data[..., :h, :w] = input._data
+    res = make_tensor(data, input._device)
+    if _state.enabled and input._requires_grad:
+        node = ConstantPadNdBackward0((edge_to(input),))
+        node.size = (h, w)
+        attach(res, node)
+    return res
+
+
 def _check_conv(input, weight, bias, stride, dilation, pads, groups):
     if weight.dim() != 4:
+        # PyTorch takes the convolution's dimensions from the weight, so it
+        # complains about the stride first.
         raise RuntimeError(
-            f"Expected 4-dimensional weight for 4-dimensional input {list(input.shape)}, but got "
-            f"{weight.dim()}-dimensional weight of size {list(weight.shape)} instead")
+            f"expected stride to be a single integer value or a list of {weight.dim() - 2} values to "
+            f"match the convolution dimensions, but got stride={list(stride)}")
     if any(s <= 0 for s in stride):
         raise RuntimeError("non-positive stride is not supported")
     if any(p < 0 for p in pads):
         raise RuntimeError("negative padding is not supported")
     if any(d <= 0 for d in dilation):
-        raise RuntimeError("dilation should be greater than zero")
+        raise RuntimeError(f"dilation should be greater than zero, but got {list(dilation)}")
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
     o, c_per_group = weight.shape[:2]
     if o % groups:
         raise RuntimeError(
             f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
-            f"but got weight of size {list(weight.shape)} instead")
+            f"but got weight of size [{list(weight.shape)}] instead")     # sic: PyTorch's double brackets
     if input.shape[1] != c_per_group * groups:
         raise RuntimeError(
             f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
@@ -314,11 +355,11 @@ def _check_conv(input, weight, bias, stride, dilation, pads, groups):
         raise RuntimeError(
             f"Calculated padded input size per channel: ({padded[0]} x {padded[1]}). Kernel size: "
             f"({span[0]} x {span[1]}). Kernel size can't be greater than actual input size")
-    for name, t in (("weight", weight), ("bias", bias)):
+    for t in (weight, bias):
         if t is not None and t._data.dtype != input._data.dtype:
             raise RuntimeError(
-                f"Input type ({_C_TYPES[input.dtype.name]}) and {name} type "
-                f"({_C_TYPES[t.dtype.name]}) should be the same")
+                f"expected scalar type {_SCALAR_NAMES[input.dtype.name]} but found "
+                f"{_SCALAR_NAMES[t.dtype.name]}")
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -338,6 +379,9 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     kernel = tuple(weight.shape[2:]) if weight.dim() == 4 else (1, 1)
     pads = _conv_padding(padding, kernel, stride, dilation)
     _check_conv(input, weight, bias, stride, dilation, pads, groups)
+    if pads[0] != pads[1] or pads[2] != pads[3]:
+        input = _pad_bottom_right(input, pads[1] - pads[0], pads[3] - pads[2])
+        pads = (pads[0], pads[0], pads[2], pads[2])
     windows = _Windows(tuple(input.shape[2:]), kernel, stride, dilation, pads)
     xp = input._device.xp
     n, o = input.shape[0], weight.shape[0]
@@ -365,8 +409,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 def _pool_windows(input, kernel_size, stride, padding, dilation, ceil_mode, op):
     if input.dim() not in (3, 4):
-        raise RuntimeError(
-            f"non-empty 3D or 4D (batch mode) tensor expected for input")
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
     kernel = _pair(kernel_size, "kernel_size", op)
     stride = kernel if stride is None or (not isinstance(stride, numbers.Integral) and len(stride) == 0) \
         else _pair(stride, "stride", op)
@@ -375,16 +418,15 @@ def _pool_windows(input, kernel_size, stride, padding, dilation, ceil_mode, op):
     if min(kernel) <= 0:
         raise RuntimeError(
             f"kernel size should be greater than zero, but got kH: {kernel[0]} kW: {kernel[1]}")
-    if min(stride) <= 0:
+    if min(stride) == 0:
+        raise RuntimeError("stride should not be zero")
+    if min(stride) < 0:
         raise RuntimeError(f"stride should be greater than zero, but got dH: {stride[0]} dW: {stride[1]}")
     if min(dilation) <= 0:
         raise RuntimeError(
             f"dilation should be greater than zero, but got dilationH: {dilation[0]} dilationW: {dilation[1]}")
     for p, k, d in ((ph, kernel[0], dilation[0]), (pw, kernel[1], dilation[1])):
-        if p < 0 or p > (k if op == "avg_pool2d" else d * (k - 1) + 1) // 2:
-            if op == "avg_pool2d":
-                raise RuntimeError(
-                    f"pad should be at most half of kernel size, but got pad={p} and kernel_size={k}")
+        if p < 0 or p > (d * (k - 1) + 1) // 2:
             raise RuntimeError(
                 f"pad should be at most half of effective kernel size, but got pad={p}, "
                 f"kernel_size={k} and dilation={d}")
@@ -416,9 +458,10 @@ class MaxPool2DWithIndicesBackwardBackward0(Node):
     __slots__ = ("windows", "argmax", "shape")
 
     def backward(self, grad):
+        xp = grad._device.xp
         image = grad.reshape(-1, self.shape[-2] * self.shape[-1])                # (N*C, H*W)
-        flat = _flat_indices(grad._device.xp, self.argmax, self.windows)       # (N, C, Ho, Wo)
-        rows = grad._device.xp.arange(image.shape[0]).reshape(flat.shape[:-2] + (1, 1))
+        flat = _flat_indices(xp, self.argmax, self.windows)                     # (N, C, Ho, Wo)
+        rows = xp.arange(image.shape[0]).reshape(flat.shape[:-2] + (1, 1))
         return image[make_tensor(rows, grad._device), make_tensor(flat, grad._device)]
 
 
@@ -429,6 +472,7 @@ def _flat_indices(xp, argmax, windows):
     kw = windows.kernel[1]
     (sh, sw), (dh, dw), (ho, wo) = windows.stride, windows.dilation, windows.out
     top, _, left, _ = windows.pads
+    argmax = argmax.astype(xp.int64)
     rows = xp.arange(ho).reshape(ho, 1) * sh - top + (argmax // kw) * dh
     cols = xp.arange(wo) * sw - left + (argmax % kw) * dw
     return rows * windows.size[1] + cols
@@ -438,18 +482,42 @@ def _max_pool2d_backward(grad, argmax, windows, shape):
     """An image of ``shape`` holding each window's gradient at the window's
     max (summed where windows share a max)."""
     xp = grad._device.xp
-    kh, kw = windows.kernel
-    positions = xp.arange(kh * kw).reshape(kh * kw, 1, 1)
-    g = grad._data.reshape((-1, 1) + windows.out)                 # (N*C, 1, Ho, Wo)
-    chosen = argmax.reshape((-1, 1) + windows.out) == positions   # (N*C, kh*kw, Ho, Wo)
-    columns = xp.where(chosen, g, xp.zeros((), dtype=g.dtype))
-    image = _add_windows(xp, columns, windows, 1).reshape(shape)
+    kw = windows.kernel[1]
+    g = grad._data
+    image = _add_windows(xp, lambda i, j: g * (argmax == i * kw + j), windows, g.shape[:-2], g.dtype)
     res = make_tensor(image, grad._device)
     if _state.enabled and grad._requires_grad:
         node = MaxPool2DWithIndicesBackwardBackward0((edge_to(grad),))
         node.windows, node.argmax, node.shape = windows, argmax, shape
         attach(res, node)
     return res
+
+
+def _window_argmax(xp, padded, best, windows):
+    """For each window, the kernel position ``i * kw + j`` of its max ``best``:
+    the first one where several are equal, the last NaN where there are NaNs
+    (PyTorch's rules), and never the padding."""
+    offsets = windows.offsets()
+    small = xp.int8 if len(offsets) < 128 else xp.int32     # it is compared often: keep it small
+    argmax = xp.zeros(best.shape, dtype=small)
+    found = padded[windows.at(*offsets[0])] == best
+    for k, (i, j) in enumerate(offsets[1:], 1):
+        first = padded[windows.at(i, j)] == best
+        first &= ~found
+        found |= first
+        argmax += first.astype(small) * small(k)
+    if best.dtype.kind == "f":
+        nan = xp.isnan(best)
+        if nan.any():
+            for k, (i, j) in enumerate(offsets):
+                argmax[nan & xp.isnan(padded[windows.at(i, j)])] = k
+    if any(windows.pads):
+        # A window whose elements are all the lowest value: PyTorch points at
+        # its first element inside the image, not at the padding.
+        lowest = best == _lowest(xp, best.dtype)
+        if lowest.any():
+            argmax = xp.where(lowest, _first_inside(xp, windows).astype(small), argmax)
+    return argmax
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -465,29 +533,16 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     xp = input._device.xp
     data = input._data
     padded = _pad(xp, data, windows, _lowest(xp, data.dtype))
-    # Compare the windows' elements one kernel position at a time: a strided
-    # slice of the whole image per position. The first maximum wins a tie, and
-    # NaN wins over numbers (PyTorch's rule), so the test is "greater, or NaN".
-    best = padded[windows.at(0, 0)].copy()
-    argmax = xp.zeros(best.shape, dtype=xp.int64)
-    if any(windows.pads):
-        # Padding is never chosen: start from the lowest value, pointing at the
-        # window's first real element, which only a greater element replaces.
-        best.fill(_lowest(xp, data.dtype))
-        argmax[...] = _first_inside(xp, windows)
-        start = 0
-    else:
-        start = 1
-    better = xp.empty(best.shape, dtype=bool)
-    for k, (i, j) in enumerate(windows.offsets()[start:], start):
-        candidate = padded[windows.at(i, j)]
-        xp.greater(candidate, best, out=better)
-        if data.dtype.kind == "f":
-            better |= xp.isnan(candidate)
-        xp.copyto(best, candidate, where=better)
-        xp.copyto(argmax, k, where=better)
+    # One strided slice of the whole image per kernel position: the elements
+    # at that position of every window. (maximum lets NaN win, as PyTorch does.)
+    offsets = windows.offsets()
+    best = padded[windows.at(*offsets[0])].copy()
+    for i, j in offsets[1:]:
+        xp.maximum(best, padded[windows.at(i, j)], out=best)
     res = make_tensor(best, input._device)
-    if _state.enabled and input._requires_grad:
+    record = _state.enabled and input._requires_grad
+    argmax = _window_argmax(xp, padded, best, windows) if record or return_indices else None
+    if record:
         node = MaxPool2DWithIndicesBackward0((edge_to(input),))
         node.save_for_backward(input)
         node.windows, node.argmax, node.shape = windows, argmax, input.shape
@@ -542,10 +597,9 @@ def _avg_pool2d(input, windows, divisor):
 
 def _avg_pool2d_backward(grad, windows, divisor, shape):
     xp = grad._device.xp
-    kh, kw = windows.kernel
-    share = (grad._data / xp.asarray(divisor, dtype=grad._data.dtype)).reshape((-1, 1, 1) + windows.out)
-    columns = xp.broadcast_to(share, share.shape[:1] + (kh, kw) + windows.out)   # the same share at every (i, j)
-    res = make_tensor(_add_windows(xp, columns, windows, 1).reshape(shape), grad._device)
+    share = grad._data / xp.asarray(divisor, dtype=grad._data.dtype)
+    image = _add_windows(xp, lambda i, j: share, windows, share.shape[:-2], share.dtype)  # the same at every (i, j)
+    res = make_tensor(image, grad._device)
     if _state.enabled and grad._requires_grad:
         node = AvgPool2DBackwardBackward0((edge_to(grad),))
         node.windows, node.divisor, node.shape = windows, divisor, shape
