@@ -347,3 +347,18 @@ def test_variable_volatile_points_to_no_grad():
     # refuses, so that old code meant to run without a graph cannot silently build one.
     with pytest.raises(RuntimeError, match=r"volatile was removed.*with torch\.no_grad\(\):"):
         Variable(ag.ones(2), volatile=True)
+
+
+@pytest.mark.parametrize("op", [lambda a, b: a + b, lambda a, b: a * b, lambda a, b: a - b,
+                                lambda a, b: a / b, ag.maximum, lambda a, b: a < b])
+def test_shapes_that_do_not_broadcast_give_pytorchs_error(op):
+    a, b = ag.zeros(2, 3), ag.ones(4, 3)
+    with pytest.raises(RuntimeError, match=re.escape(
+            "The size of tensor a (2) must match the size of tensor b (4) at non-singleton dimension 0")):
+        op(a, b)
+
+
+def test_copy_from_a_source_with_more_dimensions_is_refused():
+    with pytest.raises(RuntimeError, match=re.escape(
+            "output with shape [2, 3] doesn't match the broadcast shape [5, 2, 3]")):
+        ag.zeros(2, 3).copy_(ag.ones(5, 2, 3))

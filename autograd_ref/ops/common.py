@@ -84,6 +84,8 @@ def binary_arrays(a, b, op_name):
         if isinstance(b, Tensor):
             if a._device is not b._device:
                 check_same_device(a, b)
+            if ad.shape != b._data.shape:
+                check_broadcastable(ad.shape, b._data.shape)
             if ad.dtype is b._data.dtype:
                 return ad, b._data, None
             return ad, b._data, dtypes.result_type(a, b)
@@ -106,6 +108,22 @@ def result(array, like, dtype=None):
     if dtype is not None and array.dtype != dtype.np:
         array = array.astype(dtype.np)
     return make_tensor(array, like._device)
+
+
+def check_broadcastable(shape_a, shape_b):
+    """Raise PyTorch's error when two shapes cannot broadcast together.
+
+        >>> check_broadcastable((2, 3), (4, 3))
+        RuntimeError: The size of tensor a (2) must match the size of tensor b (4) at non-singleton dimension 0
+    """
+    n = max(len(shape_a), len(shape_b))
+    a = (1,) * (n - len(shape_a)) + tuple(shape_a)
+    b = (1,) * (n - len(shape_b)) + tuple(shape_b)
+    for dim in range(n - 1, -1, -1):
+        if a[dim] != b[dim] and a[dim] != 1 and b[dim] != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({a[dim]}) must match the size of tensor b ({b[dim]}) "
+                f"at non-singleton dimension {dim}")
 
 
 def binary_result(array, input, other, dtype):

@@ -13,7 +13,7 @@ from .. import dtypes
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
 from . import pointwise, shape
-from .common import _state, attach, keep_input_dtypes, needs_grad, reduce_to
+from .common import _state, attach, check_broadcastable, keep_input_dtypes, needs_grad, reduce_to
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -245,13 +245,13 @@ def copy_(self, src, non_blocking=False):
     """
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+    check_broadcastable(self._data.shape, src._data.shape)
     try:
         value = self._device.xp.broadcast_to(src._data, self._data.shape)
-    except ValueError:
+    except ValueError:      # broadcastable both ways, but src has more dimensions
         raise RuntimeError(
-            f"The size of tensor a ({self.shape[-1] if self.dim() else 1}) must match the size of "
-            f"tensor b ({src.shape[-1] if src.dim() else 1}) at non-singleton dimension "
-            f"{self.dim() - 1 if self.dim() else 0}") from None
+            f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+            f"{list(src.shape)}") from None
     if needs_grad(self, src):
         _check_recordable(self)
         node = CopyBackwards((edge_to(self), edge_to(src)))
