@@ -362,3 +362,14 @@ def test_copy_from_a_source_with_more_dimensions_is_refused():
     with pytest.raises(RuntimeError, match=re.escape(
             "output with shape [2, 3] doesn't match the broadcast shape [5, 2, 3]")):
         ag.zeros(2, 3).copy_(ag.ones(5, 2, 3))
+
+
+def test_in_place_result_must_keep_the_tensors_shape():
+    a = ag.zeros(2, 3)
+    with pytest.raises(RuntimeError, match=re.escape(
+            "output with shape [2, 3] doesn't match the broadcast shape [5, 2, 3]")):
+        a.add_(ag.ones(5, 2, 3))
+    with pytest.raises(RuntimeError, match=re.escape("The size of tensor a (2) must match")):
+        a.mul_(ag.ones(4, 3))
+    a.add_(ag.ones(3))
+    assert a.tolist() == [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]

@@ -66,7 +66,8 @@ def _apply(self, op, other, ufunc, *args, **kwargs):
     """Run the in-place form of ``op(self, other)``; ``ufunc`` writes it into
     our memory directly when no graph is recorded."""
     floating = self._data.dtype.kind == "f"
-    if not (floating and type(other) in (float, int)):     # a float tensor takes any number
+    same_dtype = isinstance(other, Tensor) and other._data.dtype is self._data.dtype
+    if not (same_dtype or floating and type(other) in (float, int)):
         value_dtype = dtypes.result_type(self, other)
         if op is pointwise.div and not value_dtype.is_floating_point:
             value_dtype = dtypes.get_default_dtype()
@@ -76,6 +77,8 @@ def _apply(self, op, other, ufunc, *args, **kwargs):
         return _rebase(self, op(_snapshot(self), other, *args, **kwargs))
     if isinstance(other, Tensor):
         b = other._data
+        if b.shape != self._data.shape:
+            _check_fits(self, other)
     elif floating and type(other) in (float, int):
         b = self._device.scalar(other, self._data.dtype)     # numpy's fast path
     else:
@@ -83,6 +86,16 @@ def _apply(self, op, other, ufunc, *args, **kwargs):
     ufunc(self._data, b, out=self._data, casting="unsafe")
     self._version_counter[0] += 1
     return self
+
+
+def _check_fits(self, other):
+    """An in-place result must keep our shape: ``other`` may broadcast up to it,
+    never past it."""
+    check_broadcastable(self._data.shape, other._data.shape)
+    if self._device.xp.broadcast_shapes(self._data.shape, other._data.shape) != self._data.shape:
+        raise RuntimeError(
+            f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+            f"{list(self._device.xp.broadcast_shapes(self._data.shape, other._data.shape))}")
 
 
 def add_(self, other, *, alpha=1):
