@@ -127,7 +127,10 @@ def mul(input, other, *, out=None):
     res = binary_result(a * b, input, other, dtype)
     if needs_grad(input, other):
         node = MulBackward0(edges(input, other))
-        node.save_for_backward(input, other)
+        (need_a, _), (need_b, _) = node.next_functions
+        # Each gradient needs only the other operand: save just what will be used.
+        node.save_for_backward(input if need_b is not None else None,
+                               other if need_a is not None else None)
         node.shapes = (shape_of(input), shape_of(other))
         if dtype is not None:
             keep_input_dtypes(node, input, other)
@@ -162,7 +165,8 @@ def div(input, other, *, rounding_mode=None, out=None):
     res = binary_result(a / b, input, other, dtype)
     if needs_grad(input, other):
         node = DivBackward0(edges(input, other))
-        node.save_for_backward(input, other)
+        # d/da needs only b; d/db needs a and b.
+        node.save_for_backward(input if node.next_functions[1][0] is not None else None, other)
         node.shapes = (shape_of(input), shape_of(other))
         if promoted:
             keep_input_dtypes(node, input, other)

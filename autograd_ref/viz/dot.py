@@ -3,10 +3,11 @@
     >>> y = (x1 * x2).sin()
     >>> make_dot(y, params={"x1": x1, "x2": x2})     # a graphviz.Digraph: shows inline in Jupyter
 
-Read from bottom to top it is the forward computation; from top to bottom,
-the path gradients take: from the output (green) through each node's
-``backward`` to the ``AccumulateGrad`` nodes that add them into the leaves'
-``.grad`` (blue). Without graphviz the same graph comes back as text.
+The leaves (blue) are at the top and the output (green) at the bottom, so read
+downwards it is the forward computation; read upwards it is the path gradients
+take: from the output through each node's ``backward`` to the
+``AccumulateGrad`` nodes that add them into the leaves' ``.grad``. Without
+graphviz the same graph comes back as text.
 """
 from . import _optional
 from .text import CURRENT, DONE, TextGraph, tree_html, tree_text
