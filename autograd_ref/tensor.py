@@ -65,7 +65,7 @@ class Tensor:
 
     def __init__(self, *args, device=None):
         if len(args) == 1 and not isinstance(args[0], numbers.Integral):
-            data = _to_array(args[0], dtypes.get_default_dtype())
+            data = _to_array(args[0], dtypes.get_default_dtype(), dtypes.get_default_dtype())
         elif all(isinstance(a, numbers.Integral) for a in args):
             data = numpy.empty(args, dtype=dtypes.get_default_dtype().np)
         else:

@@ -663,3 +663,9 @@ def test_legacy_constructor_errors():
 def test_all_names_are_exported():
     for name in creation.__all__:
         assert getattr(ar, name) is getattr(creation, name)
+
+
+def test_legacy_tensor_constructor_makes_float32_from_integers():
+    t = ar.Tensor([4, 3])
+    assert t.dtype is ar.float32 and t.tolist() == [4.0, 3.0]
+    assert ar.Tensor(4, 3).shape == (4, 3)
