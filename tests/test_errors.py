@@ -373,3 +373,13 @@ def test_in_place_result_must_keep_the_tensors_shape():
         a.mul_(ag.ones(4, 3))
     a.add_(ag.ones(3))
     assert a.tolist() == [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]
+
+
+def test_out_refuses_a_tensor_of_a_lower_kind_and_warns_when_resizing():
+    with pytest.raises(RuntimeError, match=re.escape(
+            "result type Float can't be cast to the desired output type Long")):
+        ag.add(ag.ones(2), ag.ones(2), out=ag.zeros(2, dtype=ag.int64))
+    result = ag.zeros(3)
+    with pytest.warns(UserWarning, match="An output with one or more elements was resized"):
+        ag.add(ag.ones(2), ag.ones(2), out=result)
+    assert result.tolist() == [2.0, 2.0]

@@ -110,6 +110,16 @@ def result(array, like, dtype=None):
     return make_tensor(array, like._device)
 
 
+def check_castable(value_dtype, target_dtype):
+    """PyTorch refuses to store a result in a tensor of a lower kind (a float
+    result in an integer tensor, say), in place or through ``out=``."""
+    if value_dtype.category > target_dtype.category:
+        names = {"bool": "Bool", "int64": "Long", "float32": "Float", "float64": "Double"}
+        raise RuntimeError(
+            f"result type {names[value_dtype.name]} can't be cast to the desired output type "
+            f"{names[target_dtype.name]}")
+
+
 def check_broadcastable(shape_a, shape_b):
     """Raise PyTorch's error when two shapes cannot broadcast together.
 

@@ -13,18 +13,13 @@ from .. import dtypes
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
 from . import pointwise, shape
-from .common import _state, attach, check_broadcastable, keep_input_dtypes, needs_grad, reduce_to
+from .common import _state, attach, check_broadcastable, check_castable, keep_input_dtypes, needs_grad, reduce_to
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
 def _check_castable(self, value_dtype):
-    target = self.dtype
-    if value_dtype.category > target.category:
-        names = {"bool": "Bool", "int64": "Long", "float32": "Float", "float64": "Double"}
-        raise RuntimeError(
-            f"result type {names[value_dtype.name]} can't be cast to the desired output type "
-            f"{names[target.name]}")
+    check_castable(value_dtype, self.dtype)
 
 
 def _check_recordable(self):

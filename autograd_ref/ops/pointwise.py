@@ -10,7 +10,7 @@ import numbers
 from .. import dtypes
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_state, attach, binary_arrays, binary_result, check_number, edges, first_tensor,
+from .common import (_state, attach, binary_arrays, binary_result, check_castable, check_number, edges, first_tensor,
                      keep_input_dtypes, needs_grad, reconnect, reduce_to, result, shape_of)
 
 
@@ -829,7 +829,16 @@ def _maybe_out(res, out):
         raise RuntimeError(
             "add(): functions with out=... arguments don't support automatic differentiation, "
             "but one of the arguments requires grad.")
-    if out.shape != res.shape:
+    check_castable(res.dtype, out.dtype)
+    if out._data.shape != res._data.shape:
+        if out._data.size:
+            import warnings
+            warnings.warn(
+                f"An output with one or more elements was resized since it had shape "
+                f"{list(out.shape)}, which does not match the required output shape "
+                f"{list(res.shape)}. This behavior is deprecated, and in a future PyTorch release "
+                "outputs will not be resized unless they have zero elements.", UserWarning,
+                stacklevel=3)
         out._data = res._data.astype(out._data.dtype, copy=True)
     else:
         out._data[...] = res._data
