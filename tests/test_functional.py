@@ -350,3 +350,12 @@ def test_jacobian_option_errors():
     with pytest.raises(RuntimeError, match=re.escape(
             '`strict=True` and `strategy="forward-mode"` are not supported together (yet).')):
         jacobian(lambda a: a * a, X, strategy="forward-mode", vectorize=True, strict=True)
+
+
+def test_functional_is_reachable_as_an_attribute_of_autograd():
+    import subprocess
+    import sys
+    code = ("import autograd_ref as torch; "
+            "print(torch.autograd.functional.jacobian(lambda x: x * 3, torch.ones(2)).tolist())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[[3.0, 0.0], [0.0, 3.0]]"

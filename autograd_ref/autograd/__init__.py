@@ -132,6 +132,6 @@ def _load_gradcheck():
 def __getattr__(name):
     # functional imports the whole package; load it on first use.
     if name == "functional":
-        from . import functional
-        return functional
+        import importlib    # not "from . import": that would call this __getattr__ again
+        return importlib.import_module(__name__ + ".functional")
     raise AttributeError(f"module 'autograd_ref.autograd' has no attribute '{name}'")
