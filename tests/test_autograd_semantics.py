@@ -779,3 +779,12 @@ def test_seed_detach_and_no_grad():
     with ag.no_grad():
         z = ag.matmul(x, w) + b
     assert not z.requires_grad
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean", "norm", "var", "std"])
+def test_reductions_over_every_dim_keep_dims_when_asked(reduce):
+    x = ag.ones(2, 3, requires_grad=True)
+    y = getattr(x, reduce)(dim=None, keepdim=True)
+    assert y.shape == (1, 1)
+    y.sum().backward()
+    assert x.grad.shape == (2, 3)

@@ -57,7 +57,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):   # noqa: A001 - PyTorch
     if dtype is None and data.dtype.kind in "bi":
         dtype = dtypes.int64
     np_dtype = dtype.np if dtype is not None else data.dtype
-    if dim is None:
+    if dim is None and not keepdim:
         res = make_tensor(data.sum(dtype=np_dtype), input._device)
         if _state.enabled and input._requires_grad:
             node = SumBackward0((edge_to(input),))
@@ -103,11 +103,11 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     count = 1
     for d in dims:
         count *= data.shape[d]
-    value = data.mean(axis=dims if dim is not None else None, keepdims=keepdim if dim is not None else False,
-                      dtype=np_dtype)
+    full = dim is None and not keepdim      # a 0-dim result: MeanBackward0
+    value = data.mean(axis=None if full else dims, keepdims=keepdim, dtype=np_dtype)
     res = make_tensor(input._device.xp.asarray(value, dtype=np_dtype), input._device)
     if _state.enabled and input._requires_grad:
-        if dim is None:
+        if full:
             node = MeanBackward0((edge_to(input),))
         else:
             node = MeanBackward1((edge_to(input),))
@@ -287,13 +287,13 @@ def norm(input, p="fro", dim=None, keepdim=False):
     axis = dims if dim is not None else None
     a = xp.abs(data)
     if ordinal == float("inf"):
-        value = a.max(axis=axis, keepdims=keepdim if dim is not None else False)
+        value = a.max(axis=axis, keepdims=keepdim)
     elif ordinal == 2:
-        value = xp.sqrt((a * a).sum(axis=axis, keepdims=keepdim if dim is not None else False))
+        value = xp.sqrt((a * a).sum(axis=axis, keepdims=keepdim))
     elif ordinal == 1:
-        value = a.sum(axis=axis, keepdims=keepdim if dim is not None else False)
+        value = a.sum(axis=axis, keepdims=keepdim)
     else:
-        value = (a ** ordinal).sum(axis=axis, keepdims=keepdim if dim is not None else False) ** (1 / ordinal)
+        value = (a ** ordinal).sum(axis=axis, keepdims=keepdim) ** (1 / ordinal)
     res = make_tensor(xp.asarray(value, dtype=data.dtype), input._device)
     if _state.enabled and input._requires_grad:
         node = LinalgVectorNormBackward0((edge_to(input),))
