@@ -1,0 +1,142 @@
+"""The ``autograd-course`` command.
+
+    $ autograd-course grade pilot1_scalar_engine submitted/ --out grades/pilot1 -j 2
+    $ autograd-course release build/student
+
+``grade`` scores submissions with the assignment's hidden suite (see ``autograd_course`` for the contract)
+and writes one Gradescope results file per student, ``grades.csv``, and with ``--nbgrader`` the gradebook.
+``release`` writes the tree a course publishes for students (``release.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="autograd-course", description="Course tools: grade, release.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    grade = commands.add_parser("grade", help="grade submissions with an assignment's hidden suite")
+    grade.add_argument("assignment", help="the assignment's name (a folder of COURSE_DIR/source)")
+    grade.add_argument("submissions", nargs="+", metavar="SUBMISSION",
+                       help="a notebook, a submitted/<student>/<assignment>/ folder, or nbgrader's submitted/")
+    grade.add_argument("--out", required=True, type=Path, help="folder for the results (created if needed)")
+    grade.add_argument("-j", "--jobs", type=int, default=1, help="submissions graded in parallel (default 1)")
+    grade.add_argument("--timeout", type=float, default=20.0,
+                       help="seconds for the notebook's cells to run, and for each probe (default 20)")
+    grade.add_argument("--course-dir", type=Path, default=Path("exercises"),
+                       help="the nbgrader course folder holding source/ and hidden/ (default ./exercises)")
+    grade.add_argument("--seed", type=int, help="seed for the hidden tests' random inputs (default: a new one)")
+    grade.add_argument("--nbgrader", action="store_true",
+                       help="also write the scores into nbgrader's gradebook (COURSE_DIR/gradebook.db)")
+    grade.add_argument("--db", help="the gradebook's database URL (default sqlite:///COURSE_DIR/gradebook.db)")
+    grade.add_argument("--require-sandbox", action="store_true",
+                       help="fail unless bubblewrap works here (no fallback sandbox)")
+    grade.add_argument("--sandbox", choices=["auto", "bwrap", "fallback"], default="auto",
+                       help="which sandbox: auto (bubblewrap where it works), bwrap, or fallback (for testing it)")
+    grade.add_argument("--memory-mb", type=int, default=1024, help="address-space limit of a child (MB)")
+    grade.set_defaults(run=_grade)
+
+    release = commands.add_parser("release", help="write the student release (lessons, exercises, package)")
+    release.add_argument("out", type=Path, help="folder to write the release into")
+    release.add_argument("--course-dir", type=Path, default=None,
+                         help="the nbgrader course (default: the repository's exercises/)")
+    release.add_argument("--assignment", action="append", dest="assignments", metavar="NAME",
+                         help="release only this assignment (repeat for more; default: all of source/)")
+    release.add_argument("--force", action="store_true", help="replace the contents of a non-empty OUT")
+    release.set_defaults(run=_release)
+
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+def _grade(args) -> int:
+    from . import results
+    from .grading import Assignment, GradingError, Job, check_suite, find_submissions, grade_batch, new_seed
+    from .sandbox import Limits, Sandbox, SandboxUnavailable
+
+    try:
+        assignment = Assignment.load(args.course_dir, args.assignment)
+        problems = check_suite(assignment)
+        if problems:
+            raise GradingError("the hidden suite is not usable:\n  " + "\n  ".join(problems))
+        submissions = find_submissions(args.submissions, assignment)
+        limits = Limits(cpu_s=max(60, int(10 * args.timeout)), memory_mb=args.memory_mb)
+        sandbox = Sandbox.detect("bwrap" if args.require_sandbox else args.sandbox, limits)
+    except (GradingError, SandboxUnavailable) as e:
+        print(f"autograd-course grade: {e}", file=sys.stderr)
+        return 2
+    if sandbox.kind != "bwrap":
+        print(f"autograd-course grade: using the fallback sandbox ({sandbox.reason})", file=sys.stderr)
+    seed = args.seed if args.seed is not None else new_seed()
+    suite = _suite_tests(assignment)
+    jobs = [Job(str(assignment.course_dir), assignment.name, s, seed, args.timeout, sandbox, suite)
+            for s in submissions]
+
+    graded = []
+    with _progress(len(jobs)) as bar:
+        for job, result in grade_batch(jobs, workers=args.jobs):
+            results.write_result(args.out, result)
+            graded.append(result)
+            bar.update(1)
+    csv_path = results.write_grades_csv(args.out, assignment.name)
+    if args.nbgrader:
+        db = args.db or f"sqlite:///{assignment.course_dir / 'gradebook.db'}"
+        try:
+            results.import_into_gradebook(db, assignment.name, assignment.notebook.stem, graded)
+        except (LookupError, ImportError) as e:
+            print(f"autograd-course grade: could not write the gradebook: {e}", file=sys.stderr)
+            return 2
+    errors = sum(r["extra_data"]["status"] != "graded" for r in graded)
+    print(f"graded {len(graded)} submission(s) of {assignment.name} with seed {seed} in the {sandbox.kind} "
+          f"sandbox: results in {args.out}, summary in {csv_path}"
+          + (f"; {errors} could not be graded (see their results)" if errors else ""))
+    return 0
+
+
+def _suite_tests(assignment) -> tuple:
+    """(name, points, cell, visibility) of each hidden test, for results of submissions that fail early."""
+    from .grading import collect_tests
+
+    return tuple((t.name, t.points, t.cell, t.visibility) for t in collect_tests(assignment))
+
+
+class _progress:
+    """A progress bar on stderr: tqdm's when installed, else a line per submission."""
+
+    def __init__(self, total: int):
+        self.total, self.done, self.bar = total, 0, None
+        try:
+            from tqdm import tqdm
+        except ImportError:
+            return
+        self.bar = tqdm(total=total, unit="submission", file=sys.stderr, dynamic_ncols=True)
+
+    def __enter__(self):
+        return self
+
+    def update(self, n: int):
+        self.done += n
+        if self.bar is not None:
+            self.bar.update(n)
+        else:
+            print(f"graded {self.done}/{self.total}", file=sys.stderr)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _release(args) -> int:
+    from .release import release  # written with the course (exercises/); imported only when asked for
+
+    path = release(args.out, args.course_dir, force=args.force, assignments=args.assignments)
+    print(f"student release written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

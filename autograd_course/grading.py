@@ -1,0 +1,564 @@
+"""The trusted side: grade one submission by running the hidden pytest suite against its sandboxed child.
+
+    assignment = Assignment.load("exercises", "pilot1")
+    result = grade_submission(assignment, Submission.from_path("alice.ipynb"), seed=7)   # Gradescope dict
+
+The hidden tests run here, in the grader's process, with the fixtures of ``GradingPlugin``: ``student``
+(its ``probe`` asks the child to call the student's functions and returns plain data) and ``rng``. Every
+assertion and every point is decided here; the child only ever answers probes. A batch of submissions is
+graded by ``grade_batch`` in a pool of worker processes, each grading one submission at a time.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import io
+import os
+import re
+import secrets
+import sys
+import tempfile
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from . import notebooks
+from .notebooks import CodeToRun, NotebookError
+from .sandbox import ChildGone, Sandbox
+
+# How many times a child killed by a probe (timeout, crash) is started again for the probes after it.
+MAX_RESTARTS = 2
+MAX_OUTPUT = 300  # characters of a message shown to the student
+
+
+class ProbeFailed(Exception):
+    """The student's code could not answer a probe; the message says why, shortly (never hidden code)."""
+
+
+class GradingError(Exception):
+    """The assignment or its hidden suite is not usable (a problem for the instructor, not a student)."""
+
+
+# -- the assignment and its submissions --------------------------------------------------------------------
+
+
+@dataclass
+class Assignment:
+    """An assignment of the course: its source notebook and its hidden suite."""
+
+    name: str
+    course_dir: Path
+    notebook: Path
+    hidden_dir: Path
+    probes_source: str
+    cells: list = field(repr=False, default_factory=list)
+
+    @classmethod
+    def load(cls, course_dir: str | Path, name: str) -> "Assignment":
+        course_dir = Path(course_dir).resolve()
+        source_dir = course_dir / "source" / name
+        hidden_dir = course_dir / "hidden" / name
+        found = sorted(p for p in source_dir.glob("*.ipynb")) if source_dir.is_dir() else []
+        if len(found) != 1:
+            raise GradingError(f"expected one notebook in {source_dir}, found {len(found)}")
+        if not (hidden_dir / "probes.py").is_file():
+            raise GradingError(f"no hidden suite: {hidden_dir / 'probes.py'} is missing")
+        if not list(hidden_dir.glob("test_*.py")):
+            raise GradingError(f"no hidden tests (test_*.py) in {hidden_dir}")
+        try:
+            cells = notebooks.read_notebook(found[0])
+        except NotebookError as e:
+            raise GradingError(str(e)) from None
+        return cls(name, course_dir, found[0], hidden_dir, (hidden_dir / "probes.py").read_text(), cells)
+
+    @property
+    def autograded_cells(self) -> dict:
+        return notebooks.autograder_cells(self.cells)
+
+
+_SAFE_ID = re.compile(r"[^A-Za-z0-9._@+-]")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One student's notebook (``notebook`` None when the submission holds none)."""
+
+    student: str
+    notebook: Path | None
+    problem: str = ""  # why there is no notebook
+
+    @classmethod
+    def from_path(cls, path: str | Path, assignment: str = "", notebook_name: str = "") -> "Submission":
+        """A notebook (student = its stem) or a folder ``<student>/<assignment>/`` or ``<student>/``."""
+        path = Path(path)
+        if path.is_file():
+            return cls(_safe_id(path.stem), path)
+        student = path.parent.name if path.name == assignment else path.name
+        candidates = [path / notebook_name] if notebook_name else []
+        candidates += sorted(path.glob("*.ipynb"))
+        for candidate in candidates:
+            if candidate.is_file():
+                return cls(_safe_id(student), candidate)
+        return cls(_safe_id(student), None, f"no notebook in the submitted folder {path.name}")
+
+
+def _safe_id(text: str) -> str:
+    return _SAFE_ID.sub("_", text)[:100] or "_"
+
+
+def find_submissions(paths: list[str | Path], assignment: Assignment) -> list[Submission]:
+    """Submissions from the command line: notebooks, ``submitted/<student>/<assignment>/`` folders, a
+    student's folder, or nbgrader's whole ``submitted/`` folder (every ``*/<assignment>/`` in it)."""
+    notebook_name = assignment.notebook.name
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir() and not list(path.glob("*.ipynb")):
+            nested = sorted(p for p in path.glob(f"*/{assignment.name}") if p.is_dir())
+            if (path / assignment.name).is_dir():
+                nested = [path / assignment.name]
+            if nested:
+                found += [Submission.from_path(p, assignment.name, notebook_name) for p in nested]
+                continue
+        if not path.exists():
+            raise GradingError(f"no such submission: {path}")
+        found.append(Submission.from_path(path, assignment.name, notebook_name))
+    seen = {}
+    for submission in found:
+        if submission.student in seen:
+            raise GradingError(f"two submissions for student {submission.student!r}: "
+                               f"{seen[submission.student]} and {submission.notebook}")
+        seen[submission.student] = submission.notebook
+    return found
+
+
+# -- the child for one submission --------------------------------------------------------------------------
+
+
+def _to_wire(value):
+    """Probe inputs as JSON: numpy arrays are tagged so that the child rebuilds them with their dtype."""
+    if isinstance(value, np.ndarray):
+        return {"__ndarray__": value.tolist(), "dtype": value.dtype.str, "shape": list(value.shape)}
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [_to_wire(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _to_wire(v) for k, v in value.items()}
+    return value
+
+
+def _short(text, limit: int = MAX_OUTPUT) -> str:
+    """Text from the child, made safe to show: printable, one line, short."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(text))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class StudentProcess:
+    """The sandboxed child of one submission: runs its cells once, then answers probes.
+
+    A probe that kills the child (timeout, crash) fails, and the next probe gets a new child (the cells are
+    run again), at most MAX_RESTARTS times; if the cells themselves kill it, every probe fails.
+    """
+
+    def __init__(self, sandbox: Sandbox, program: list[CodeToRun], probes_source: str, timeout: float):
+        self.sandbox = sandbox
+        self.program = program
+        self.probes_source = probes_source
+        self.timeout = timeout
+        self.cell_errors: list[dict] | None = None
+        self._child = None
+        self._cells_pending = False  # the cells were sent and their reply not read yet
+        self._cells_nonce: str | None = None
+        self._cells_deadline = 0.0
+        self._starts = 0
+        self._fatal: str | None = None
+
+    def start(self):
+        """Start the child and send it the cells, without waiting: it runs them while pytest collects."""
+        if self._child is not None:
+            self._child.close()  # dead already; free its pipes and directories
+        self._starts += 1
+        self._child = self.sandbox.start()
+        self._cells_deadline = time.monotonic() + self.timeout
+        cells = [{"label": c.label, "code": c.code} for c in self.program]
+        self._cells_pending = True
+        try:
+            self._cells_nonce = self._child.send({"op": "run_cells", "cells": cells}, self._cells_deadline)
+        except ChildGone:
+            self._cells_nonce = None  # _ready_child reports it
+
+    def _ready_child(self):
+        """The child, with the notebook's cells run and the probes loaded; ProbeFailed if that can't be."""
+        if self._fatal:
+            raise ProbeFailed(self._fatal)
+        if not self._cells_pending:
+            if self._child is not None and self._child.alive:
+                return self._child
+            if self._starts > MAX_RESTARTS:
+                raise ProbeFailed("not run: your code stopped the notebook's process too often")
+            self.start()  # the first time, or after a probe killed the child
+        child, nonce = self._child, self._cells_nonce
+        self._cells_pending, self._cells_nonce = False, None
+        try:
+            if nonce is None:
+                raise ChildGone(child.exit_reason or "did not start")
+            reply = child.receive(nonce, self._cells_deadline)
+        except ChildGone as e:
+            self._fatal = f"the notebook did not finish running: its process {e}" + self._limit_note(e)
+            raise ProbeFailed(self._fatal) from None
+        errors = reply.get("errors") if isinstance(reply.get("errors"), list) else []
+        if self.cell_errors is None:
+            self.cell_errors = [
+                {"cell": _short(e.get("cell", "?"), 80), "error": _short(e.get("error", "?"))}
+                for e in errors[:50] if isinstance(e, dict)
+            ]
+        try:
+            reply = child.request({"op": "load_probes", "source": self.probes_source}, self.timeout)
+        except ChildGone as e:
+            raise ProbeFailed(f"the notebook's process {e}") from None
+        if not reply["ok"]:
+            # The probes are the instructor's code: failing to load them means the student's code broke the
+            # environment they need (or the suite is broken; the check in check_suite catches that case).
+            self._fatal = "the grader's probes could not run after your notebook: " + _short(reply.get("error"))
+            raise ProbeFailed(self._fatal)
+        return child
+
+    def _limit_note(self, error: ChildGone) -> str:
+        return f" (limit {self.timeout:g} s)" if "time" in str(error) else ""
+
+    def probe(self, name: str, inputs: dict):
+        child = self._ready_child()
+        try:
+            reply = child.request({"op": "probe", "name": name, "inputs": _to_wire(inputs)}, self.timeout)
+        except ChildGone as e:
+            raise ProbeFailed(f"the notebook's process {e}" + self._limit_note(e)) from None
+        if not reply["ok"]:
+            raise ProbeFailed(_short(reply.get("error", "your code failed")))
+        if "value" not in reply:
+            raise ProbeFailed("the notebook's process broke the grader's protocol")
+        return reply["value"]
+
+    def close(self):
+        if self._child is not None:
+            self._child.close()
+            self._child = None
+
+
+class Student:
+    """What a hidden test sees of the submission: ``student.probe(name, **inputs)``."""
+
+    def __init__(self, process: StudentProcess):
+        self._process = process
+
+    def probe(self, name: str, **inputs):
+        """Run ``probe_<name>(ns, **inputs)`` in the child; return its plain data or raise ProbeFailed."""
+        return self._process.probe(name, inputs)
+
+
+# -- the pytest plugin -------------------------------------------------------------------------------------
+
+
+@dataclass
+class TestOutcome:
+    name: str
+    points: float
+    cell: str | None
+    visibility: str
+    passed: bool = False
+    output: str = ""
+
+
+class GradingPlugin:
+    """Fixtures ``student`` and ``rng`` for a hidden suite, and the record of each test's outcome."""
+
+    def __init__(self, process: StudentProcess, seed: int):
+        self.process = process
+        self.seed = seed
+        self.outcomes: dict[str, TestOutcome] = {}
+        self.collection_errors: list[str] = []
+
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "points(n, cell=None, visibility='visible'): points for a hidden test")
+
+    def pytest_collection_modifyitems(self, items):
+        for item in items:
+            marker = item.get_closest_marker("points")
+            points = float(marker.args[0]) if marker and marker.args else 1.0
+            cell = marker.kwargs.get("cell") if marker else None
+            visibility = marker.kwargs.get("visibility", "visible") if marker else "visible"
+            doc = getattr(getattr(item, "function", None), "__doc__", None)
+            name = doc.strip().splitlines()[0] if doc and doc.strip() else item.name
+            self.outcomes[item.nodeid] = TestOutcome(name, max(points, 0.0), cell, visibility)
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.collection_errors.append(f"{report.nodeid}: {_short(report.longreprtext, 2000)}")
+
+    def pytest_runtest_makereport(self, item, call):
+        outcome = self.outcomes.get(item.nodeid)
+        if outcome is None:
+            return None
+        if call.when == "call" and call.excinfo is None:
+            outcome.passed = True
+        elif call.excinfo is not None and not outcome.output:
+            outcome.passed = False
+            outcome.output = _failure_message(call.excinfo.value)
+        return None
+
+    # Fixtures: pytest finds them on a registered plugin object as on a conftest module.
+    @pytest.fixture
+    def student(self):
+        return Student(self.process)
+
+    @pytest.fixture
+    def rng(self, request):
+        return rng_for(self.seed, request.node.nodeid)
+
+
+def rng_for(seed: int, test_id: str) -> np.random.Generator:
+    """A test's random inputs depend on the run's seed and on the test alone (not on the tests before it)."""
+    return np.random.default_rng([seed, zlib.crc32(test_id.encode())])
+
+
+def _failure_message(error: BaseException) -> str:
+    """What the student reads for a failed test: the instructor's message, never hidden code or inputs."""
+    import _pytest.outcomes
+
+    if isinstance(error, ProbeFailed):
+        return "Your code: " + _short(error)
+    if isinstance(error, (AssertionError, _pytest.outcomes.Failed)):
+        text = str(getattr(error, "msg", None) or error)
+        # Were assertions rewritten after all (an outer pytest's import hook), drop pytest's explanation.
+        text = text.split("\nassert ", 1)[0].split("\nAssertionError", 1)[0]
+        return _short(text) if text.strip() else "This check failed."
+    if isinstance(error, _pytest.outcomes.Skipped):
+        return "Not run."
+    return f"The grader could not check this ({type(error).__name__})."
+
+
+# -- grading one submission --------------------------------------------------------------------------------
+
+
+_PYTEST_INI = None
+
+
+def _empty_pytest_ini() -> str:
+    """An empty ini file, so that no pytest configuration around the hidden suite applies."""
+    global _PYTEST_INI
+    if _PYTEST_INI is None or not os.path.exists(_PYTEST_INI):
+        fd, _PYTEST_INI = tempfile.mkstemp(prefix="autograd-course-", suffix=".ini")
+        os.write(fd, b"[pytest]\n")
+        os.close(fd)
+        atexit.register(lambda path=_PYTEST_INI: os.path.exists(path) and os.unlink(path))
+    return _PYTEST_INI
+
+
+@contextlib.contextmanager
+def _quiet_pytest_environment(hidden_dir: Path):
+    """Run pytest on a hidden suite as if alone: no bytecode written into the suite, no plugins or options
+    from the environment, a fresh import of the suite's modules, plain assertions (an enclosing pytest's
+    assertion rewriting would put values into messages), and pytest's own report kept off the terminal."""
+    saved_env = {k: os.environ.get(k) for k in ("PYTEST_ADDOPTS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")}
+    saved_bytecode = sys.dont_write_bytecode
+    saved_meta_path = list(sys.meta_path)
+    os.environ.pop("PYTEST_ADDOPTS", None)
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    sys.dont_write_bytecode = True
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "AssertionRewritingHook"]
+    _forget_modules_under(hidden_dir)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            yield
+    finally:
+        _forget_modules_under(hidden_dir)
+        sys.meta_path[:] = saved_meta_path
+        sys.dont_write_bytecode = saved_bytecode
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _forget_modules_under(directory: Path):
+    prefix = str(directory.resolve()) + os.sep
+    for name, module in list(sys.modules.items()):
+        if (getattr(module, "__file__", None) or "").startswith(prefix):
+            del sys.modules[name]
+
+
+def run_hidden_suite(assignment: Assignment, plugin: GradingPlugin) -> int:
+    """Run the hidden suite in this process with ``plugin``; returns pytest's exit code."""
+    hidden = str(assignment.hidden_dir)
+    args = [
+        hidden, "-c", _empty_pytest_ini(), "--rootdir", hidden, "--confcutdir", hidden,
+        "--import-mode=importlib", "--assert=plain", "-q", "-p", "no:cacheprovider",
+        "-p", "no:stepwise", "-p", "no:pastebin", "-p", "no:junitxml", "-p", "no:doctest",
+        "-p", "no:faulthandler", "-p", "no:debugging", "-p", "no:unraisableexception", "-p", "no:threadexception",
+        "--capture=sys", "-W", "ignore",
+    ]
+    with _quiet_pytest_environment(assignment.hidden_dir):
+        code = pytest.main(args, plugins=[plugin])
+    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        raise GradingError(f"pytest could not run the hidden suite (exit code {int(code)})")
+    return int(code)
+
+
+def grade_submission(assignment: Assignment, submission: Submission, *, seed: int, timeout: float = 20.0,
+                     sandbox: Sandbox | None = None) -> dict:
+    """Grade one submission; return its results in Gradescope's format (see results.py)."""
+    from . import results
+
+    started = time.monotonic()
+    sandbox = sandbox or Sandbox.detect()
+    notes = []
+    submitted = None
+    if submission.notebook is None:
+        notes.append(submission.problem)
+    else:
+        try:
+            submitted = notebooks.read_notebook(submission.notebook)
+        except NotebookError as e:
+            notes.append(f"your notebook could not be read: {e}")
+    program = notebooks.assemble(assignment.cells, submitted)
+    process = StudentProcess(sandbox, program, assignment.probes_source, timeout)
+    plugin = GradingPlugin(process, seed)
+    try:
+        process.start()
+        run_hidden_suite(assignment, plugin)
+    finally:
+        process.close()
+    if plugin.collection_errors:
+        raise GradingError("the hidden suite does not load: " + "; ".join(plugin.collection_errors))
+    return results.gradescope_result(
+        assignment=assignment.name, student=submission.student, outcomes=list(plugin.outcomes.values()),
+        seed=seed, sandbox=sandbox, cell_errors=process.cell_errors or [], notes=notes,
+        execution_time=time.monotonic() - started,
+    )
+
+
+def new_seed() -> int:
+    return secrets.randbits(31)
+
+
+# -- a batch -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a worker process needs to grade one submission (picklable)."""
+
+    course_dir: str
+    assignment: str
+    submission: Submission
+    seed: int
+    timeout: float
+    sandbox: Sandbox
+    tests: tuple = ()  # (name, points, cell, visibility) of the suite's tests, for results of failures
+
+
+_assignments: dict[tuple[str, str], Assignment] = {}
+
+
+def grade_job(job: Job) -> dict:
+    """Grade one submission in a worker; any failure becomes a zero with a note, never an exception."""
+    from . import results
+
+    try:
+        key = (job.course_dir, job.assignment)
+        if key not in _assignments:
+            _assignments[key] = Assignment.load(job.course_dir, job.assignment)
+        return grade_submission(_assignments[key], job.submission, seed=job.seed, timeout=job.timeout,
+                                sandbox=job.sandbox)
+    except Exception as e:  # noqa: BLE001 - one broken submission must not stop the batch
+        return results.error_result(job.assignment, job.submission.student, job.seed, job.sandbox,
+                                    f"the grader failed on this submission ({type(e).__name__}: {_short(e)})",
+                                    job.tests)
+
+
+def collect_tests(assignment: Assignment) -> list[TestOutcome]:
+    """The hidden suite's tests (name, points, cell), collected without running any; GradingError if the
+    suite does not load."""
+    collector = GradingPlugin(process=None, seed=0)
+    hidden = str(assignment.hidden_dir)
+    with _quiet_pytest_environment(assignment.hidden_dir):
+        code = pytest.main([hidden, "-c", _empty_pytest_ini(), "--rootdir", hidden, "--confcutdir", hidden,
+                            "--import-mode=importlib", "--collect-only", "-q", "-p", "no:cacheprovider",
+                            "-W", "ignore"], plugins=[collector])
+    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        raise GradingError(f"pytest could not collect the hidden suite (exit code {int(code)})")
+    if collector.collection_errors:
+        raise GradingError("the hidden suite does not load: " + "; ".join(collector.collection_errors))
+    return list(collector.outcomes.values())
+
+
+def check_suite(assignment: Assignment) -> list[str]:
+    """Problems with a hidden suite, found before a batch starts: it does not load or has no tests, a test
+    names a cell that is not an autograded test cell of the source notebook, probes.py does not compile."""
+    try:
+        tests = collect_tests(assignment)
+    except GradingError as e:
+        return [str(e)]
+    problems = [] if tests else ["the hidden suite has no tests"]
+    cells = assignment.autograded_cells
+    for test in tests:
+        if test.cell is not None and test.cell not in cells:
+            problems.append(f"test {test.name!r} names cell {test.cell!r}, which is not an autograded "
+                            f"test cell of {assignment.notebook.name}")
+    try:
+        compile(assignment.probes_source, "probes.py", "exec")
+    except SyntaxError as e:
+        problems.append(f"probes.py does not compile: {e}")
+    return problems
+
+
+def grade_batch(jobs: list[Job], workers: int = 1):
+    """Grade jobs, ``workers`` at a time in worker processes; yield (job, result) as each one finishes.
+
+    ``workers <= 1`` grades in this process. A worker that dies (the trusted side failing, which student
+    code cannot cause) costs only the submissions it had: each is graded again in a worker of its own.
+    """
+    from . import results
+
+    if workers <= 1:
+        for job in jobs:
+            yield job, grade_job(job)
+        return
+
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no state shared with this one
+    broken = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(grade_job, job): job for job in jobs}
+        while futures:
+            done, _ = wait(futures, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = futures.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    broken.append(job)
+                    continue
+                except Exception as e:  # noqa: BLE001
+                    result = results.error_result(job.assignment, job.submission.student, job.seed, job.sandbox,
+                                                  f"the grader failed ({type(e).__name__})", job.tests)
+                yield job, result
+    # A worker died (which never happens to the student's code: that runs in the child). Which job it was
+    # is unknown, so each of the unfinished ones gets a worker of its own.
+    for job in broken:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            try:
+                result = pool.submit(grade_job, job).result()
+            except Exception:  # noqa: BLE001
+                result = results.error_result(job.assignment, job.submission.student, job.seed, job.sandbox,
+                                              "the grader's worker process died on this submission", job.tests)
+        yield job, result

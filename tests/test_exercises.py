@@ -1,0 +1,171 @@
+"""The graded exercises: valid nbgrader notebooks whose hidden suites give the scores we expect.
+
+For each assignment in ``exercises/source/``:
+
+- the notebook is committed without outputs, its nbgrader metadata is sound, and the points of the hidden
+  tests add up, cell by cell, to the points of the notebook's autograded test cells;
+- ``nbgrader validate`` passes the source (with its solutions) and fails the blank release;
+- graded by ``autograd_course.grading`` (the hidden suite against the sandboxed submission), the source
+  solution gets full marks, the blank release zero, and every realistic wrong submission in
+  ``tests/submissions/`` the points per cell written down in ``make_submissions.py`` (``expected.json``).
+  Each is graded with two seeds: the hidden tests draw new inputs each run, and a concept must pass or
+  fail whatever the draw.
+"""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = ROOT / "exercises"
+SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
+EXPECTED = json.loads((SUBMISSIONS / "expected.json").read_text(encoding="utf-8"))
+ASSIGNMENTS = sorted(p.name for p in (EXERCISES / "source").iterdir() if p.is_dir())
+SEEDS = (1, 20240617)
+
+grading = pytest.importorskip("autograd_course.grading", reason="the grader (autograd_course.grading) is missing")
+results = pytest.importorskip("autograd_course.results")
+
+
+def source_notebook(assignment):
+    (path,) = (EXERCISES / "source" / assignment).glob("*.ipynb")
+    return path
+
+
+def load(path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def source_text(cell):
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def nbgrader_meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+# -- the notebooks ---------------------------------------------------------------------------------------
+
+
+def test_every_assignment_has_submissions_and_expectations():
+    assert ASSIGNMENTS == sorted(EXPECTED), "every assignment needs realistic submissions (make_submissions.py)"
+    for assignment in ASSIGNMENTS:
+        names = set(EXPECTED[assignment])
+        assert {"solution", "blank"} <= names and len(names) >= 4, assignment
+        for name in names:
+            assert (SUBMISSIONS / assignment / f"{name}.ipynb").is_file(), (assignment, name)
+
+
+def test_submissions_are_up_to_date_with_the_sources():
+    sys.path.insert(0, str(SUBMISSIONS))
+    try:
+        import make_submissions
+    finally:
+        sys.path.remove(str(SUBMISSIONS))
+    assert make_submissions.main(["--check"]) == 0, "run: python tests/submissions/make_submissions.py"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_notebook_is_committed_without_outputs(assignment):
+    nbformat = pytest.importorskip("nbformat")
+    path = source_notebook(assignment)
+    nbformat.validate(nbformat.read(path, as_version=4))
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None, nbgrader_meta(cell).get("grade_id")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_notebook_has_sound_nbgrader_metadata(assignment):
+    cells = load(source_notebook(assignment))["cells"]
+    ids = [nbgrader_meta(c)["grade_id"] for c in cells if nbgrader_meta(c)]
+    assert len(ids) == len(set(ids)), "grade_ids must be unique"
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]+", i) for i in ids)
+    solutions = tests = 0
+    for cell in cells:
+        meta, text = nbgrader_meta(cell), source_text(cell)
+        if not meta:
+            assert cell["cell_type"] == "markdown", "code cells carry nbgrader metadata (setup cells are locked)"
+            assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN" not in text
+            continue
+        assert meta["schema_version"] == 3
+        if meta["solution"]:
+            solutions += 1
+            assert cell["cell_type"] == "code" and not meta["grade"] and not meta["locked"]
+            assert text.count("### BEGIN SOLUTION") == text.count("### END SOLUTION") >= 1, meta["grade_id"]
+            assert "HIDDEN TESTS" not in text
+        elif meta["grade"]:
+            tests += 1
+            assert cell["cell_type"] == "code" and meta["locked"] and meta["points"] > 0, meta["grade_id"]
+            assert text.count("### BEGIN HIDDEN TESTS") == text.count("### END HIDDEN TESTS")
+            assert "SOLUTION" not in text
+        else:   # setup: runs in the grader's sandbox, so it holds nothing secret and imports no autograd_ref
+            assert meta["locked"] and "SOLUTION" not in text and "HIDDEN" not in text
+            assert "autograd_ref" not in text, "the sandbox has only the standard library and numpy"
+    assert solutions >= 5 and tests >= 5
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_hidden_suite_points_add_up_to_the_notebook_cells(assignment):
+    loaded = grading.Assignment.load(EXERCISES, assignment)
+    assert grading.check_suite(loaded) == []
+    per_cell = {}
+    for test in grading.collect_tests(loaded):
+        assert test.cell is not None, f"{test.name}: give the test a cell in its points marker"
+        per_cell[test.cell] = per_cell.get(test.cell, 0) + test.points
+    cells = {nbgrader_meta(c)["grade_id"]: nbgrader_meta(c)["points"] for c in load(loaded.notebook)["cells"]
+             if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")}
+    assert per_cell == cells
+
+
+@pytest.fixture(scope="module")
+def validator():
+    pytest.importorskip("nbgrader")
+    from nbgrader.validator import Validator
+    from traitlets.config import Config
+
+    config = Config()
+    config.Execute.timeout = 120
+    return Validator(config=config)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_nbgrader_validate_passes_the_solution_and_fails_the_blank_release(assignment, validator):
+    solution = validator.validate(str(source_notebook(assignment)))
+    assert solution == {}, f"nbgrader validate fails the source notebook: {solution}"
+    blank = validator.validate(str(SUBMISSIONS / assignment / "blank.ipynb"))
+    assert blank.get("failed"), "the blank release should fail validation"
+
+
+# -- the scores ------------------------------------------------------------------------------------------
+
+
+CASES = [(a, name, seed) for a in ASSIGNMENTS for name in sorted(EXPECTED.get(a, {})) for seed in SEEDS]
+
+
+@pytest.fixture(scope="module")
+def assignments():
+    return {a: grading.Assignment.load(EXERCISES, a) for a in ASSIGNMENTS}
+
+
+@pytest.mark.parametrize("assignment,name,seed", CASES, ids=[f"{a}-{n}-seed{s}" for a, n, s in CASES])
+def test_submission_gets_the_expected_score(assignment, name, seed, assignments):
+    expected = EXPECTED[assignment][name]
+    path = SUBMISSIONS / assignment / f"{name}.ipynb"
+    result = grading.grade_submission(assignments[assignment], grading.Submission.from_path(path), seed=seed)
+    got_cells = results.cell_scores(result)
+    report = "\n".join(f"  {t['score']}/{t['max_score']} {t['name']}: {t.get('output', '')}"
+                       for t in result["tests"] if t["score"] != t["max_score"])
+    assert result["extra_data"]["max_score"] == expected["max"]
+    assert {c: got_cells.get(c, 0.0) for c in expected["cells"]} == pytest.approx(expected["cells"]), (
+        f"{name} ({expected['mistake'] or 'full marks'}) scored {result['score']}, expected "
+        f"{expected['total']}:\n{report}")
+    assert result["score"] == pytest.approx(expected["total"])
+    for test in result["tests"]:
+        output = test.get("output", "")
+        assert "Traceback" not in output and "exercises/hidden" not in output and "probes.py" not in output
+        assert "assert " not in output, "a failure message must not show the hidden test's code"

@@ -1,0 +1,305 @@
+"""The grader end to end on the toy course: reading notebooks, scores, results files, nbgrader's gradebook."""
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from autograd_course import notebooks, results
+from autograd_course.cli import main
+from autograd_course.grading import Assignment, Submission, check_suite, find_submissions, rng_for
+from grading_fixtures.toy import (
+    TOY_COURSE, TOY_MAX, TOY_NOTEBOOK, blank, copy_course, load_results, make_submission, release_version,
+    snapshot,
+)
+
+WRONG_GRAD = {"grad_square": "def grad_square(x):\n    return 2 * x + 1"}  # loses 3 points
+WRONG_MEAN = {"mean_grad": "import numpy as np\ndef mean_grad(x):\n    return np.ones(np.shape(x))"}  # loses 2
+
+
+def grade(tmp_path, *submissions, course=TOY_COURSE, out=None, extra=()):
+    out = out or tmp_path / "out"
+    code = main(["grade", "toy", *map(str, submissions), "--course-dir", str(course), "--out", str(out),
+                 "--timeout", "5", *extra])
+    return code, load_results(out)
+
+
+# -- reading notebooks ------------------------------------------------------------------------------------
+
+
+def test_cells_carry_nbgrader_metadata():
+    cells = notebooks.read_notebook(TOY_NOTEBOOK)
+    assert list(notebooks.solution_cells(cells)) == ["square", "grad_square", "mean_grad"]
+    tests = notebooks.autograder_cells(cells)
+    assert {k: c.points for k, c in tests.items()} == {"test_square": 2, "test_grad_square": 3, "test_mean_grad": 2}
+
+
+def test_autograder_test_cells_never_reach_the_child():
+    program = notebooks.assemble(notebooks.read_notebook(TOY_NOTEBOOK), None)
+    text = "\n".join(c.code for c in program)
+    assert "HIDDEN TESTS" not in text and "assert square(-2)" not in text
+    assert [c.label for c in program] == ["setup", "square", "grad_square", "mean_grad"]
+    assert all(c.code == "" for c in program if c.label != "setup")  # no submission: solutions blank
+
+
+def test_solutions_come_from_the_submission_by_grade_id(tmp_path):
+    nb = json.loads(TOY_NOTEBOOK.read_text())
+    for cell in nb["cells"]:
+        gid = cell["metadata"]["nbgrader"]["grade_id"]
+        if gid == "square":
+            cell["source"] = "def square(x):\n    return 'mine'"
+        elif gid == "grad_square":
+            cell["metadata"]["nbgrader"]["grade_id"] = "renamed"  # a renamed solution cell counts as blank
+        elif gid == "setup":
+            cell["source"] = "EDITED_SETUP = 1"  # edits outside solution cells are ignored
+        elif gid == "test_square":
+            cell["metadata"]["nbgrader"]["solution"] = True  # claiming a test cell is a solution: ignored
+            cell["source"] = "FORGED_TEST = 1"
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "source": "EXTRA_CELL = 1", "outputs": []})
+    program = notebooks.assemble(notebooks.read_notebook(TOY_NOTEBOOK), notebooks.cells_of(nb))
+    by_label = {c.label: c.code for c in program}
+    assert "'mine'" in by_label["square"]
+    assert by_label["grad_square"] == ""
+    assert "EDITED_SETUP" not in by_label["setup"]
+    text = "\n".join(by_label.values())
+    assert "FORGED_TEST" not in text and "EXTRA_CELL" not in text
+
+
+def test_ipython_syntax_becomes_python(monkeypatch):
+    assert "get_ipython().run_line_magic('precision', '3')" in notebooks.to_python("%precision 3\nx = 1\n")
+    monkeypatch.setattr(notebooks, "_transformer", False)  # as without IPython
+    assert notebooks.to_python("%precision 3\n!ls\nx = 1\n") == "x = 1\n"
+    assert notebooks.to_python("%%timeit\nx = 1\n") == ""
+
+
+@pytest.mark.parametrize("content", [b"not json", b"[1, 2]", b"[" * 100000, b'{"cells": 3}'])
+def test_unreadable_notebooks_are_reported(tmp_path, content):
+    path = tmp_path / "bad.ipynb"
+    path.write_bytes(content)
+    with pytest.raises(notebooks.NotebookError):
+        notebooks.read_notebook(path)
+
+
+def test_blank_helper_matches_nbgrader_stub():
+    assert blank("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION") == \
+        "def f():\n    # YOUR CODE HERE\n    raise NotImplementedError()"
+
+
+# -- scores ---------------------------------------------------------------------------------------------
+
+
+def test_solution_full_marks_release_zero_wrong_answers_partial(tmp_path):
+    subs = [
+        make_submission(tmp_path / "subs" / "solution.ipynb"),
+        release_version(tmp_path / "subs" / "blank.ipynb"),
+        make_submission(tmp_path / "subs" / "wrong_grad.ipynb", WRONG_GRAD),
+        make_submission(tmp_path / "subs" / "wrong_mean.ipynb", WRONG_MEAN),
+    ]
+    code, found = grade(tmp_path, *subs, extra=["--seed", "3"])
+    assert code == 0
+    assert {k: r["score"] for k, r in found.items()} == {
+        "solution": TOY_MAX, "blank": 0.0, "wrong_grad": TOY_MAX - 3, "wrong_mean": TOY_MAX - 2}
+    failed = [t for t in found["wrong_grad"]["tests"] if t["status"] == "failed"]
+    assert [t["output"] for t in failed] == ["the derivative of x**2 does not match finite differences"]
+    blank_outputs = {t["output"] for t in found["blank"]["tests"]}
+    assert all("NotImplementedError" in o for o in blank_outputs), blank_outputs
+
+
+def test_results_are_gradescope_json(tmp_path):
+    _, found = grade(tmp_path, make_submission(tmp_path / "alice.ipynb", WRONG_MEAN), extra=["--seed", "11"])
+    result = found["alice"]
+    assert set(result) >= {"score", "execution_time", "output", "tests", "extra_data"}
+    for test in result["tests"]:
+        assert set(test) >= {"name", "score", "max_score", "output", "visibility", "status"}
+        assert 0 <= test["score"] <= test["max_score"]
+    extra = result["extra_data"]
+    assert extra["seed"] == 11 and extra["sandbox"] in ("bwrap", "fallback") and extra["max_score"] == TOY_MAX
+    assert [t["extra_data"]["cell"] for t in result["tests"]] == \
+        ["test_square", "test_square", "test_grad_square", "test_mean_grad"]
+
+
+def test_messages_never_show_hidden_inputs(tmp_path):
+    # A square that is wrong for every input: the message is the instructor's, not the inputs or the code.
+    sub = make_submission(tmp_path / "bob.ipynb", {"square": "def square(x):\n    return x + 1"})
+    _, found = grade(tmp_path, sub)
+    outputs = [t["output"] for t in found["bob"]["tests"] if t["status"] == "failed"]
+    assert outputs == ["square(x) should be x times x", "square should work elementwise on arrays"]
+
+
+def test_cell_errors_are_reported_and_later_cells_still_run(tmp_path):
+    sub = make_submission(tmp_path / "carol.ipynb",
+                          {"square": "def square(x):\n    return x * x\n1 / 0\n"})
+    _, found = grade(tmp_path, sub)
+    assert found["carol"]["score"] == TOY_MAX
+    errors = found["carol"]["extra_data"]["cell_errors"]
+    assert errors == [{"cell": "square", "error": "line 3 of cell 'square': ZeroDivisionError: division by zero"}]
+    assert "ZeroDivisionError" in found["carol"]["output"]
+
+
+def test_the_same_seed_grades_the_same_and_reruns_are_idempotent(tmp_path):
+    subs = [make_submission(tmp_path / "subs" / "a.ipynb", WRONG_GRAD), release_version(tmp_path / "subs" / "b.ipynb")]
+    before = snapshot(tmp_path / "subs")
+    grade(tmp_path, *subs, extra=["--seed", "5"])
+    first = (tmp_path / "out" / "a.json").read_text()
+    grade(tmp_path, *subs, extra=["--seed", "5"])
+    second = (tmp_path / "out" / "a.json").read_text()
+    strip = lambda text: {k: v for k, v in json.loads(text).items() if k != "execution_time"}  # noqa: E731
+    assert strip(first) == strip(second)
+    with open(tmp_path / "out" / "grades.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["student"], r["score"], r["max_score"], r["seed"]) for r in rows] == \
+        [("a", "4", "7", "5"), ("b", "0", "7", "5")]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.json", "b.json", "grades.csv"]
+    assert snapshot(tmp_path / "subs") == before  # submissions are never modified
+
+
+def test_inputs_are_drawn_afresh_for_each_seed():
+    draw = lambda seed, test: rng_for(seed, test).normal(size=3).tolist()  # noqa: E731
+    assert draw(1, "test_a.py::test_x") == draw(1, "test_a.py::test_x")
+    assert draw(1, "test_a.py::test_x") != draw(2, "test_a.py::test_x")
+    assert draw(1, "test_a.py::test_x") != draw(1, "test_a.py::test_y")
+
+
+def test_nbgrader_layout_and_student_ids(tmp_path):
+    submitted = tmp_path / "submitted"
+    make_submission(submitted / "alice" / "toy" / "toy.ipynb")
+    release_version(submitted / "bob" / "toy" / "toy.ipynb")
+    (submitted / "carol" / "toy").mkdir(parents=True)  # submitted nothing
+    assignment = Assignment.load(TOY_COURSE, "toy")
+    found = find_submissions([submitted], assignment)
+    assert [(s.student, s.notebook is not None) for s in found] == [("alice", True), ("bob", True), ("carol", False)]
+    assert [s.student for s in find_submissions([submitted / "alice" / "toy"], assignment)] == ["alice"]
+    code, graded = grade(tmp_path, submitted)
+    assert code == 0
+    assert {k: r["score"] for k, r in graded.items()} == {"alice": TOY_MAX, "bob": 0.0, "carol": 0.0}
+    assert "no notebook" in graded["carol"]["output"]
+
+
+def test_a_broken_submission_does_not_stop_the_batch(tmp_path):
+    bad = tmp_path / "subs" / "broken.ipynb"
+    bad.parent.mkdir()
+    bad.write_text("{ this is not a notebook")
+    good = make_submission(tmp_path / "subs" / "good.ipynb")
+    code, found = grade(tmp_path, bad, good)
+    assert code == 0
+    assert found["good"]["score"] == TOY_MAX and found["broken"]["score"] == 0
+    assert "could not be read" in found["broken"]["output"]
+
+
+def test_duplicate_students_and_bad_suites_are_refused(tmp_path, capsys):
+    a = make_submission(tmp_path / "x" / "same.ipynb")
+    b = make_submission(tmp_path / "y" / "same.ipynb")
+    code, _ = grade(tmp_path, a, b)
+    assert code == 2 and "two submissions" in capsys.readouterr().err
+
+    course = copy_course(tmp_path / "course")
+    test_file = course / "hidden" / "toy" / "test_toy.py"
+    test_file.write_text(test_file.read_text().replace('cell="test_mean_grad"', 'cell="no_such_cell"'))
+    assert any("no_such_cell" in p for p in check_suite(Assignment.load(course, "toy")))
+    code, _ = grade(tmp_path, a, course=course)
+    assert code == 2
+
+
+def test_parallel_batch_matches_serial(tmp_path):
+    subs = [make_submission(tmp_path / "subs" / f"s{i}.ipynb", [None, WRONG_GRAD, WRONG_MEAN][i % 3])
+            for i in range(5)]
+    _, serial = grade(tmp_path, *subs, out=tmp_path / "serial", extra=["--seed", "2"])
+    _, parallel = grade(tmp_path, *subs, out=tmp_path / "parallel", extra=["--seed", "2", "-j", "2"])
+    assert {k: r["score"] for k, r in serial.items()} == {k: r["score"] for k, r in parallel.items()}
+    assert [serial[f"s{i}"]["score"] for i in range(5)] == [7, 4, 5, 7, 4]
+
+
+def test_scores_are_clamped():
+    assert results.clamp(9, 0, 7) == 7 and results.clamp(-1, 0, 7) == 0 and results.clamp(float("nan"), 0, 7) == 0
+
+
+def test_atomic_writes_leave_no_temporary_files(tmp_path):
+    results.write_atomic(tmp_path / "x.json", "old")
+    results.write_atomic(tmp_path / "x.json", "new")
+    assert (tmp_path / "x.json").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
+
+
+def test_submission_from_a_notebook_path_uses_its_stem(tmp_path):
+    assert Submission.from_path(make_submission(tmp_path / "Ann Lee.ipynb")).student == "Ann_Lee"
+
+
+# -- nbgrader's gradebook -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def generated_course(tmp_path_factory):
+    """The toy course after `nbgrader generate_assignment toy` (run once: nbgrader starts slowly)."""
+    pytest.importorskip("nbgrader")
+    course = copy_course(tmp_path_factory.mktemp("nbgrader") / "course")
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.root = %r\nc.CourseDirectory.ignore = ['hidden']\n" % str(course))
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "toy", "--force"],
+                          cwd=course, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return course
+
+
+@pytest.fixture
+def nbgrader_course(tmp_path, generated_course):
+    course = tmp_path / "course"
+    shutil.copytree(generated_course, course)
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text().replace(str(generated_course), str(course)))
+    return course
+
+
+@pytest.mark.slow
+def test_scores_go_into_nbgraders_gradebook(tmp_path, nbgrader_course):
+    from nbgrader.api import Gradebook
+
+    subs = [make_submission(tmp_path / "subs" / "alice.ipynb"),
+            make_submission(tmp_path / "subs" / "bob.ipynb", WRONG_GRAD)]
+    code, _ = grade(tmp_path, *subs, course=nbgrader_course, extra=["--nbgrader"])
+    assert code == 0
+    code, _ = grade(tmp_path, *subs, course=nbgrader_course, extra=["--nbgrader"])  # again: same scores
+    with Gradebook(f"sqlite:///{nbgrader_course / 'gradebook.db'}") as gb:
+        assert gb.find_submission("toy", "alice").score == TOY_MAX
+        assert gb.find_submission("toy", "bob").score == TOY_MAX - 3
+        grade_cell = gb.find_grade("test_grad_square", "toy", "toy", "bob")
+        assert grade_cell.auto_score == 0 and grade_cell.max_score == 3 and not grade_cell.needs_manual_grade
+        assert len(gb.find_assignment("toy").submissions) == 2
+    export = subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to", str(tmp_path / "grades.csv")],
+                            cwd=nbgrader_course, capture_output=True, text=True, timeout=300)
+    assert export.returncode == 0, export.stderr[-2000:]
+    with open(tmp_path / "grades.csv") as f:
+        rows = {r["student_id"]: float(r["score"]) for r in csv.DictReader(f)}
+    assert rows == {"alice": TOY_MAX, "bob": TOY_MAX - 3}
+
+
+def test_gradebook_scores_are_clamped_to_the_cell(tmp_path, nbgrader_course):
+    from nbgrader.api import Gradebook
+
+    forged = {"extra_data": {"student": "eve"}, "tests": [
+        {"score": 100.0, "extra_data": {"cell": "test_square"}},
+        {"score": -5.0, "extra_data": {"cell": "test_mean_grad"}},
+    ]}
+    db = f"sqlite:///{nbgrader_course / 'gradebook.db'}"
+    results.import_into_gradebook(db, "toy", "toy", [forged])
+    with Gradebook(db) as gb:
+        assert gb.find_grade("test_square", "toy", "toy", "eve").auto_score == 2
+        assert gb.find_grade("test_mean_grad", "toy", "toy", "eve").auto_score == 0
+        assert gb.find_submission("toy", "eve").score == 2
+
+
+def test_gradebook_without_the_assignment_is_an_error(tmp_path):
+    pytest.importorskip("nbgrader")
+    course = copy_course(tmp_path / "course")
+    code, _ = grade(tmp_path, make_submission(tmp_path / "a.ipynb"), course=course, extra=["--nbgrader"])
+    assert code == 2
+    shutil.rmtree(course)
+
+
+def test_oversized_cells_are_refused_before_the_child(tmp_path):
+    huge = "x = 1\n" * 50000
+    program = notebooks.assemble(notebooks.read_notebook(TOY_NOTEBOOK),
+                                 notebooks.read_notebook(make_submission(tmp_path / "big.ipynb", {"square": huge})))
+    assert [c.code for c in program if c.label == "square"] == [notebooks.TOO_LARGE]

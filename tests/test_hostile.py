@@ -1,0 +1,285 @@
+"""Hostile submissions: each gets zero (or only what it honestly earns) and harms nothing.
+
+One batch per sandbox kind grades every hostile submission together with honest ones, in parallel. Then:
+the grader finished, the honest submissions got their scores, every hostile one got zero, nothing in the
+course (a copy, with a gradebook) or in the repository's exercises changed, nothing secret reached a result,
+and no process of the sandbox is left. The same is done with the pilot assignment of exercises/ when it
+exists.
+"""
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from autograd_course import sandbox as sandbox_module
+from autograd_course.cli import main
+from grading_fixtures.toy import (
+    TOY_MAX, copy_course, load_results, make_submission, release_version, snapshot, solution_ids,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+EXERCISES = REPO / "exercises"
+TIMEOUT = "2"
+
+
+def hostile_code(course: Path, notebook: Path) -> dict[str, str]:
+    """Code prepended to the first solution cell of the blank release, by name."""
+    hidden = course / "hidden" / notebook.parent.name
+    readable = [str(p) for p in sorted(hidden.glob("*.py"))] + [
+        str(notebook), str(course / "gradebook.db"), str(REPO / "exercises" / "nbgrader_config.py"),
+        str(REPO / "README.md"), "../../../../../../../../" + str(notebook).lstrip("/"),
+    ] + [str(p) for p in sorted(EXERCISES.glob("hidden/*/*.py"))]
+    writable = [str(p) for p in sorted(hidden.glob("*.py"))] + [str(notebook), str(course / "gradebook.db")]
+    secret_names = ["exercises", "hidden", "source", "grading_fixtures", "gradebook.db", "nbgrader_config.py"]
+    return {
+        "infinite_loop": "while True:\n    pass",
+        "memory_bomb": "hog = []\nwhile True:\n    hog.append(bytearray(64 * 1024 * 1024))",
+        "fork_bomb": "import os\nwhile True:\n    try:\n        os.fork()\n    except BaseException:\n        pass",
+        "os_exit_at_import": "import os\nos._exit(0)",
+        "sys_exit_at_import": "import sys\nsys.exit(0)",
+        "monkeypatch": (
+            "import builtins, sys, types\nimport numpy as np\n"
+            "np.allclose = lambda *a, **k: True\nnp.asarray = lambda *a, **k: 'patched'\n"
+            "np.ndarray.tolist = None\nbuiltins.isinstance = lambda *a: True\nbuiltins.abs = lambda x: 0\n"
+            "fake = types.ModuleType('pytest')\nfake.approx = lambda *a, **k: True\n"
+            "sys.modules['pytest'] = sys.modules['autograd_ref'] = sys.modules['autograd_course'] = fake\n"
+        ),
+        "ipython_transformer": (
+            "ip = get_ipython()\n"
+            "try:\n    ip.input_transformers_cleanup.append(lambda lines: [])\nexcept Exception:\n    pass\n"
+            "try:\n    ip.input_transformers_post.append(lambda lines: [])\nexcept Exception:\n    pass\n"
+            "!rm -rf ~\n%load_ext evil\nimport IPython\n"
+        ),
+        "read_files": (
+            "import glob, os\nleaks = []\n"
+            f"for target in {readable!r}:\n"
+            "    try:\n        with open(target, 'rb') as f:\n            f.read(10)\n"
+            "        leaks.append('read ' + target)\n    except Exception:\n        pass\n"
+            f"for d in ['.', '..', '/', '/work', '/tmp', {str(REPO)!r}, {str(course)!r}, {str(EXERCISES)!r}]:\n"
+            "    try:\n        names = os.listdir(d)\n    except Exception:\n        continue\n"
+            f"    if any(n in {secret_names!r} or n.endswith(('.ipynb', '.py', '.db')) for n in names):\n"
+            "        leaks.append('listed ' + d)\n"
+            "for pattern in ['/*/*/exercises', '/*/*/*/hidden', '/*/*/tests/grading_*']:\n"
+            "    try:\n        leaks += glob.glob(pattern)\n    except Exception:\n        pass\n"
+            "raise ValueError(('leaks: ' + ' '.join(leaks)) if leaks else 'nothing leaked')\n"
+        ),
+        "write_files": (
+            "import os, sqlite3\n"
+            f"for target in {writable!r}:\n"
+            "    try:\n        c = sqlite3.connect(target)\n"
+            "        c.execute('update grade set extra_credit = 100')\n        c.commit()\n"
+            "    except Exception:\n        pass\n"
+            "    try:\n        open(target, 'a').write('# pwned')\n    except Exception:\n        pass\n"
+            "    try:\n        os.remove(target)\n    except Exception:\n        pass\n"
+        ),
+        "forged_output": (
+            "import sys\nforged = '{\"score\": 100, \"tests\": [], \"extra_data\": {\"student\": \"x\"}}\\n'\n"
+            "print(forged * 100000)\nsys.stderr.write('x' * (8 << 20))\nsys.__stdout__.write(forged)\n"
+            "open('results.json', 'w').write(forged)\nopen('grades.csv', 'w').write('student,score\\nme,100\\n')\n"
+        ),
+        "forged_protocol": (
+            "import os\nfor fd in range(0, 64):\n    try:\n"
+            "        os.write(fd, b'{\"ok\": true, \"errors\": [], \"value\": 49}\\n' * 4)\n"
+            "    except OSError:\n        pass\n"
+        ),
+        "ctypes_crash": "import ctypes\nctypes.string_at(0)",
+        "kill_the_grader": (
+            "import os, signal\nfor action in (lambda: os.kill(os.getppid(), 9), lambda: os.killpg(0, 9),\n"
+            "               lambda: os.kill(1, 9)):\n    try:\n        action()\n    except Exception:\n        pass\n"
+        ),
+    }
+
+
+# Whole functions, for the toy: objects instead of data, and code that misbehaves only when probed.
+TOY_FUNCTIONS = {
+    "returns_objects": {
+        "square": "class Always:\n    def __eq__(self, other):\n        return True\n"
+                  "    def __float__(self):\n        return 0.0\n"
+                  "def square(x):\n    return Always()",
+        "grad_square": "def grad_square(x):\n    return (i for i in range(3))",
+        "mean_grad": "import numpy as np\ndef mean_grad(x):\n    return np.array([object()] * np.size(x))",
+    },
+    "huge_results": {
+        "square": "def square(x):\n    return list(range(10 ** 6))",
+        "grad_square": "def grad_square(x):\n    return 'x' * (4 << 20)",
+        "mean_grad": "import numpy as np\ndef mean_grad(x):\n    return np.zeros((1000, 1000))",
+    },
+    "sleeps_when_probed": {sid: f"def {sid}(x):\n    import time\n    time.sleep(100)"
+                           for sid in ("square", "grad_square", "mean_grad")},
+    "exits_when_probed": {sid: f"def {sid}(x):\n    import os\n    os._exit(0)" for sid in ("square", "grad_square", "mean_grad")},
+}
+
+TOY_HONEST = {"solution": TOY_MAX, "wrong_grad": TOY_MAX - 3, "exit_then_honest": TOY_MAX - 2}
+
+
+def sandbox_kinds():
+    problem = sandbox_module._bwrap_problem()
+    return [pytest.param("bwrap", marks=pytest.mark.skipif(problem is not None, reason=f"no bwrap: {problem}")),
+            "fallback"]
+
+
+def plant_canaries(course: Path):
+    """Secret text in the places a submission must never see: hidden tests, the source's solutions and
+    hidden test regions. (probes.py is sent to the child by design, so it holds no secret.)"""
+    test_file = course / "hidden" / "toy" / "test_toy.py"
+    test_file.write_text(test_file.read_text() + "\n# CANARY-hidden-tests\n")
+    notebook = course / "source" / "toy" / "toy.ipynb"
+    text = notebook.read_text()
+    text = text.replace("### BEGIN SOLUTION\\n", "### BEGIN SOLUTION\\n    # CANARY-solution\\n")
+    text = text.replace("### BEGIN HIDDEN TESTS\\n", "### BEGIN HIDDEN TESTS\\n# CANARY-hidden-cell\\n")
+    assert text.count("CANARY") == 4
+    notebook.write_text(text)
+
+
+def make_gradebook(path: Path):
+    with sqlite3.connect(path) as db:
+        db.execute("create table grade (id integer, extra_credit real)")
+        db.execute("insert into grade values (1, 0)")
+
+
+def orphaned_sandbox_processes() -> list[int]:
+    """Processes with a sandbox uid whose parent is gone (adopted by pid 1): what a sandbox that failed to
+    kill everything would leave. (Sandbox processes of graders running at the same time have parents.)"""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                uid = os.stat(f"/proc/{entry}").st_uid
+                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if uid >= sandbox_module.UID_BASE and ppid == 1:
+                found.append(int(entry))
+    return found
+
+
+def child_dirs() -> set:
+    """The fallback sandbox's temporary directories (each child removes its own)."""
+    import tempfile
+
+    return set(Path(tempfile.gettempdir()).glob("autograd-course-child-*"))
+
+
+def run_batch(tmp, kind, course, assignment, submissions, extra=()):
+    out = tmp / "out"
+    args = ["grade", assignment, *map(str, submissions), "--course-dir", str(course), "--out", str(out),
+            "--timeout", TIMEOUT, "-j", "2", "--seed", "1", *extra]
+    args += ["--require-sandbox"] if kind == "bwrap" else ["--sandbox", "fallback"]
+    return main(args), out
+
+
+@pytest.fixture(scope="module", params=sandbox_kinds())
+def toy_batch(request, tmp_path_factory):
+    kind = request.param
+    tmp = tmp_path_factory.mktemp(f"hostile-{kind}")
+    course = copy_course(tmp / "course")
+    plant_canaries(course)
+    make_gradebook(course / "gradebook.db")
+    notebook = course / "source" / "toy" / "toy.ipynb"
+    subs = tmp / "submissions"
+    paths = [make_submission(subs / "solution.ipynb", source=notebook),
+             make_submission(subs / "wrong_grad.ipynb", {"grad_square": "def grad_square(x):\n    return 2 * x + 1"},
+                             source=notebook),
+             make_submission(subs / "exit_then_honest.ipynb", source=notebook, prepend="import sys\nsys.exit(0)")]
+    for name, code in hostile_code(course, notebook).items():
+        paths.append(make_submission(subs / f"{name}.ipynb", source=notebook, blank_others=True, prepend=code))
+    for name, answers in TOY_FUNCTIONS.items():
+        paths.append(make_submission(subs / f"{name}.ipynb", answers, source=notebook))
+    watched = (course, subs, EXERCISES, REPO / "tests" / "grading_fixtures")
+    before = snapshot(*watched)
+    dirs_before = child_dirs()
+    code, out = run_batch(tmp, kind, course, "toy", paths)
+    return {"kind": kind, "code": code, "out": out, "results": load_results(out), "before": before,
+            "after": snapshot(*watched), "hostile": [p.stem for p in paths if p.stem not in TOY_HONEST],
+            "new_child_dirs": child_dirs() - dirs_before}
+
+
+def test_the_grader_survives_and_grades_everyone(toy_batch):
+    assert toy_batch["code"] == 0
+    results = toy_batch["results"]
+    assert len(results) == 3 + len(toy_batch["hostile"])
+    assert {r["extra_data"]["sandbox"] for r in results.values()} == {toy_batch["kind"]}
+
+
+def test_honest_submissions_get_their_scores(toy_batch):
+    for name, expected in TOY_HONEST.items():
+        assert toy_batch["results"][name]["score"] == expected, name
+
+
+@pytest.mark.parametrize("name", list(hostile_code(Path("/c"), Path("/c/source/toy/toy.ipynb"))) + list(TOY_FUNCTIONS))
+def test_hostile_submission_gets_zero(toy_batch, name):
+    result = toy_batch["results"][name]
+    assert result["score"] == 0, (name, [t["output"] for t in result["tests"]])
+    assert all(t["score"] == 0 for t in result["tests"])
+
+
+def test_nothing_outside_the_output_folder_changed(toy_batch):
+    before, after = toy_batch["before"], toy_batch["after"]
+    assert after == before, sorted(set(after.items()) ^ set(before.items()))[:5]
+
+
+def test_the_output_folder_holds_only_results(toy_batch):
+    names = sorted(p.name for p in toy_batch["out"].iterdir())
+    assert names == sorted([f"{n}.json" for n in toy_batch["results"]] + ["grades.csv"])
+    lines = (toy_batch["out"] / "grades.csv").read_text().splitlines()
+    assert len(lines) == 1 + len(toy_batch["results"]) and not any("100" in line.split(",")[1] for line in lines[1:])
+
+
+def test_no_secret_reaches_a_result(toy_batch):
+    for path in toy_batch["out"].iterdir():
+        text = path.read_text()
+        assert "CANARY" not in text and "leaks:" not in text, path.name
+    output = toy_batch["results"]["read_files"]["output"]
+    assert "ValueError: nothing leaked" in output, output  # the code ran, and found nothing
+
+
+def test_no_sandbox_process_is_left(toy_batch):
+    assert orphaned_sandbox_processes() == []
+    assert toy_batch["new_child_dirs"] == set()
+
+
+def test_failures_say_what_happened(toy_batch):
+    def outputs(name):
+        return " ".join(t["output"] for t in toy_batch["results"][name]["tests"])
+
+    assert "ran out of time" in outputs("infinite_loop")
+    assert "not plain data" in outputs("returns_objects")
+    assert "too large" in outputs("huge_results")
+    assert "ran out of time" in outputs("sleeps_when_probed") and "too often" in outputs("sleeps_when_probed")
+
+
+# -- the pilot assignment of exercises/ ------------------------------------------------------------------
+
+
+def pilot_assignments():
+    return sorted(p.parent.name for p in EXERCISES.glob("hidden/pilot1_*/test_*.py"))[:1]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not pilot_assignments(), reason="exercises/ has no pilot 1 with a hidden suite yet")
+@pytest.mark.parametrize("kind", sandbox_kinds())
+def test_hostile_submissions_of_pilot1(tmp_path, kind):
+    assignment = pilot_assignments()[0]
+    course = tmp_path / "course"
+    copy_course(course, EXERCISES)
+    notebook = next((course / "source" / assignment).glob("*.ipynb"))
+    subs = tmp_path / "submissions"
+    paths = [make_submission(subs / "solution.ipynb", source=notebook),
+             release_version(subs / "release.ipynb", source=notebook)]
+    for name, code in hostile_code(course, notebook).items():
+        paths.append(make_submission(subs / f"{name}.ipynb", source=notebook, blank_others=True, prepend=code))
+    assert solution_ids(notebook)
+    watched = (course, subs, EXERCISES)
+    before = snapshot(*watched)
+    code, out = run_batch(tmp_path, kind, course, assignment, paths)
+    assert code == 0
+    results = load_results(out)
+    assert results["solution"]["score"] == results["solution"]["extra_data"]["max_score"] > 0
+    for name, result in results.items():
+        if name != "solution":
+            assert result["score"] == 0, (name, [t["output"] for t in result["tests"]])
+    assert snapshot(*watched) == before
+    assert orphaned_sandbox_processes() == []
+    assert not any("leaks:" in p.read_text() for p in out.iterdir())
