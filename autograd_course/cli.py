@@ -131,9 +131,13 @@ class _progress:
 
 
 def _release(args) -> int:
-    from .release import release  # written with the course (exercises/); imported only when asked for
+    from .release import ReleaseError, release  # imported only when asked for
 
-    path = release(args.out, args.course_dir, force=args.force, assignments=args.assignments)
+    try:
+        path = release(args.out, args.course_dir, force=args.force, assignments=args.assignments)
+    except ReleaseError as error:
+        print(f"autograd-course release: {error}", file=sys.stderr)
+        return 2
     print(f"student release written to {path}")
     return 0
 

@@ -359,3 +359,11 @@ def test_nbgrader_commands_keep_hidden_files_and_hidden_tests_out(tmp_path):
     plain_lines = {line.strip() for line in plain.splitlines()}
     assert not [line for line in hidden_lines if line in plain_lines or line in plain], "hidden tests in feedback"
     assert "Part 1 passes its visible checks." in plain   # the feedback does show the visible tests
+
+
+def test_release_command_refuses_a_non_empty_folder_with_a_message(tmp_path, capsys):
+    from autograd_course.cli import main
+    (tmp_path / "keep.txt").write_text("mine")
+    assert main(["release", str(tmp_path)]) == 2
+    assert "is not empty" in capsys.readouterr().err
+    assert (tmp_path / "keep.txt").read_text() == "mine"
