@@ -280,6 +280,23 @@ class Tensor:
             old._data += grad._data
             old._version_counter[0] += 1
 
+    def _reset_grad(self, set_to_none=True):
+        """What ``zero_grad`` does to one parameter: drop its ``.grad``, or
+        write zeros into it."""
+        grad = self._grad
+        if grad is None:
+            return
+        if set_to_none:
+            self._grad = None
+            return
+        # A gradient made with create_graph=True is part of a graph; cut it out
+        # before writing zeros into it.
+        if grad.grad_fn is not None:
+            grad.detach_()
+        else:
+            grad.requires_grad_(False)
+        grad.zero_()
+
     def detach(self):
         """A new tensor sharing this one's memory (and version counter), cut
         from the graph.

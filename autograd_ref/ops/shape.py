@@ -496,14 +496,10 @@ class ToCopyBackward0(Node):
         return grad.to(self.dtype)
 
 
-def to(input, *args, dtype=None, device=None, copy=False, non_blocking=False):
-    """Convert to another dtype and/or device: ``x.to(float64)``, ``x.to('cpu')``,
-    ``x.to(other)``. Returns ``x`` itself when nothing changes.
-
-        >>> tensor([1, 2]).to(float32)
-        tensor([1., 2.])
-    """
-    from .._backend import device as parse_device, Device
+def to_arguments(args, dtype=None, device=None):
+    """Sort ``to()``'s positional arguments into a dtype and a device: each may
+    be a dtype, a device (or its name), or a tensor whose dtype and device to copy."""
+    from .._backend import Device
     for a in args:
         if isinstance(a, dtypes.dtype):
             dtype = a
@@ -513,6 +509,18 @@ def to(input, *args, dtype=None, device=None, copy=False, non_blocking=False):
             dtype, device = a.dtype, a.device
         else:
             raise TypeError(f"to() received an invalid combination of arguments: {a!r}")
+    return dtype, device
+
+
+def to(input, *args, dtype=None, device=None, copy=False, non_blocking=False):
+    """Convert to another dtype and/or device: ``x.to(float64)``, ``x.to('cpu')``,
+    ``x.to(other)``. Returns ``x`` itself when nothing changes.
+
+        >>> tensor([1, 2]).to(float32)
+        tensor([1., 2.])
+    """
+    from .._backend import device as parse_device
+    dtype, device = to_arguments(args, dtype, device)
     if device is not None:
         target = parse_device(device)
         if target != input._device:

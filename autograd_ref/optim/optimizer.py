@@ -138,19 +138,7 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    # A gradient made with create_graph=True is part of a graph;
-                    # cut it out before writing zeros into it.
-                    if grad.grad_fn is not None:
-                        grad.detach_()
-                    else:
-                        grad.requires_grad_(False)
-                    grad.zero_()
+                p._reset_grad(set_to_none)
 
     def step(self, closure=None):
         """Update every parameter that has a gradient. ``closure``, if given,

@@ -385,17 +385,7 @@ class Module:
             >>> loss.backward(); model.zero_grad()
         """
         for p in self.parameters():
-            grad = p._grad
-            if grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                if grad.grad_fn is not None:
-                    grad.detach_()
-                else:
-                    grad.requires_grad_(False)
-                grad.zero_()
+            p._reset_grad(set_to_none)
 
     # ---- saving and loading ----------------------------------------------------
     def state_dict(self, *, destination=None, prefix="", keep_vars=False):
@@ -500,22 +490,14 @@ class Module:
             >>> model.to(float64).fc.weight.dtype
             autograd_ref.float64
         """
-        from ... import dtypes
-        from ..._backend import Device, device as parse_device
+        from ..._backend import device as parse_device
+        from ...ops.shape import to_arguments
         dtype = kwargs.pop("dtype", None)
         device = kwargs.pop("device", None)
         kwargs.pop("non_blocking", None)
         if kwargs:
             raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-        for a in args:
-            if isinstance(a, dtypes.dtype):
-                dtype = a
-            elif isinstance(a, (str, Device)):
-                device = a
-            elif isinstance(a, Tensor):
-                dtype, device = a.dtype, a.device
-            else:
-                raise TypeError(f"to() received an invalid combination of arguments: {a!r}")
+        dtype, device = to_arguments(args, dtype, device)
         if device is not None:
             parse_device(device)        # the engine's error for devices it does not have
         if dtype is not None and not dtype.is_floating_point:
