@@ -10,10 +10,6 @@ from ..tensor import Tensor, make_tensor
 _state = grad_mode._state
 
 
-def is_tensor(x):
-    return isinstance(x, Tensor)
-
-
 def check_number(x, op_name):
     """``x`` as a plain Python number (numpy scalars included), or a TypeError."""
     if isinstance(x, complex) or not isinstance(x, numbers.Number):

@@ -399,10 +399,7 @@ class UnaryBackward(Node):
         """The saved output; reconnected to this node when building a
         higher-order graph (``create_graph=True``)."""
         (out,) = self.saved_tensors
-        if _state.enabled:
-            out = make_tensor(out._data, out._device, out._version_counter)
-            attach(out, self)
-        return out
+        return reconnect(out, self)
 
 
 class ExpBackward0(UnaryBackward):
