@@ -42,9 +42,10 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
 
     # Gradient buffers: node -> one slot per output of the node.
     buffers = {}
-    # ids of gradient arrays that something besides one buffer can see: the
-    # roots' gradients, arrays a node hands to two inputs, arrays given to hooks.
-    # AccumulateGrad copies these before keeping them as a leaf's .grad.
+    # ids of the memory behind gradients that something besides one buffer can
+    # see: the roots' gradients, memory a node hands to two inputs, gradients
+    # given to hooks or kept by a leaf. AccumulateGrad copies these before
+    # keeping them as a leaf's .grad; anything else it may keep as it is.
     shared = set()
     for (node, nr), g in zip(root_edges, grad_roots):
         shared.add(_memory_id(g._data))
@@ -94,6 +95,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             if not keep_graph:
                 node.release_variables()
 
+            # One array handed to two inputs (x + x) must not become two .grads.
             if len(outputs) > 2 or (len(outputs) == 2 and outputs[0] is not None
                                     and outputs[1] is not None):
                 _mark_shared(outputs, shared)
