@@ -11,16 +11,14 @@ turns; each figure is a median, reported as a ratio to numpy in the same run.
 """
 import argparse
 import os
-import platform
-import statistics
 import sys
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import autograd_ref  # noqa: E402
 import autograd_ref.nn  # noqa: E402,F401
+from bench_engine import machine_line, median_times, report  # noqa: E402 - the shared harness
 
 try:
     import torch
@@ -29,20 +27,6 @@ except ImportError:
     torch = None
 
 N, C_OUT, K, CLASSES = 32, 8, 3, 10
-
-
-def median_times(steps, repeats):
-    """Median seconds per call of each of ``steps``; they take turns, so that a
-    slow spell of the machine hits them all alike."""
-    times = {name: [] for name in steps}
-    for step in steps.values():
-        step()  # warm up
-    for _ in range(repeats):
-        for name, step in steps.items():
-            start = time.perf_counter()
-            step()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def numpy_step(x, labels, w_conv, b_conv, w_fc, b_fc):
@@ -116,11 +100,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=300)
     args = parser.parse_args()
-    threads = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, numpy {np.__version__}"
-          + (f", torch {torch.__version__}" if torch else ", torch not installed")
-          + f"; BLAS threads {threads}; {time.strftime('%Y-%m-%d')}")
+    print(machine_line())
     rng = np.random.default_rng(0)
     x = rng.standard_normal((N, 1, 28, 28), dtype=np.float32)
     labels = rng.integers(0, CLASSES, N)
@@ -133,14 +113,9 @@ def main():
              "autograd_ref": lib_step(autograd_ref, x, labels, *weights)}
     if torch is not None:
         steps["PyTorch eager"] = lib_step(torch, x, labels, *weights)
-    rows = median_times(steps, args.repeats)
-    base = rows["numpy (by hand)"]
-    print(f"\nConv net forward + backward, batch {N} of 1x28x28: Conv2d(1, 8, 3), relu, "
-          "2x2 max pool, Linear(8*13*13, 10), cross-entropy")
-    print("| implementation | median ms | ratio to numpy |")
-    print("|---|---|---|")
-    for name, seconds in rows.items():
-        print(f"| {name} | {seconds * 1e3:.3f} | {seconds / base:.2f}x |")
+    report(f"Conv net forward + backward, batch {N} of 1x28x28: Conv2d(1, 8, 3), relu, "
+           "2x2 max pool, Linear(8*13*13, 10), cross-entropy",
+           median_times(steps, args.repeats), "ms", 1e3)
 
 
 if __name__ == "__main__":

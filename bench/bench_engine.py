@@ -160,6 +160,15 @@ def bench_chain(repeats):
     return {name: t / CHAIN for name, t in median_times(steps, repeats, inner=20).items()}
 
 
+def machine_line():
+    """What the figures were measured on: processor, cores, versions, BLAS threads, date."""
+    threads = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}, numpy {np.__version__}"
+            + (f", torch {torch.__version__}" if torch else ", torch not installed")
+            + f"; BLAS threads {threads}; {time.strftime('%Y-%m-%d')}")
+
+
 def report(title, rows, unit, scale):
     base = rows["numpy (by hand)"]
     print(f"\n{title}")
@@ -174,11 +183,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=200)
     parser.add_argument("--only", choices=["small", "large", "chain"])
     args = parser.parse_args()
-    threads = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, numpy {np.__version__}"
-          + (f", torch {torch.__version__}" if torch else ", torch not installed")
-          + f"; BLAS threads {threads}; {time.strftime('%Y-%m-%d')}")
+    print(machine_line())
     if args.only in (None, "small"):
         report("Two-layer net step, N=64, D_in=1000, H=100, D_out=10",
                bench_two_layer(64, 1000, 100, 10, args.repeats), "ms", 1e3)

@@ -12,9 +12,7 @@ parameters, to show what the optimizer's own bookkeeping costs.
 """
 import argparse
 import os
-import platform
 import sys
-import time
 
 import numpy as np
 
@@ -23,7 +21,7 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, HERE)
 import autograd_ref  # noqa: E402
 import autograd_ref.nn  # noqa: E402,F401 - lib.nn below
-from bench_engine import median_times, report  # noqa: E402 - the shared harness
+from bench_engine import machine_line, median_times, report  # noqa: E402 - the shared harness
 
 try:
     import torch
@@ -149,11 +147,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=300)
     args = parser.parse_args()
-    threads = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, numpy {np.__version__}"
-          + (f", torch {torch.__version__}" if torch else ", torch not installed")
-          + f"; BLAS threads {threads}; {time.strftime('%Y-%m-%d')}")
+    print(machine_line())
     x, y, weights = initial_values()
     losses = check_same_losses(x, y, weights)
     print(f"losses over 5 steps agree: {', '.join(f'{v:.4f}' for v in losses)}")
