@@ -7,7 +7,8 @@ For each assignment in ``exercises/source/``:
 - ``nbgrader validate`` passes the source (with its solutions) and fails the blank release;
 - graded by ``autograd_course.grading`` (the hidden suite against the sandboxed submission), the source
   solution gets full marks, the blank release zero, and every realistic wrong submission in
-  ``tests/submissions/`` the points per cell written down in ``make_submissions.py`` (``expected.json``).
+  ``tests/submissions/`` the points per cell written down in ``variants/<assignment>.py``
+  (``<assignment>/expected.json``).
   Each is graded with two seeds: the hidden tests draw new inputs each run, and a concept must pass or
   fail whatever the draw.
 """
@@ -22,8 +23,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
-EXPECTED = json.loads((SUBMISSIONS / "expected.json").read_text(encoding="utf-8"))
 ASSIGNMENTS = sorted(p.name for p in (EXERCISES / "source").iterdir() if p.is_dir())
+EXPECTED = {a: json.loads((SUBMISSIONS / a / "expected.json").read_text(encoding="utf-8"))
+            for a in ASSIGNMENTS if (SUBMISSIONS / a / "expected.json").is_file()}
 SEEDS = (1, 20240617)
 
 grading = pytest.importorskip("autograd_course.grading", reason="the grader (autograd_course.grading) is missing")
