@@ -1,7 +1,7 @@
 """The ``autograd-course`` command.
 
     $ autograd-course grade pilot1_scalar_engine submitted/ --out grades/pilot1 -j 2
-    $ autograd-course release build/student
+    $ autograd-course release build/student --github my-org/autograd-student
 
 ``grade`` scores submissions with the assignment's hidden suite (see ``autograd_course`` for the contract)
 and writes one Gradescope results file per student, ``grades.csv``, and with ``--nbgrader`` the gradebook.
@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     release.add_argument("--assignment", action="append", dest="assignments", metavar="NAME",
                          help="release only this assignment (repeat for more; default: all of source/)")
     release.add_argument("--force", action="store_true", help="replace the contents of a non-empty OUT")
+    release.add_argument("--github", metavar="OWNER/REPO[@REF]",
+                         help="the GitHub repository the release will be pushed to: the README's Binder badge "
+                              "opens it in JupyterLab at lesson 00 (REF default HEAD, the default branch)")
     release.set_defaults(run=_release)
 
     args = parser.parse_args(argv)
@@ -134,11 +137,16 @@ def _release(args) -> int:
     from .release import ReleaseError, release  # imported only when asked for
 
     try:
-        path = release(args.out, args.course_dir, force=args.force, assignments=args.assignments)
+        path = release(args.out, args.course_dir, force=args.force, assignments=args.assignments,
+                       github=args.github)
     except ReleaseError as error:
         print(f"autograd-course release: {error}", file=sys.stderr)
         return 2
     print(f"student release written to {path}")
+    if args.github is None:
+        print("autograd-course release: no --github OWNER/REPO given, so README.md has a placeholder where "
+              "the Binder badge goes; release again with --github once you know the repository you push "
+              "the release to", file=sys.stderr)
     return 0
 
 

@@ -2,6 +2,7 @@
 
     release("build/student")                 # what `autograd-course release build/student` does
     release("build/student", force=True)     # replace an earlier release there
+    release("build/student", github="my-org/autograd-student@main")   # README's Binder badge points there
 
 The release holds::
 
@@ -26,10 +27,12 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 from pathlib import Path
 
 try:
@@ -59,7 +62,7 @@ class ReleaseError(Exception):
 
 
 def release(out_dir, course_dir=None, lessons_dir=None, *, force=False, assignments=None,
-            package_dir=None, binder_dir=None) -> Path:
+            package_dir=None, binder_dir=None, github=None) -> Path:
     """Write the student release into ``out_dir`` and return its path.
 
     course_dir    the nbgrader course (default: the repository's ``exercises/``)
@@ -70,12 +73,16 @@ def release(out_dir, course_dir=None, lessons_dir=None, *, force=False, assignme
                   walk, which exercise 1 asks for)
     package_dir   the engine's package (default: ``autograd_ref/``)
     binder_dir    Binder's files (default: ``binder/``; skipped if missing)
+    github        ``"owner/repo"`` or ``"owner/repo@ref"``: the GitHub repository the release will be pushed
+                  to; the README's Binder badge opens it in JupyterLab at the first lesson (ref default
+                  ``HEAD``, the default branch). Without it the README holds a placeholder saying how to set it.
     """
     course_dir = Path(course_dir or ROOT / "exercises").resolve()
     lessons_dir = Path(lessons_dir or ROOT / "course").resolve()
     package_dir = Path(package_dir or ROOT / "autograd_ref").resolve()
     binder_dir = Path(binder_dir or ROOT / "binder").resolve()
     out = Path(out_dir).expanduser().resolve()
+    repository = parse_github(github) if github is not None else None
 
     _check_inputs(course_dir, lessons_dir, package_dir)
     _check_out_dir(out, force, protected=[course_dir, lessons_dir, package_dir, binder_dir, ROOT])
@@ -95,7 +102,8 @@ def release(out_dir, course_dir=None, lessons_dir=None, *, force=False, assignme
             if (ROOT / extra).is_file():
                 shutil.copy2(ROOT / extra, staging / extra)
         lessons = sorted(p.relative_to(staging).as_posix() for p in (staging / "course").glob("*.ipynb"))
-        (staging / "README.md").write_text(_student_readme(lessons, released), encoding="utf-8")
+        (staging / "README.md").write_text(_student_readme(lessons, released, repository),
+                                           encoding="utf-8")
         (staging / RELEASE_MARK).write_text("Written by `autograd-course release`; `--force` may replace "
                                             "this folder.\n", encoding="utf-8")
         _check_no_markers(staging)
@@ -104,6 +112,59 @@ def release(out_dir, course_dir=None, lessons_dir=None, *, force=False, assignme
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out
+
+
+# -- the Binder link -------------------------------------------------------------------------------------
+
+BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
+_OWNER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
+_REPO = re.compile(r"[A-Za-z0-9._-]{1,100}")
+_REF = re.compile(r"[A-Za-z0-9._/-]{1,200}")
+
+
+def parse_github(spec: str) -> tuple[str, str, str]:
+    """``"owner/repo"`` or ``"owner/repo@ref"`` -> ``(owner, repo, ref)``; ref defaults to ``HEAD`` (Binder
+    then opens the default branch). Raises ReleaseError saying what is expected."""
+    expected = ("--github wants OWNER/REPO or OWNER/REPO@REF, the GitHub repository the release is pushed "
+                "to (for example my-org/autograd-student or my-org/autograd-student@main)")
+    text = str(spec).strip()
+    if "://" in text or text.startswith(("github.com", "git@")):
+        raise ReleaseError(f"{expected}, not a URL: {spec!r}")
+    path, at, ref = text.partition("@")
+    if at and not ref:
+        raise ReleaseError(f"{expected}: {spec!r} has an '@' but no ref after it")
+    ref = ref or "HEAD"
+    owner, slash, repo = path.partition("/")
+    if not slash or not _OWNER.fullmatch(owner) or not _REPO.fullmatch(repo) or repo in (".", ".."):
+        raise ReleaseError(f"{expected}, not {spec!r}")
+    if (not _REF.fullmatch(ref) or ".." in ref or "//" in ref or ref.startswith(("/", "-", "."))
+            or ref.endswith(("/", ".", ".lock"))):
+        raise ReleaseError(f"{expected}: {ref!r} is not a git branch, tag or commit name")
+    return owner, repo, ref
+
+
+def binder_url(owner: str, repo: str, ref: str, notebook: str | None) -> str:
+    """The mybinder.org link that builds ``owner/repo`` at ``ref`` and opens ``notebook`` in JupyterLab."""
+    url = (f"https://mybinder.org/v2/gh/{urllib.parse.quote(owner)}/{urllib.parse.quote(repo)}/"
+           f"{urllib.parse.quote(ref, safe='')}")
+    lab = f"lab/tree/{notebook}" if notebook else "lab"
+    return f"{url}?urlpath={urllib.parse.quote(lab, safe='/')}"
+
+
+def _binder_section(lessons: list[str], repository) -> str:
+    first = lessons[0] if lessons else None
+    if repository is None:
+        return (
+            "> **No Binder link yet.** Course staff: write this release again with\n"
+            "> `autograd-course release OUT --github OWNER/REPO[@REF]`, naming the GitHub repository you push it\n"
+            "> to, and a Binder badge that opens JupyterLab at the first lesson replaces this note.\n\n"
+            "**On Binder:** open the link your course gives you. Binder starts JupyterLab with everything "
+            "installed.")
+    url = binder_url(*repository, first)
+    where = f" at `{first}`" if first else ""
+    return (f"[![Binder]({BINDER_BADGE})]({url})\n\n"
+            f"**On Binder:** click the badge above (or open {url}). Binder starts JupyterLab{where} with\n"
+            "everything installed; the first start after a change to the course can take several minutes.")
 
 
 # -- checks ----------------------------------------------------------------------------------------------
@@ -277,13 +338,14 @@ def _title(notebook: Path) -> str:
     return notebook.stem
 
 
-def _student_readme(lessons: list[str], released: dict[str, list[str]]) -> str:
+def _student_readme(lessons: list[str], released: dict[str, list[str]], repository=None) -> str:
     lesson_lines = "\n".join(f"- `{path}`" for path in lessons) or "- (none yet)"
     exercise_lines = []
     for name, notebooks in released.items():
         for nb in notebooks:
             exercise_lines.append(f"- `{nb}`")
     exercise_lines = "\n".join(exercise_lines) or "- (none yet)"
+    binder = _binder_section(lessons, repository)
     return f"""# autograd-course: lessons and exercises
 
 Learn how PyTorch's autograd works, first by running it and then by building it.
@@ -295,7 +357,7 @@ Learn how PyTorch's autograd works, first by running it and then by building it.
 
 ## Open the course
 
-**On Binder:** open the link your course gives you. Binder starts JupyterLab with everything installed.
+{binder}
 A Binder session is temporary: it ends after some minutes without activity and your changes are gone,
 so download your notebooks (*File → Download*) before you stop.
 

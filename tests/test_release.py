@@ -367,3 +367,81 @@ def test_release_command_refuses_a_non_empty_folder_with_a_message(tmp_path, cap
     assert main(["release", str(tmp_path)]) == 2
     assert "is not empty" in capsys.readouterr().err
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+# -- Binder: the same binder/, and a badge that opens lesson 00 ------------------------------------------
+
+
+def test_the_release_carries_binder_as_it_is(built):
+    """Every file of binder/ is in the release byte for byte, postBuild still executable, nothing added."""
+    out, _, _ = built
+    ours = {p.relative_to(ROOT / "binder").as_posix(): p for p in (ROOT / "binder").rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts}
+    theirs = {p.relative_to(out / "binder").as_posix(): p for p in (out / "binder").rglob("*") if p.is_file()}
+    assert {"requirements.txt", "runtime.txt", "apt.txt", "postBuild"} <= set(ours)
+    assert sorted(theirs) == sorted(ours)
+    for name, path in ours.items():
+        assert theirs[name].read_bytes() == path.read_bytes(), name
+        assert os.access(theirs[name], os.X_OK) == os.access(path, os.X_OK), name
+    assert os.access(out / "binder" / "postBuild", os.X_OK)
+
+
+def test_without_github_the_readme_has_a_placeholder_and_says_how_to_set_it(tmp_path, capsys):
+    from autograd_course.cli import main
+
+    out = tmp_path / "student"
+    assert main(["release", str(out), "--assignment", "pilot1_scalar_engine"]) == 0
+    err = capsys.readouterr().err
+    assert "no --github" in err and "placeholder" in err
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert "No Binder link yet" in readme
+    assert "autograd-course release OUT --github OWNER/REPO[@REF]" in readme
+    assert "mybinder.org/v2/" not in readme      # no link to a repository that does not exist
+
+
+def test_with_github_the_readme_badge_opens_lesson_00_in_jupyterlab(tmp_path, capsys):
+    from autograd_course.cli import main
+
+    out = tmp_path / "student"
+    assert main(["release", str(out), "--assignment", "pilot1_scalar_engine",
+                 "--github", "my-org/autograd-student@spring-2027"]) == 0
+    assert "placeholder" not in capsys.readouterr().err
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    url = ("https://mybinder.org/v2/gh/my-org/autograd-student/spring-2027"
+           "?urlpath=lab/tree/course/00_start_here.ipynb")
+    assert f"[![Binder](https://mybinder.org/badge_logo.svg)]({url})" in readme
+    assert "No Binder link yet" not in readme
+    assert (out / "course" / "00_start_here.ipynb").is_file()     # where the badge opens
+    assert (out / "binder" / "requirements.txt").is_file()        # what Binder builds from
+
+
+@pytest.mark.parametrize("spec, url", [
+    ("my-org/autograd-student", "https://mybinder.org/v2/gh/my-org/autograd-student/HEAD"
+                                "?urlpath=lab/tree/course/00_start_here.ipynb"),
+    ("a/b.c@term/2027", "https://mybinder.org/v2/gh/a/b.c/term%2F2027?urlpath=lab/tree/course/00_start_here.ipynb"),
+    ("a/b@0123abcd", "https://mybinder.org/v2/gh/a/b/0123abcd?urlpath=lab/tree/course/00_start_here.ipynb"),
+])
+def test_binder_links(spec, url):
+    from autograd_course.release import binder_url, parse_github
+
+    assert binder_url(*parse_github(spec), "course/00_start_here.ipynb") == url
+
+
+@pytest.mark.parametrize("spec, says", [
+    ("autograd-student", "OWNER/REPO"),
+    ("https://github.com/my-org/autograd-student", "not a URL"),
+    ("git@github.com:my-org/autograd-student.git", "not a URL"),
+    ("my-org/autograd-student@", "no ref after it"),
+    ("my-org/autograd-student@a..b", "not a git branch"),
+    ("my-org/autograd student", "OWNER/REPO"),
+    ("my-org/a/b", "OWNER/REPO"),
+    ("-org/repo", "OWNER/REPO"),
+])
+def test_release_command_refuses_a_bad_github_with_a_message(tmp_path, capsys, spec, says):
+    from autograd_course.cli import main
+
+    out = tmp_path / "student"
+    assert main(["release", str(out), f"--github={spec}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("autograd-course release: --github wants OWNER/REPO or OWNER/REPO@REF") and says in err
+    assert not out.exists()      # refused before anything was written
