@@ -11,7 +11,7 @@ custom Functions), ``_backend.py`` (numpy or CuPy, by device).
 """
 from . import autograd, dtypes
 from .tensor import Size, Tensor  # first: it attaches the ops as methods
-from ._backend import Device, device
+from ._backend import Device, device, get_default_device, set_default_device
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                        no_grad, set_grad_enabled)
 from .creation import *  # noqa: F401,F403 - tensor, zeros, randn, manual_seed, ...
@@ -50,7 +50,7 @@ __version__ = "0.1.0"
 
 autograd._load_gradcheck()   # last: it needs the whole package
 
-from . import nn, optim, utils  # noqa: E402 - training on top of the engine
+from . import cuda, nn, optim, utils  # noqa: E402 - GPUs, and training on top of the engine
 
 
 def __getattr__(name):

@@ -1,17 +1,28 @@
 """The one seam where an array library is chosen for a device.
 
 Every tensor keeps a :class:`Device`; ``device.xp`` is the array module that
-holds its numbers (numpy on the CPU; CuPy on an NVIDIA GPU, once available).
-Nothing else in the engine imports an array library for math on tensor data.
+holds its numbers: numpy on the CPU, CuPy on an NVIDIA GPU. Nothing else in the
+engine imports an array library for math on tensor data, and nothing else
+moves numbers between devices (:func:`transfer`).
 
     >>> device('cpu').xp.__name__
     'numpy'
+    >>> device('cuda:0')          # a name; placing a tensor there needs CuPy and a GPU
+    device(type='cuda', index=0)
+
+CuPy is imported the first time something asks for a GPU, never before, so the
+engine runs with numpy alone.
 """
+import contextlib
+import importlib
+
 import numpy
+
+INSTALL_HINT = 'pip install "autograd-course[gpu]"'
 
 
 class Device:
-    """Where a tensor's numbers live: ``device('cpu')``, later ``device('cuda:0')``.
+    """Where a tensor's numbers live: ``device('cpu')``, ``device('cuda:0')``.
 
         >>> device('cpu')
         device(type='cpu')
@@ -22,27 +33,31 @@ class Device:
     def __init__(self, type, index=None, xp=None):
         self.type = type
         self.index = index
-        self.xp = xp
+        self.xp = xp            # None for a name that no tensor can be placed on (yet)
         self._scalars = {}
 
     def scalar(self, value, dtype):
-        """A Python number as a read-only 0-d array of ``dtype`` on this device.
+        """A Python number as a 0-d array (CPU) or scalar (GPU) of ``dtype``.
 
         numpy 2 takes a slow path when a Python number meets an array (about
         three times the cost of the arithmetic on a small array), so the
-        engine turns numbers into cached 0-d arrays first.
+        engine turns numbers into cached read-only 0-d arrays first. CuPy
+        arrays have no read-only flag, and a numpy scalar of the right dtype
+        is passed to a GPU kernel by value, so a GPU gets a numpy scalar.
 
             >>> CPU.scalar(2.5, numpy.float32)
             array(2.5, dtype=float32)
         """
+        if self.xp is not numpy:
+            return numpy.dtype(dtype).type(value)
         if value == 0:      # 0.0 and -0.0 compare equal but must stay apart
-            return self.xp.asarray(value, dtype=dtype)
+            return numpy.asarray(value, dtype=dtype)
         key = (value, dtype)
         array = self._scalars.get(key)
         if array is None:
             if len(self._scalars) > 4096:
                 self._scalars.clear()
-            array = self.xp.asarray(value, dtype=dtype)
+            array = numpy.asarray(value, dtype=dtype)
             array.flags.writeable = False
             self._scalars[key] = array
         return array
@@ -67,23 +82,191 @@ class Device:
 CPU = Device("cpu", None, numpy)
 
 
-def device(spec):
-    """Parse ``'cpu'``, ``'cuda'``, ``'cuda:0'`` or a Device into a Device.
+def device(spec, index=None):
+    """A device from ``'cpu'``, ``'cuda'``, ``'cuda:0'``, ``('cuda', 0)``, a GPU
+    number or a Device. Naming a GPU needs no GPU; placing a tensor there does.
 
         >>> device('cpu') == 'cpu'
         True
     """
     if isinstance(spec, Device):
         return spec
+    if isinstance(spec, int) and not isinstance(spec, bool):
+        spec, index = "cuda", spec
     if not isinstance(spec, str):
         raise TypeError(f"device() expects a string such as 'cpu' or 'cuda:0', got {type(spec).__name__}")
-    kind, _, index = spec.partition(":")
+    kind, colon, number = spec.partition(":")
+    if colon:
+        if index is not None:
+            raise RuntimeError(f"type (string) must not include an index because index was passed "
+                               f"explicitly: {spec}")
+        if not number.isdigit():
+            raise RuntimeError(f"Invalid device string: '{spec}'")
+        index = int(number)
     if kind == "cpu":
+        if index not in (None, 0):
+            raise RuntimeError(f"CPU device index must be -1 or zero, got {index}")
         return CPU
     if kind == "cuda":
-        raise RuntimeError(
-            "CUDA devices are not available in this version of autograd_ref: "
-            "the GPU back end (CuPy) is not installed. Use device='cpu'.")
+        if index is not None and index < 0:
+            raise RuntimeError(f"Device index must not be negative: {spec}")
+        loaded = _cuda.devices if _cuda.loaded else None
+        if loaded and index is not None and index < len(loaded):
+            return loaded[index]
+        return Device("cuda", index)
     raise RuntimeError(
         f"Expected one of cpu, cuda device type at start of device string: {spec}")
 
+
+def placement(spec):
+    """The device a tensor can live on, for ``spec`` (as :func:`device` takes it):
+    ``'cuda'`` means the current GPU. Raises, saying why, when there is none.
+
+        >>> placement('cpu') is CPU
+        True
+    """
+    target = device(spec)
+    if target.type == "cpu":
+        return CPU
+    gpus = cuda_devices()
+    index = 0 if target.index is None else target.index
+    if index >= len(gpus):
+        raise RuntimeError(
+            f"CUDA error: invalid device ordinal: {target} was asked for, but CuPy sees "
+            f"{len(gpus)} GPU{'s' if len(gpus) != 1 else ''} (cuda:0 to cuda:{len(gpus) - 1})")
+    return gpus[index]
+
+
+_default = [CPU]
+
+
+def default_device():
+    """Where creation functions put a tensor when no ``device=`` is given."""
+    return _default[0]
+
+
+def set_default_device(spec):
+    """Make creation functions put new tensors on ``spec`` (None: the CPU), as
+    ``torch.set_default_device``. Operations keep their inputs' device.
+
+        >>> set_default_device('cpu'); get_default_device()
+        device(type='cpu')
+    """
+    _default[0] = CPU if spec is None else placement(spec)
+
+
+def get_default_device():
+    """The device creation functions use when given none."""
+    return _default[0]
+
+
+# ---- CuPy, loaded on first use -----------------------------------------------
+
+
+class _CudaState:
+    """What loading CuPy found: the GPUs as Devices, or why there are none."""
+
+    def __init__(self):
+        self.loaded = False
+        self.devices = []
+        self.problem = None      # a sentence that says why CUDA is not available
+        self.cupy = None
+
+
+_cuda = _CudaState()
+
+
+def _load_cuda():
+    if _cuda.loaded:
+        return
+    _cuda.loaded = True
+    try:
+        cupy = importlib.import_module("cupy")
+    except ImportError as e:
+        _cuda.problem = (f"CuPy, which autograd_ref uses for NVIDIA GPUs, is not installed ({e}). "
+                         f"Install it with: {INSTALL_HINT}")
+        return
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as e:      # CuPy is there, the driver or the GPU is not
+        _cuda.problem = (f"CuPy is installed but cannot reach an NVIDIA GPU ({type(e).__name__}: {e}). "
+                         "Check that this machine has an NVIDIA GPU and driver (nvidia-smi lists "
+                         f"them) and that the CuPy wheel matches its CUDA version ({INSTALL_HINT} "
+                         "installs the one this course pins)")
+        return
+    if count == 0:
+        _cuda.problem = "CuPy is installed but found no NVIDIA GPU on this machine"
+        return
+    _cuda.cupy = cupy
+    _cuda.devices = [Device("cuda", i, cupy) for i in range(count)]
+
+
+def cuda_devices():
+    """The GPUs as Devices; raises RuntimeError saying why when there are none."""
+    _load_cuda()
+    if not _cuda.devices:
+        raise RuntimeError(f"CUDA is not available: {_cuda.problem}. Use device='cpu' instead.")
+    return _cuda.devices
+
+
+def cuda_problem():
+    """None if a GPU can be used, else the reason it cannot."""
+    _load_cuda()
+    return _cuda.problem
+
+
+def _reset_cuda():
+    """Forget what loading CuPy found, so the next use loads it again (for tests)."""
+    global _cuda
+    _cuda = _CudaState()
+
+
+def on(target):
+    """A context in which the array module makes its arrays on ``target``."""
+    if target.type == "cuda":
+        return target.xp.cuda.Device(target.index)
+    return contextlib.nullcontext()
+
+
+def broadcast_shapes(*shapes):
+    """The shape ``shapes`` broadcast to: arithmetic on shapes, the same for every device.
+
+        >>> broadcast_shapes((2, 1), (3,))
+        (2, 3)
+    """
+    return numpy.broadcast_shapes(*shapes)
+
+
+def ignoring_divide_by_zero():
+    """A context that silences numpy's divide-by-zero warning (CuPy gives none)."""
+    return numpy.errstate(divide="ignore")
+
+
+# ---- moving numbers between devices ------------------------------------------
+
+
+def transfer(array, source, target):
+    """``array`` (on ``source``) copied to ``target``; the same array if they are one.
+
+        >>> transfer(numpy.ones(2), CPU, CPU)
+        array([1., 1.])
+    """
+    if source is target:
+        return array
+    if target is CPU:
+        return source.xp.asnumpy(array)
+    with on(target):
+        return target.xp.asarray(array)
+
+
+def to_host(array, source):
+    """A numpy array with the numbers of ``array`` (for printing and ``.cpu()``)."""
+    return array if source is CPU else source.xp.asnumpy(array)
+
+
+def synchronize(target=None):
+    """Wait until every GPU kernel launched on ``target`` (default: the current GPU) has finished."""
+    gpus = cuda_devices()
+    target = gpus[0] if target is None else placement(target)
+    if target.type == "cuda":
+        target.xp.cuda.Device(target.index).synchronize()

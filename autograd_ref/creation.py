@@ -17,10 +17,11 @@ import warnings
 import numpy  # for numpy's types and its random generator; math goes through device.xp
 
 from . import dtypes
-from ._backend import CPU, device as _parse_device
+from . import _backend
+from ._backend import CPU, placement
 from .autograd.grad_mode import is_grad_enabled
 from .autograd.graph import Node, edge_to
-from .ops.common import attach
+from .ops.common import attach, check_same_device
 from .tensor import Size, Tensor, _to_array, make_tensor
 
 __all__ = [
@@ -54,14 +55,15 @@ def _dtype(dtype, default, fn_name):
 
 
 def _device(device):
-    return CPU if device is None else _parse_device(device)
+    """Where a new tensor goes: ``device`` if given, else the default device."""
+    return _backend.default_device() if device is None else placement(device)
 
 
 def _finish(array, device, requires_grad):
     """Wrap a new array as a leaf tensor on ``device``; arrays made on the host
     (from data, or random draws) are moved there first."""
-    if device is not CPU:
-        array = device.xp.asarray(array)
+    if device is not CPU and not isinstance(array, device.xp.ndarray):
+        array = _backend.transfer(array, CPU, device)
     t = make_tensor(array, device)
     if requires_grad:
         if not t.dtype.is_floating_point:
@@ -117,6 +119,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False):
 
 def _from_data(data, dtype, device, requires_grad, fn_name):
     dtype = _dtype(dtype, None, fn_name)
+    if isinstance(data, Tensor) and data.device.type != "cpu":
+        if device is None:
+            device = data.device        # a copy of a GPU tensor stays on its GPU
+        data = data.detach().cpu()
     if isinstance(data, numpy.generic):
         data = numpy.asarray(data)  # a numpy scalar keeps its dtype, as an array does
     try:
@@ -173,12 +179,12 @@ def as_tensor(data, dtype=None, device=None):
         tensor([5., 0.], dtype=autograd_ref.float64)
     """
     dtype = _dtype(dtype, None, "as_tensor")
-    target = None if device is None else _parse_device(device)
+    target = None if device is None else placement(device)
     if isinstance(data, Tensor):
         if (dtype is None or dtype is data.dtype) and (target is None or target == data.device):
             return data
         return data.to(dtype=dtype, device=target)
-    if isinstance(data, numpy.ndarray) and target in (None, CPU):
+    if isinstance(data, numpy.ndarray) and (target or _backend.default_device()) is CPU:
         own = dtypes._BY_NUMPY.get(data.dtype)
         if own is not None and (dtype is None or dtype is own):
             return make_tensor(data)
@@ -396,7 +402,9 @@ class Generator:
     """
 
     def __init__(self, device="cpu"):
-        self.device = _parse_device(device)
+        # The numbers are drawn on the host for every device (then copied), so that
+        # a seed gives the same numbers on the CPU and on a GPU.
+        self.device = placement(device)
         self.manual_seed(_FRESH_SEED)
 
     def manual_seed(self, seed):
@@ -439,13 +447,35 @@ default_generator = Generator()
 default_generator.seed()  # like PyTorch, each process starts from an unpredictable seed
 
 
+# The default generator of each GPU, made when first used (see autograd_ref.cuda).
+_gpu_generators = {}
+_gpu_seed = []          # the seed manual_seed last gave, for GPU generators made later
+
+
+def gpu_generator(device):
+    """The default generator of a GPU ``device``, seeded like the CPU's last manual_seed."""
+    generator = _gpu_generators.get(device)
+    if generator is None:
+        generator = Generator(device)
+        if _gpu_seed:
+            generator.manual_seed(_gpu_seed[0])
+        else:
+            generator.seed()
+        _gpu_generators[device] = generator
+    return generator
+
+
 def manual_seed(seed):
-    """Seed the default generator, so that random results repeat; returns it.
+    """Seed the default generators (the CPU's and every GPU's), so that random
+    results repeat; returns the CPU's.
 
         >>> manual_seed(0); a = rand(2); manual_seed(0)
         >>> rand(2).tolist() == a.tolist()
         True
     """
+    _gpu_seed[:] = [seed]
+    for generator in _gpu_generators.values():
+        generator.manual_seed(seed)
     return default_generator.manual_seed(seed)
 
 
@@ -469,12 +499,16 @@ def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
 
-def _numpy_generator(generator):
+def _numpy_generator(generator, device=CPU):
+    """The host generator that draws numbers for ``device``."""
     if generator is None:
-        return default_generator._numpy
+        return (default_generator if device is CPU else gpu_generator(device))._numpy
     if not isinstance(generator, Generator):
         raise TypeError(
             f"argument 'generator' must be autograd_ref.Generator, not {type(generator).__name__}")
+    if generator.device != device:
+        raise RuntimeError(f"Expected a '{device.type}' device type for generator but found "
+                           f"'{generator.device.type}'")
     return generator._numpy
 
 
@@ -497,9 +531,10 @@ def _check_floating(dtype, kernel):
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_KERNEL_NAMES[dtype]}\'')
 
 
-def _uniform(shape, dtype, generator):
-    """Uniform numbers in [0, 1): drawn in float64, then rounded to ``dtype``."""
-    array = _numpy_generator(generator).random(shape).astype(dtype.np)
+def _uniform(shape, dtype, generator, device=CPU):
+    """Uniform numbers in [0, 1) for ``device``: drawn in float64 on the host, then
+    rounded to ``dtype``."""
+    array = _numpy_generator(generator, device).random(shape).astype(dtype.np)
     # Rounding to float32 can carry a draw just below 1 up to 1.0; keep it below.
     below_one = numpy.nextafter(dtype.np.type(1), dtype.np.type(0))
     return numpy.minimum(array, below_one, out=array)
@@ -513,7 +548,8 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """
     shape = _size_given(size, "rand")
     dtype = _floating(dtype, "check_uniform_bounds", "rand")
-    return _finish(_uniform(shape, dtype, generator), _device(device), requires_grad)
+    device = _device(device)
+    return _finish(_uniform(shape, dtype, generator, device), device, requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
@@ -525,8 +561,9 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """
     shape = _size_given(size, "randn")
     dtype = _floating(dtype, "normal_kernel_cpu", "randn")
-    array = _numpy_generator(generator).standard_normal(shape).astype(dtype.np)
-    return _finish(array, _device(device), requires_grad)
+    device = _device(device)
+    array = _numpy_generator(generator, device).standard_normal(shape).astype(dtype.np)
+    return _finish(array, device, requires_grad)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
@@ -552,8 +589,9 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dtype = _dtype(dtype, dtypes.int64, "randint")
-    array = _numpy_generator(generator).integers(low, high, size=shape).astype(dtype.np)
-    return _finish(array, _device(device), requires_grad)
+    device = _device(device)
+    array = _numpy_generator(generator, device).integers(low, high, size=shape).astype(dtype.np)
+    return _finish(array, device, requires_grad)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
@@ -567,8 +605,9 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
             f"randperm(): argument 'n' (position 1) must be int, not {type(n).__name__}")
     _size((n,), "randperm")
     dtype = _dtype(dtype, dtypes.int64, "randperm")
-    array = _numpy_generator(generator).permutation(n).astype(dtype.np)
-    return _finish(array, _device(device), requires_grad)
+    device = _device(device)
+    array = _numpy_generator(generator, device).permutation(n).astype(dtype.np)
+    return _finish(array, device, requires_grad)
 
 
 def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False):
@@ -643,9 +682,10 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     shape = _size((size,), "normal")
     dtype = _floating(dtype, "normal_kernel_cpu", "normal")
-    draws = _numpy_generator(generator).standard_normal(shape)
+    device = _device(device)
+    draws = _numpy_generator(generator, device).standard_normal(shape)
     array = (mean + std * draws).astype(dtype.np)
-    return _finish(array, _device(device), requires_grad)
+    return _finish(array, device, requires_grad)
 
 
 class NormalBackward1(Node):
@@ -684,7 +724,9 @@ def _normal_of_tensors(mean, std, generator):
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     shape = _broadcast_shape(*(t.shape for t in (mean, std) if isinstance(t, Tensor)))
     device = tensors[0].device
-    draws = device.xp.asarray(_numpy_generator(generator).standard_normal(shape))
+    for t in tensors[1:]:
+        check_same_device(tensors[0], t)
+    draws = _backend.transfer(_numpy_generator(generator, device).standard_normal(shape), CPU, device)
     mean_data = mean._data if isinstance(mean, Tensor) else mean
     std_data = std._data if isinstance(std, Tensor) else std
     out = _finish((mean_data + std_data * draws).astype(dtype.np), device, False)

@@ -13,7 +13,7 @@ import numbers
 import numpy
 
 from . import dtypes
-from ._backend import CPU
+from ._backend import CPU, placement, to_host, transfer
 from .autograd import grad_mode
 
 _state = grad_mode._state
@@ -24,8 +24,11 @@ _new_object = object.__new__
 def make_tensor(array, device=CPU, version=None):
     """Wrap an array (already on ``device``) in a new Tensor; the fast internal
     constructor every operation uses."""
-    if type(array) is not _ndarray and device is CPU:
-        array = numpy.asarray(array)      # numpy gives scalars for 0-d results
+    if type(array) is not _ndarray:
+        if device is CPU:
+            array = numpy.asarray(array)      # numpy gives scalars for 0-d results
+        elif isinstance(array, numpy.generic):
+            array = transfer(numpy.asarray(array), CPU, device)
     t = _new_object(Tensor)
     t._data = array
     t._requires_grad = False
@@ -72,6 +75,9 @@ class Tensor:
             raise TypeError(
                 "Tensor() takes sizes (Tensor(4, 3)) or data (Tensor([1, 2])), "
                 f"got {args!r}; use autograd_ref.tensor(data) to create from data")
+        if device is not None and placement(device) is not CPU:
+            self._device = placement(device)
+            data = transfer(data, CPU, self._device)
         self._data = data
         self._requires_grad = False
         self.grad_fn = None
@@ -127,6 +133,8 @@ class Tensor:
         return self._data.itemsize
 
     def data_ptr(self):
+        if self._device is not CPU:
+            return self._data.data.ptr      # CuPy: the address in GPU memory
         return self._data.__array_interface__["data"][0]
 
     def is_contiguous(self):
@@ -328,6 +336,8 @@ class Tensor:
             raise RuntimeError(
                 "data set to a tensor that requires gradients must be floating point or complex dtype")
         self._data = value._data
+        if value._device is not self._device:
+            self._device = value._device
 
     # ---- leaving the tensor world ---------------------------------------
     def item(self):
@@ -349,6 +359,8 @@ class Tensor:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         if self._device is not CPU:
+            if force:
+                return to_host(self._data, self._device)
             raise TypeError(
                 f"can't convert {self._device} device type tensor to numpy. Use Tensor.cpu() "
                 "to copy the tensor to host memory first.")
@@ -524,7 +536,7 @@ def _attach_methods():
         "expand": sh.expand, "expand_as": sh.expand_as, "split": sh.split, "chunk": sh.chunk,
         "unbind": sh.unbind, "clone": sh.clone, "contiguous": sh.contiguous, "to": sh.to,
         "float": sh.float_, "double": sh.double, "long": sh.long, "int": sh.int_, "bool": sh.bool_,
-        "cpu": sh.cpu, "select": sh.select, "narrow": sh.narrow,
+        "cpu": sh.cpu, "cuda": sh.cuda, "select": sh.select, "narrow": sh.narrow,
         # in place
         "add_": inplace.add_, "sub_": inplace.sub_, "mul_": inplace.mul_, "div_": inplace.div_,
         "pow_": inplace.pow_, "clamp_": inplace.clamp_, "zero_": inplace.zero_, "fill_": inplace.fill_,

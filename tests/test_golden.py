@@ -118,7 +118,7 @@ class Comparison:
         self.names("next_functions", where, expected.get("next_functions"), actual.get("next_functions"))
 
 
-def _run_ours(case, expected):
+def _run_ours(case, expected, seen=None):
     arrays = _arrays(expected["inputs"])
     grad_outputs = _arrays(expected.get("grad_outputs"))
     second_weights = _arrays(expected.get("second_weights"))
@@ -127,14 +127,36 @@ def _run_ours(case, expected):
         warnings.simplefilter("ignore")
         return cases.run_case(autograd_ref, case, arrays,
                               grad_outputs if grad_outputs is not None else rng,
-                              second_weights if second_weights is not None else rng)
+                              second_weights if second_weights is not None else rng, seen)
 
 
 @pytest.mark.parametrize("name", sorted(VALUES["cases"]))
 def test_case(name):
+    check_case(name)
+
+
+# Cases that cannot run on a GPU as they are written (their data starts in host memory).
+HOST_ONLY = {}
+
+
+@pytest.mark.parametrize("name", sorted(VALUES["cases"]))
+def test_case_on_gpu(name, gpu):
+    """The same case with every tensor created on a GPU (``set_default_device``): the same values,
+    gradients and graphs as on the CPU, and every result's numbers in GPU memory."""
+    if name in HOST_ONLY:
+        pytest.skip(HOST_ONLY[name])
+    autograd_ref.set_default_device(gpu)
+    made = []
+    check_case(name, made)
+    for label, t in made:
+        assert t.device == gpu, f"{label} is on {t.device}, not {gpu}"
+        assert isinstance(t._data, gpu.xp.ndarray), f"{label} holds a {type(t._data).__name__}, not GPU memory"
+
+
+def check_case(name, made=None):
     case = CASES[name]
     expected = VALUES["cases"][name]
-    actual = cases.encode(_run_ours(case, expected))
+    actual = cases.encode(_run_ours(case, expected, made))
     cmp = Comparison(case.known, loose=any(i.dtype == "float32" for i in case.inputs))
 
     if "error" in expected or "error" in actual:

@@ -62,6 +62,22 @@ def _decoded(items):
 
 @pytest.mark.parametrize("name", sorted(VALUES["cases"]))
 def test_case(name):
+    check_case(name)
+
+
+@pytest.mark.parametrize("name", sorted(VALUES["cases"]))
+def test_case_on_gpu(name, gpu):
+    """The same case with every tensor created on a GPU: the same values and gradients."""
+    autograd_ref.set_default_device(gpu)
+    check_case(name)
+
+
+def test_net_matches_pytorch_on_gpu(gpu):
+    autograd_ref.set_default_device(gpu)
+    test_net_matches_pytorch()
+
+
+def check_case(name):
     case, expected = CASES[name], VALUES["cases"][name]
     assert "error" not in expected, expected.get("error")
     with warnings.catch_warnings():

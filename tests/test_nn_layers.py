@@ -34,6 +34,14 @@ def test_layer_matches_pytorch(name):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("name", check.case_names("layers"))
+def test_layer_matches_pytorch_on_gpu(name, gpu):
+    """The same case with every tensor (and so every layer's parameters) created on a GPU."""
+    torch.set_default_device(gpu)
+    problems = check.compare_case(torch, name)
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("name", check.LAYER_ERRORS)
 def test_layer_error_matches_pytorch(name):
     problem = check.compare_error(torch, name)

@@ -23,6 +23,14 @@ def test_loss_matches_pytorch(name):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.filterwarnings("ignore:Using a target size")
+@pytest.mark.parametrize("name", check.case_names("losses"))
+def test_loss_matches_pytorch_on_gpu(name, gpu):
+    torch.set_default_device(gpu)
+    problems = check.compare_case(torch, name)
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("name", check.LOSS_ERRORS)
 def test_loss_error_matches_pytorch(name):
     problem = check.compare_error(torch, name)

@@ -49,6 +49,17 @@ def test_trajectory_matches_pytorch(name):
     assert not problems, "\n".join(problems[:10])
 
 
+@pytest.mark.parametrize("name", sorted(OPT_CASES))
+def test_trajectory_matches_pytorch_on_gpu(name, gpu):
+    """The same run with the parameters on a GPU: the same trajectory, and the optimizer's state
+    (momentum buffers, Adam's moments) made on the parameters' device."""
+    torch.set_default_device(gpu)
+    case = OPT_CASES[name]
+    ours = cases.plain(cases.run_opt_case(torch, case))
+    problems = cases.differences(ours, VALUES["optimizers"][name], tolerance=cases.TOLERANCE[case.dtype])
+    assert not problems, "\n".join(problems[:10])
+
+
 @pytest.mark.parametrize("name", sorted(cases.SCHEDULER_CASES))
 def test_scheduler_matches_pytorch(name):
     ours = cases.plain(cases.run_scheduler_case(torch, name))

@@ -17,11 +17,12 @@ a learner draws of a model then shows the nodes PyTorch's would.
 import warnings
 
 from .. import dtypes
+from .._backend import broadcast_shapes, ignoring_divide_by_zero
 from ..autograd.graph import Node, edge_to
 from ..creation import rand, zeros
 from ..ops import reduction as _red
 from ..ops import pointwise as _pw
-from ..ops.common import _state, attach, reduce_to
+from ..ops.common import _state, attach, check_same_device, reduce_to
 from ..tensor import make_tensor
 
 __all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout",
@@ -222,10 +223,11 @@ class MseLossBackward0(Node):
 def _broadcast_pair(input, target):
     """Both tensors expanded to one shape, as PyTorch does before a loss that
     allows broadcasting (after warning that it is probably a mistake)."""
+    check_same_device(input, target)
     if input.shape == target.shape:
         return input, target
     _warn_broadcast(input, target, stacklevel=4)
-    shape = input._device.xp.broadcast_shapes(input.shape, target.shape)
+    shape = broadcast_shapes(input.shape, target.shape)
     return input.expand(shape), target.expand(shape)
 
 
@@ -301,6 +303,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
             f"Using a target size ({target.shape!r}) that is different to the input size "
             f"({input.shape!r}) is deprecated. Please ensure they have the same size.")
     _refuse_grad(weight, "weight", "binary_cross_entropy")
+    check_same_device(input, target, weight)
     xp = input._device.xp
     x, y = input._data, target._data
     if x.size and (x.min() < 0 or x.max() > 1):
@@ -319,8 +322,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
 
 def _quiet_log(xp):
-    """Silence numpy's warning for log(0): the clamp at -100 handles it."""
-    return xp.errstate(divide="ignore")
+    """Silence numpy's warning for log(0): the clamp at -100 handles it. (CuPy
+    does not warn.)"""
+    return ignoring_divide_by_zero()
 
 
 class BinaryCrossEntropyWithLogitsBackward0(Node):
@@ -366,6 +370,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
             f"Target size ({target.shape!r}) must be the same as input size ({input.shape!r})")
     _refuse_grad(weight, "weight", "binary_cross_entropy_with_logits")
     _refuse_grad(pos_weight, "pos_weight", "binary_cross_entropy_with_logits")
+    check_same_device(input, target, weight, pos_weight)
     xp = input._device.xp
     x, y = input._data, target._data
     # softplus(-x) = log(1 + exp(-x)), written so that exp never overflows.
@@ -406,6 +411,7 @@ def _nll_parts(input, target, weight, ignore_index):
     """For each sample: the log-probability of its target class, and that
     sample's weight (0 where the target is ``ignore_index``); plus the index
     of those entries in ``input``, for the gradient."""
+    check_same_device(input, target, weight)
     xp = input._device.xp
     if target._data.dtype.kind not in "iu":
         raise RuntimeError(

@@ -17,11 +17,22 @@ def check_number(x, op_name):
     return x.item() if hasattr(x, "item") else x
 
 
-def check_same_device(a, b):
-    if a._device is not b._device and a._device != b._device:
-        raise RuntimeError(
-            "Expected all tensors to be on the same device, but found at least two "
-            f"devices, {a.device} and {b.device}!")
+def check_same_device(*items):
+    """Refuse tensors on different devices among ``items`` (numbers and None are
+    skipped), with PyTorch's message naming two of the devices.
+
+        >>> check_same_device(ones(2), ones(2, device='cuda'))     # RuntimeError
+    """
+    first = None
+    for t in items:
+        if not isinstance(t, Tensor):
+            continue
+        if first is None:
+            first = t
+        elif t._device is not first._device and t._device != first._device:
+            raise RuntimeError(
+                "Expected all tensors to be on the same device, but found at least two "
+                f"devices, {first.device} and {t.device}!")
 
 
 def needs_grad(a, b=None):

@@ -10,10 +10,11 @@ the new node (PyTorch calls this rebasing the history).
     ...     w -= 0.1 * w.grad        # w stays a leaf
 """
 from .. import dtypes
+from .._backend import broadcast_shapes as _broadcast_shapes
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
 from . import pointwise, shape
-from .common import _state, attach, check_broadcastable, check_castable, keep_input_dtypes, needs_grad, reduce_to
+from .common import _state, attach, check_broadcastable, check_same_device, check_castable, keep_input_dtypes, needs_grad, reduce_to
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -71,6 +72,7 @@ def _apply(self, op, other, ufunc, *args, **kwargs):
         _check_recordable(self)
         return _rebase(self, op(_snapshot(self), other, *args, **kwargs))
     if isinstance(other, Tensor):
+        check_same_device(self, other)
         b = other._data
         if b.shape != self._data.shape:
             _check_fits(self, other)
@@ -86,11 +88,12 @@ def _apply(self, op, other, ufunc, *args, **kwargs):
 def _check_fits(self, other):
     """An in-place result must keep our shape: ``other`` may broadcast up to it,
     never past it."""
+    check_same_device(self, other)
     check_broadcastable(self._data.shape, other._data.shape)
-    if self._device.xp.broadcast_shapes(self._data.shape, other._data.shape) != self._data.shape:
+    if _broadcast_shapes(self._data.shape, other._data.shape) != self._data.shape:
         raise RuntimeError(
             f"output with shape {list(self.shape)} doesn't match the broadcast shape "
-            f"{list(self._device.xp.broadcast_shapes(self._data.shape, other._data.shape))}")
+            f"{list(_broadcast_shapes(self._data.shape, other._data.shape))}")
 
 
 def add_(self, other, *, alpha=1):
@@ -310,7 +313,7 @@ def setitem(self, index, value):
 
         >>> x = zeros(3); x[1] = 5.
     """
-    items, basic = shape.to_index(index)
+    items, basic = shape.to_index(index, self._device)
     integer_arrays = any(getattr(i, "dtype", None) is not None and i.dtype.kind != "b" for i in items)
     view = basic and any(i is not Ellipsis for i in items)
     items = items[0] if len(items) == 1 else items     # x[()] = v gives no items

@@ -10,7 +10,7 @@ import numbers
 from .. import dtypes
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_state, attach, binary_arrays, binary_result, check_castable, check_number, edges, first_tensor,
+from .common import (_state, attach, binary_arrays, binary_result, check_castable, check_number, check_same_device, edges, first_tensor,
                      keep_input_dtypes, needs_grad, reconnect, reduce_to, result, shape_of)
 
 
@@ -689,6 +689,7 @@ def where(condition, input, other):
         tensor([1., 0.])
     """
     like = first_tensor(input, other) if isinstance(input, Tensor) or isinstance(other, Tensor) else condition
+    check_same_device(condition, input, other)
     if condition._data.dtype.kind != "b":
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype.name.capitalize()}")
     a = input._data if isinstance(input, Tensor) else input

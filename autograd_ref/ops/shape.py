@@ -9,6 +9,7 @@ import numbers
 
 from .. import dtypes
 from ..autograd.graph import Node, edge_to
+from .._backend import CPU, placement, transfer
 from ..tensor import Tensor, make_tensor
 from .common import _state, attach, check_same_device, normalize_dim, reduce_to
 
@@ -490,20 +491,23 @@ def contiguous(input, memory_format=None):
 
 
 class ToCopyBackward0(Node):
-    __slots__ = ("dtype",)
+    """``x.to(dtype, device)``: the gradient goes back to ``x``'s dtype and device."""
+
+    __slots__ = ("dtype", "device")
 
     def backward(self, grad):
-        return grad.to(self.dtype)
+        return grad.to(dtype=self.dtype, device=self.device)
 
 
 def to_arguments(args, dtype=None, device=None):
     """Sort ``to()``'s positional arguments into a dtype and a device: each may
-    be a dtype, a device (or its name), or a tensor whose dtype and device to copy."""
+    be a dtype, a device (its name, or a GPU number), or a tensor whose dtype and
+    device to copy."""
     from .._backend import Device
     for a in args:
         if isinstance(a, dtypes.dtype):
             dtype = a
-        elif isinstance(a, (str, Device)):
+        elif isinstance(a, (str, Device)) or (isinstance(a, int) and not isinstance(a, bool)):
             device = a
         elif isinstance(a, Tensor):
             dtype, device = a.dtype, a.device
@@ -513,26 +517,28 @@ def to_arguments(args, dtype=None, device=None):
 
 
 def to(input, *args, dtype=None, device=None, copy=False, non_blocking=False):
-    """Convert to another dtype and/or device: ``x.to(float64)``, ``x.to('cpu')``,
-    ``x.to(other)``. Returns ``x`` itself when nothing changes.
+    """Convert to another dtype and/or device: ``x.to(float64)``, ``x.to('cuda')``,
+    ``x.to(other)``. Returns ``x`` itself when nothing changes; otherwise a copy
+    that stays in the graph (its gradient flows back to ``x``'s device).
 
         >>> tensor([1, 2]).to(float32)
         tensor([1., 2.])
     """
-    from .._backend import device as parse_device
     dtype, device = to_arguments(args, dtype, device)
-    if device is not None:
-        target = parse_device(device)
-        if target != input._device:
-            raise RuntimeError(f"cannot move a tensor to {target}: only the CPU is available")
-    if dtype is None or dtype is input.dtype:
+    target = input._device if device is None else placement(device)
+    if dtype is None:
+        dtype = input.dtype
+    if dtype is input.dtype and target is input._device:
         return clone(input) if copy else input
-    out = make_tensor(input._data.astype(dtype.np), input._device)
+    array = transfer(input._data, input._device, target)
+    if dtype is not input.dtype:
+        array = array.astype(dtype.np)
+    out = make_tensor(array, target)
     if _state.enabled and input._requires_grad:
         if not dtype.is_floating_point:
             return out
         node = ToCopyBackward0((edge_to(input),))
-        node.dtype = input.dtype
+        node.dtype, node.device = input.dtype, input._device
         attach(out, node)
     return out
 
@@ -555,8 +561,29 @@ def int_(input):
     return to(input, dtypes.int64)
 
 
-def cpu(input):
-    return input
+def cpu(input, memory_format=None):
+    """A copy in host memory (the tensor itself if it is there already).
+
+        >>> x.cuda().cpu().device
+        device(type='cpu')
+    """
+    return to(input, device=CPU)
+
+
+def cuda(input, device=None, non_blocking=False, memory_format=None):
+    """A copy on a GPU: ``device`` (a number or ``'cuda:1'``) or the current one.
+
+        >>> x.cuda().device                                  # needs CuPy and a GPU
+        device(type='cuda', index=0)
+    """
+    if device is None:
+        device = "cuda"
+    elif isinstance(device, int) and not isinstance(device, bool):
+        device = f"cuda:{device}"
+    target = placement(device)
+    if target.type != "cuda":
+        raise RuntimeError(f"Invalid device, must be cuda device, got {target}")
+    return to(input, device=target)
 
 
 # ---- indexing ----------------------------------------------------------------
@@ -627,9 +654,10 @@ def getitem_advanced(input, index):
     return out
 
 
-def to_index(index):
-    """Turn tensors and lists inside an index into numpy-style arrays; also say
-    whether the index is basic (ints, slices, None, ...) and so gives a view."""
+def to_index(index, device=CPU):
+    """Turn tensors and lists inside an index into arrays on ``device`` (the
+    indexed tensor's); also say whether the index is basic (ints, slices, None,
+    ...) and so gives a view."""
     items = index if isinstance(index, tuple) else (index,)
     converted, basic = [], True
     for item in items:
@@ -638,12 +666,15 @@ def to_index(index):
                 raise IndexError(
                     "tensors used as indices must be long, int, byte or bool tensors")
             if item._data.ndim == 0 and item._data.dtype.kind == "i":
-                item = int(item._data)
+                item = int(item.item())
             else:
-                item = item._data
+                if item._device is not device and item._device is not CPU:
+                    raise RuntimeError(f"indices should be either on cpu or on the same device as "
+                                       f"the indexed tensor ({device})")
+                item = transfer(item._data, item._device, device)
                 basic = False
         elif isinstance(item, (list, tuple)):
-            item = _list_index(item)
+            item = transfer(_list_index(item), CPU, device)
             basic = False
         elif isinstance(item, bool) or (not isinstance(item, (numbers.Integral, slice)) and
                                          item is not None and item is not Ellipsis):
@@ -657,11 +688,12 @@ def to_index(index):
 
 
 def _list_index(items):
-    import numpy
+    """A list in an index (``x[[0, 2]]``) as an array in host memory."""
     flat = []
     for x in items:
-        flat.append(x._data if isinstance(x, Tensor) else x)
-    array = numpy.asarray(flat)
+        flat.append(x.item() if isinstance(x, Tensor) and x.dim() == 0 else
+                    x.cpu()._data if isinstance(x, Tensor) else x)
+    array = CPU.xp.asarray(flat)
     if array.dtype.kind == "f":
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     return array
@@ -674,7 +706,7 @@ def getitem(input, index):
         >>> arange(6).view(2, 3)[1, 1:]
         tensor([4, 5])
     """
-    items, basic = to_index(index)
+    items, basic = to_index(index, input._device)
     if input.dim() == 0 and any(isinstance(i, numbers.Integral) for i in items):
         raise IndexError(
             "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "

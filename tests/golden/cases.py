@@ -826,34 +826,37 @@ def describe(lib, value):
             return {"node": node_name(value),
                     "next_functions": [[node_name(n), nr] for n, nr in value.next_functions]}
         return {"python": value}
-    out = {"array": value.detach().numpy().copy(), "requires_grad": value.requires_grad,
+    out = {"array": value.detach().cpu().numpy().copy(), "requires_grad": value.requires_grad,
            "grad_fn": node_name(value.grad_fn)}
     if value.grad_fn is not None:
         out["next_functions"] = [[node_name(n), nr] for n, nr in value.grad_fn.next_functions]
     return out
 
 
-def run_case(lib, case, arrays, grad_arrays=None, second_arrays=None):
+def run_case(lib, case, arrays, grad_arrays=None, second_arrays=None, seen=None):
     """Run ``case`` with ``lib`` on the input ``arrays``.
 
     ``grad_arrays`` (one per output that requires grad) are the gradients given
     to ``backward``; ``second_arrays`` (one per input that requires grad) weight
     the first derivatives for the second. Either may be a ``numpy.random.Generator``:
-    then the arrays are drawn from it. Returns a dict of plain data and arrays.
+    then the arrays are drawn from it. Returns a dict of plain data and arrays;
+    ``seen``, a list, gets (label, tensor) for every output and gradient.
     """
+    seen = [] if seen is None else seen
     inputs = build_inputs(lib, arrays, case)
     try:
         result = case.fn(lib, *inputs)
     except Exception as e:      # what PyTorch refuses, autograd_ref must refuse too
         return {"error": {"stage": "forward", "type": type(e).__name__, "message": str(e)}}
     outs = _outputs(result)
+    seen.extend((f"output {label}", v) for label, v in outs if is_tensor(lib, v))
     record = {"outputs": [[label, describe(lib, v)] for label, v in outs]}
     diff = [v for _, v in outs if is_tensor(lib, v) and v.requires_grad]
     if not case.backward or not diff:
         record["grads"] = [_grad_array(t) for t in inputs]
         return record
     if isinstance(grad_arrays, numpy.random.Generator):
-        grad_arrays = [random_like(tuple(v.shape), v.detach().numpy().dtype, grad_arrays) for v in diff]
+        grad_arrays = [random_like(tuple(v.shape), v.detach().cpu().numpy().dtype, grad_arrays) for v in diff]
     record["grad_outputs"] = grad_arrays
     grads = [lib.tensor(g, dtype=v.dtype) for g, v in zip(grad_arrays, diff)]
     try:
@@ -862,6 +865,7 @@ def run_case(lib, case, arrays, grad_arrays=None, second_arrays=None):
         record["error"] = {"stage": "backward", "type": type(e).__name__, "message": str(e)}
         return record
     record["grads"] = [_grad_array(t) for t in inputs]
+    seen.extend((f"grad of input {i}", t.grad) for i, t in enumerate(inputs) if t.grad is not None)
     if case.second:
         record.update(_second(lib, case, arrays, grad_arrays, second_arrays))
     return record
@@ -870,7 +874,7 @@ def run_case(lib, case, arrays, grad_arrays=None, second_arrays=None):
 def _grad_array(t):
     if not t.requires_grad or t.grad is None:
         return None
-    return {"array": t.grad.numpy().copy()}
+    return {"array": t.grad.cpu().numpy().copy()}
 
 
 def _second(lib, case, arrays, grad_arrays, second_arrays):
@@ -883,16 +887,16 @@ def _second(lib, case, arrays, grad_arrays, second_arrays):
     grads = [lib.tensor(g, dtype=v.dtype) for g, v in zip(grad_arrays, diff)]
     first = lib.autograd.grad(diff, leaves, grads, create_graph=True, allow_unused=True)
     if isinstance(second_arrays, numpy.random.Generator):
-        second_arrays = [random_like(tuple(t.shape), t.detach().numpy().dtype, second_arrays) for t in leaves]
+        second_arrays = [random_like(tuple(t.shape), t.detach().cpu().numpy().dtype, second_arrays) for t in leaves]
     used = [(f, lib.tensor(h, dtype=f.dtype)) for f, h in zip(first, second_arrays)
             if f is not None and f.requires_grad]
     second = [None] * len(leaves)
     if used:
         second = lib.autograd.grad([f for f, _ in used], leaves, [h for _, h in used], allow_unused=True)
     return {"second_weights": second_arrays,
-            "first": [None if f is None else {"array": f.detach().numpy().copy(), "requires_grad": f.requires_grad}
+            "first": [None if f is None else {"array": f.detach().cpu().numpy().copy(), "requires_grad": f.requires_grad}
                       for f in first],
-            "second": [None if s is None else {"array": s.detach().numpy().copy()} for s in second]}
+            "second": [None if s is None else {"array": s.detach().cpu().numpy().copy()} for s in second]}
 
 
 # ---- storing arrays as JSON ----------------------------------------------------------------------

@@ -273,7 +273,7 @@ def fixed_weights(lib, model, seed):
 def grad_summary(g, full=3000):
     """A gradient as stored: whole when small, else its sum, its sum of
     squares and its first 8 elements."""
-    g = g.numpy()
+    g = g.cpu().numpy()
     if g.size <= full:
         return {"array": g.copy()}
     return {"sum": float(g.sum()), "sum_sq": float((g * g).sum()), "head": g.reshape(-1)[:8].copy()}
@@ -286,7 +286,7 @@ def run_net(lib, x, target):
     loss = lib.nn.functional.mse_loss(out, lib.tensor(target))
     net.zero_grad()
     loss.backward()
-    return {"output": out.detach().numpy().copy(), "loss": loss.item(), "grad_fn": type(out.grad_fn).__name__,
+    return {"output": out.detach().cpu().numpy().copy(), "loss": loss.item(), "grad_fn": type(out.grad_fn).__name__,
             "grads": {name: grad_summary(p.grad) for name, p in net.named_parameters()},
             "repr": repr(net)}
 
@@ -308,13 +308,13 @@ def run_resnet(lib, model):
     out.backward(lib.tensor(grad_out))
     result = {"input_sums": [float(x.sum()), float(grad_out.sum())],
               "weight_sum": sum(float(v.double().sum()) for v in model.state_dict().values()),
-              "train_output": out.detach().numpy().copy(), "grad_fn": type(out.grad_fn).__name__,
+              "train_output": out.detach().cpu().numpy().copy(), "grad_fn": type(out.grad_fn).__name__,
               "grads": {name: grad_summary(p.grad, full=600) for name, p in model.named_parameters()}}
-    result["running"] = {k: v.numpy().copy() for k, v in model.state_dict().items()
+    result["running"] = {k: v.cpu().numpy().copy() for k, v in model.state_dict().items()
                          if k in ("bn1.running_mean", "bn1.running_var", "layer4.1.bn2.running_var")}
     model.eval()
     with lib.no_grad():
-        result["eval_output"] = model(lib.tensor(x)).numpy().copy()
+        result["eval_output"] = model(lib.tensor(x)).cpu().numpy().copy()
     return result
 
 

@@ -478,7 +478,7 @@ def make_arrays(case):
 
 
 def _to_numpy(t):
-    return t.detach().numpy().copy()
+    return t.detach().cpu().numpy().copy()
 
 
 def _grad_fn_name(t):
@@ -582,6 +582,6 @@ def linear_regression(lib, x, y, w, lr=0.05, steps=100):
         w.grad.zero_()
         b.grad.zero_()
         losses.append(loss.item())
-        if loss.data.numpy() < 1:
+        if loss.data.cpu().numpy() < 1:
             break
     return losses

@@ -484,13 +484,14 @@ class Module:
 
     def to(self, *args, **kwargs):
         """Convert floating-point parameters and buffers to a dtype, and/or move
-        them to a device (only ``'cpu'`` for now); changes the module in place
-        and returns it.
+        them to a device (``'cpu'``, ``'cuda'``, ``'cuda:0'``); changes the module
+        in place and returns it. Parameters keep their identity, so an optimizer
+        made before the move still holds them.
 
             >>> model.to(float64).fc.weight.dtype
             autograd_ref.float64
         """
-        from ..._backend import device as parse_device
+        from ..._backend import placement
         from ...ops.shape import to_arguments
         dtype = kwargs.pop("dtype", None)
         device = kwargs.pop("device", None)
@@ -499,7 +500,7 @@ class Module:
             raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
         dtype, device = to_arguments(args, dtype, device)
         if device is not None:
-            parse_device(device)        # the engine's error for devices it does not have
+            device = placement(device)      # says why, before anything moves, when there is no such device
         if dtype is not None and not dtype.is_floating_point:
             raise TypeError(
                 "nn.Module.to only accepts floating point or complex dtypes, but got desired "
@@ -523,11 +524,16 @@ class Module:
         return self._apply(lambda t: t.to(dtypes.float64) if t.is_floating_point() else t)
 
     def cpu(self):
-        """Parameters and buffers to the CPU (where they already are); returns self."""
+        """Parameters and buffers to the CPU; returns self."""
         return self.to("cpu")
 
     def cuda(self, device=None):
-        """Move to the GPU: not available yet, so the engine says so."""
+        """Parameters and buffers to a GPU (``device``: its number; default the
+        current one); returns self.
+
+            >>> model.cuda().fc.weight.device                  # needs CuPy and a GPU
+            device(type='cuda', index=0)
+        """
         return self.to("cuda" if device is None else f"cuda:{device}")
 
     def type(self, dst_type):

@@ -1,0 +1,60 @@
+"""Fixtures shared by the test modules: the devices a test can run on.
+
+``gpu`` gives each GPU device the engine can be tested on, one test per device:
+
+- ``fake-cuda``: the device seam with ``tests/fake_cupy.py`` standing in for CuPy (always; this is
+  how CI, which has no GPU, checks that every op keeps its data on its tensor's device);
+- ``cuda``: a real NVIDIA GPU through CuPy (skipped, with the reason, where there is none).
+"""
+import importlib
+import sys
+
+import pytest
+
+import fake_cupy
+from autograd_ref import _backend, creation
+
+
+def _reset_devices():
+    _backend._reset_cuda()
+    _backend.set_default_device(None)
+    creation._gpu_generators.clear()
+    creation._gpu_seed.clear()
+
+
+@pytest.fixture
+def fake_cuda(monkeypatch):
+    """CuPy replaced by tests/fake_cupy.py for one test: ``'cuda'`` works on the CPU."""
+    monkeypatch.setitem(sys.modules, "cupy", fake_cupy.install())
+    _reset_devices()
+    yield sys.modules["cupy"]
+    _reset_devices()
+
+
+def _real_cuda_problem():
+    """None if this machine has CuPy and a GPU, else why not (without keeping a fake)."""
+    if isinstance(sys.modules.get("cupy"), fake_cupy._Module):
+        return "the fake CuPy is installed"
+    try:
+        cupy = importlib.import_module("cupy")
+        if cupy.cuda.runtime.getDeviceCount() > 0:
+            return None
+        return "CuPy sees no GPU"
+    except Exception as e:      # ImportError, or CUDA errors without a driver
+        return f"no CUDA GPU: {type(e).__name__}: {e}"
+
+
+@pytest.fixture(params=["fake-cuda", "cuda"])
+def gpu(request, monkeypatch):
+    """The GPU device to run on: ``autograd_ref.device('cuda:0')`` with a fake or a real CuPy."""
+    if request.param == "cuda":
+        problem = _real_cuda_problem()
+        if problem:
+            pytest.skip(f"real-GPU run skipped: {problem}")
+        _reset_devices()
+    else:
+        monkeypatch.setitem(sys.modules, "cupy", fake_cupy.install())
+        _reset_devices()
+    device = _backend.placement("cuda")
+    yield device
+    _reset_devices()
