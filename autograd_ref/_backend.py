@@ -256,7 +256,7 @@ def transfer(array, source, target):
     if target is CPU:
         return source.xp.asnumpy(array)
     with on(target):
-        return target.xp.asarray(array)
+        return target.xp.array(array, copy=True)     # asarray would not move GPU to GPU
 
 
 def to_host(array, source):

@@ -42,6 +42,13 @@ class ndarray(numpy.ndarray):   # noqa: N801 - CuPy's name
         """A numpy copy, as ``cupy.ndarray.get()``."""
         return numpy.array(_host(self))
 
+    @property
+    def flags(self):
+        """CuPy's flags: no ``writeable`` (GPU memory has no read-only mark)."""
+        flags = numpy.ndarray.flags.__get__(self)
+        return types.SimpleNamespace(c_contiguous=flags.c_contiguous, f_contiguous=flags.f_contiguous,
+                                     owndata=flags.owndata)
+
 
 def _host(x):
     return x.view(numpy.ndarray) if isinstance(x, ndarray) else x
@@ -99,7 +106,7 @@ def _wrap(result):
     view = numpy.ndarray.__new__(ndarray, result.shape, result.dtype, buffer=root, offset=offset,
                                  strides=result.strides)
     if not result.flags.writeable:
-        view.flags.writeable = False
+        numpy.ndarray.flags.__get__(view).writeable = False
     return view
 
 
@@ -110,7 +117,9 @@ def asarray(a, dtype=None):
     return _owned(numpy.asarray(a, dtype=dtype))
 
 
-array = asarray
+def array(a, dtype=None, copy=True):
+    """A new GPU array with a copy of ``a``."""
+    return _owned(numpy.array(_host(a), dtype=dtype, copy=copy))
 
 
 def asnumpy(a):

@@ -203,8 +203,9 @@ def _memory_id(array):
 def _may_keep(array, shared):
     """True if a leaf may keep ``array`` as its ``.grad`` without a copy: its
     memory is seen by nothing else, and it covers all of that memory (a whole
-    transpose or reshape, not a slice or a broadcast)."""
-    if _memory_id(array) in shared or not array.flags.writeable:
+    transpose or reshape, not a slice or a broadcast). (CuPy arrays have no
+    read-only flag; the size test below tells their broadcasts apart.)"""
+    if _memory_id(array) in shared or not getattr(array.flags, "writeable", True):
         return False
     return array.base is None or array.base.size == array.size
 

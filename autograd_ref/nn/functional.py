@@ -432,7 +432,7 @@ def _nll_parts(input, target, weight, ignore_index):
         raise IndexError(f"Target {int(bad.reshape(-1)[0])} is out of bounds.")
     safe = xp.where(kept, t, 0)
     # The entry of each target: (sample, class, position...) as broadcasting index arrays.
-    grids = xp.indices(t.shape, sparse=True)
+    grids = [xp.arange(n).reshape([n if i == d else 1 for i in range(t.ndim)]) for d, n in enumerate(t.shape)]
     index = tuple(grids[:class_dim]) + (safe,) + tuple(grids[class_dim:])
     picked = input._data[index]
     w = kept.astype(input._data.dtype)
