@@ -281,7 +281,7 @@ def run_all_cells(page, timeout_ms: int = 300_000):
 
 
 def error_outputs(page) -> list[str]:
-    texts = page.locator('.jp-Notebook [data-mime-type="application/vnd.jupyter.stderr"]').all_inner_texts()
+    texts = page.locator('.jp-Notebook [data-mime-type="application/vnd.jupyter.stderr"]').all_text_contents()
     return [t for t in texts if "Traceback" in t or "Error" in t]
 
 

@@ -27,6 +27,7 @@ from binder_env import PILOT, artifacts_dir, error_outputs, open_notebook, run_a
 LESSON = "course/01_derivatives_three_ways.ipynb"
 
 
+
 def numbers(panel_text: str) -> dict[str, float]:
     """GradientSliders' panel, 'name = value' per line, as a dict."""
     return {name: float(value) for name, value in re.findall(r"^\s*(\S+) = (-?[\d.]+)\s*$", panel_text, re.M)}
@@ -65,9 +66,11 @@ def test_a_lesson_runs_with_a_graph_picture_and_a_slider_that_moves_the_gradient
     panel = page.locator(".widget-html-content pre", has_text="df/dx2").first
     sliders = page.locator(".widget-vbox", has=panel).last
     x2 = sliders.locator(".widget-slider", has=page.locator(".widget-label", has_text="x2"))
-    x2.scroll_into_view_if_needed()
+    sliders.scroll_into_view_if_needed()
     assert sliders.locator(".widget-slider").count() == 2
-    before = panel.inner_text()
+    # textContent, not innerText: JupyterLab skips rendering cells out of view, and innerText is then empty
+    before = panel.text_content()
+    assert {"x1", "x2", "df/dx1", "df/dx2"} <= set(numbers(before)), before
     sliders.screenshot(path=str(shots / "browser-lesson01-sliders-before.png"))
 
     handle = x2.locator(".noUi-handle").first
@@ -77,15 +80,18 @@ def test_a_lesson_runs_with_a_graph_picture_and_a_slider_that_moves_the_gradient
     page.mouse.down()
     page.mouse.move(area["x"] + 0.8 * area["width"], start["y"] + start["height"] / 2, steps=10)
     page.mouse.up()
-    page.wait_for_function("([el, text]) => el.innerText !== text", arg=[panel.element_handle(), before])
-    page.wait_for_timeout(500)      # a drag sends several values; let the last one arrive
-    after = panel.inner_text()
+    # a drag sends several values: wait until the panel shows the one the slider stopped at (the panel's
+    # HTML is replaced on each update, so it is read afresh each time)
+    for _ in range(600):
+        after, readout = panel.text_content(), x2.locator(".widget-readout").text_content()
+        if after != before and abs(numbers(after).get("x2", float("nan")) - float(readout)) < 1e-3:
+            break
+        page.wait_for_timeout(100)
     sliders.screenshot(path=str(shots / "browser-lesson01-sliders-after.png"))
 
     old, new = numbers(before), numbers(after)
     assert {"x1", "x2", "df/dx1", "df/dx2"} <= set(new), after
-    readout = float(x2.locator(".widget-readout").inner_text())
-    assert new["x2"] == pytest.approx(readout, abs=1e-3) and new["x2"] > old["x2"] + 1
+    assert new["x2"] == pytest.approx(float(readout), abs=1e-3) and new["x2"] > old["x2"] + 1
     assert new["x1"] == old["x1"]
     assert new["df/dx2"] != old["df/dx2"] and new["df/dx1"] != old["df/dx1"], (before, after)
 

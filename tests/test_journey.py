@@ -69,7 +69,7 @@ def test_release_open_solve_validate_hand_in_grade(jupyterlab, page, tmp_path):
     for grade_id, (index, _) in stubs.items():
         cell = cells.nth(index)
         cell.scroll_into_view_if_needed()
-        assert "YOUR CODE HERE" in cell.locator(".cm-content").inner_text(), grade_id
+        assert "YOUR CODE HERE" in cell.locator(".cm-content").text_content(), grade_id
         cell.locator(".cm-content").click()
         page.keyboard.press("Control+a")
         page.keyboard.insert_text(solution[grade_id][1])
