@@ -12,6 +12,7 @@ Where each concept lives:
 - ``child``: the program that runs *inside* the sandbox (stdlib and numpy only).
 - ``grading``: the trusted side, a pytest plugin that runs a hidden suite against one submission.
 - ``results``: Gradescope JSON, ``grades.csv``, atomic writes, nbgrader's gradebook.
+- ``suite``: helpers the hidden test suites import (``call``, ``as_array``, ``same``).
 - ``cli``: the ``autograd-course`` command; ``release`` writes the student tree.
 
 The contract between a hidden suite and the grader

@@ -10,19 +10,10 @@ import numpy as np
 import pytest
 
 import autograd_ref as ag
+from autograd_course.suite import call
 
 # ---------------------------------------------------------------------------------------------------------
 # Helpers
-
-
-def call(student, name, what, **inputs):
-    """student.probe, with an error in the student's code turned into a failed check."""
-    try:
-        return student.probe(name, **inputs)
-    except AssertionError:
-        raise
-    except Exception as e:  # ProbeFailed: the student's code raised, timed out or returned no data
-        raise AssertionError(f"{what}: your code failed: {e}") from None
 
 
 def vector(rng, n=3):
