@@ -13,36 +13,10 @@ import pytest
 import autograd_ref as ag
 from autograd_ref import nn
 from autograd_ref.nn import functional as F
+from autograd_course.suite import as_array, call, same
 
 # ---------------------------------------------------------------------------------------------------------
 # Helpers
-
-
-def call(student, name, what, **inputs):
-    """student.probe, with an error in the student's code turned into a failed check."""
-    try:
-        return student.probe(name, **inputs)
-    except AssertionError:
-        raise
-    except Exception as e:  # ProbeFailed: the student's code raised, timed out or returned no data
-        raise AssertionError(f"{what}: your code failed: {e}") from None
-
-
-def as_array(got):
-    """The array a probe returned as {"shape", "values"}, or None if it is not a well-formed one."""
-    if not isinstance(got, dict) or not isinstance(got.get("shape"), list) or not isinstance(got.get("values"), list):
-        return None
-    try:
-        return np.array(got["values"], dtype=float).reshape(tuple(int(n) for n in got["shape"]))
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def same(got, want, rtol=1e-7, atol=1e-9):
-    arr = as_array(got)
-    want = np.asarray(want, dtype=float)
-    return arr is not None and arr.shape == want.shape and bool(np.all(np.isfinite(arr))) and \
-        bool(np.allclose(arr, want, rtol=rtol, atol=atol))
 
 
 def has_shape(got, shape):
