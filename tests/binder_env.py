@@ -124,7 +124,9 @@ def binder_env(tmp_path_factory, student_release) -> BinderEnv:
     shutil.copytree(student_release, tree, symlinks=True)
     subprocess.run([base, "-m", "venv", str(prefix)], check=True, capture_output=True, timeout=300)
     env = BinderEnv(prefix, work / "home", tree)
-    _run([env.python, "-m", "pip", "install", "-q", "-r", str(tree / "binder" / "requirements.txt")],
+    # --no-compile: the same packages, without compiling thousands of .pyc files no test imports
+    _run([env.python, "-m", "pip", "install", "-q", "--no-compile", "-r",
+          str(tree / "binder" / "requirements.txt")],
          env=env.env, cwd=tree, what="pip install -r binder/requirements.txt")
     _run([str(tree / "binder" / "postBuild")], env=env.env, cwd=tree, what="binder/postBuild")
     return env
