@@ -150,15 +150,25 @@ CASES = [(a, name, seed) for a in ASSIGNMENTS for name in sorted(EXPECTED.get(a,
 
 
 @pytest.fixture(scope="module")
-def assignments():
-    return {a: grading.Assignment.load(EXERCISES, a) for a in ASSIGNMENTS}
+def graded():
+    """Every case, graded as ``autograd-course grade`` grades a batch: in worker processes, two at a time
+    (this machine's cores). {(assignment, name, seed): result}."""
+    from autograd_course.sandbox import Sandbox
+
+    sandbox = Sandbox.detect()
+    jobs = {}
+    for assignment, name, seed in CASES:
+        submission = grading.Submission.from_path(SUBMISSIONS / assignment / f"{name}.ipynb")
+        job = grading.Job(str(EXERCISES), assignment, submission, seed, 20.0, sandbox)
+        jobs[id(job)] = (job, (assignment, name, seed))
+    batch = grading.grade_batch([job for job, _ in jobs.values()], workers=2)
+    return {jobs[id(job)][1]: result for job, result in batch}
 
 
 @pytest.mark.parametrize("assignment,name,seed", CASES, ids=[f"{a}-{n}-seed{s}" for a, n, s in CASES])
-def test_submission_gets_the_expected_score(assignment, name, seed, assignments):
+def test_submission_gets_the_expected_score(assignment, name, seed, graded):
     expected = EXPECTED[assignment][name]
-    path = SUBMISSIONS / assignment / f"{name}.ipynb"
-    result = grading.grade_submission(assignments[assignment], grading.Submission.from_path(path), seed=seed)
+    result = graded[(assignment, name, seed)]
     got_cells = results.cell_scores(result)
     report = "\n".join(f"  {t['score']}/{t['max_score']} {t['name']}: {t.get('output', '')}"
                        for t in result["tests"] if t["score"] != t["max_score"])
