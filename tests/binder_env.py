@@ -293,3 +293,23 @@ def validate(page):
     dialog = page.locator(".jp-Dialog", has_text="Validation Results")
     dialog.wait_for(state="visible", timeout=300_000)
     return dialog
+
+
+def scroll_until(page, find, what: str, rounds: int = 300):
+    """Scroll the open notebook down, step by step, until ``find()`` returns something (JupyterLab renders
+    cells and outputs only as they come into view, so something far down may not be in the page yet).
+    Starts from the top; fails saying ``what`` was not found."""
+    scroller = page.locator(".jp-NotebookPanel .jp-WindowedPanel-outer").first
+    scroller.evaluate("e => { e.scrollTop = 0; }")
+    at_end = 0
+    for _ in range(rounds):
+        found = find()
+        if found is not None:
+            return found
+        end = scroller.evaluate("""e => { const end = e.scrollTop + e.clientHeight >= e.scrollHeight - 2;
+                                          e.scrollTop += Math.round(e.clientHeight * 0.7); return end; }""")
+        at_end = at_end + 1 if end else 0
+        if at_end > 20:          # at the bottom for a while, everything rendered, still not there
+            break
+        page.wait_for_timeout(150)
+    raise AssertionError(f"{what} not found in the notebook")

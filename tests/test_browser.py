@@ -22,7 +22,8 @@ import pytest
 pytest_plugins = ["binder_env"]
 pytest.register_assert_rewrite("binder_env")
 
-from binder_env import PILOT, artifacts_dir, error_outputs, open_notebook, run_all_cells, validate  # noqa: E402
+from binder_env import (PILOT, artifacts_dir, error_outputs, open_notebook, run_all_cells,  # noqa: E402
+                        scroll_until, validate)
 
 LESSON = "course/01_derivatives_three_ways.ipynb"
 
@@ -52,9 +53,12 @@ def test_a_lesson_runs_with_a_graph_picture_and_a_slider_that_moves_the_gradient
 
     # make_dot's picture of the backward graph: an SVG output with the nodes PyTorch would name
     pictures = page.locator('.jp-OutputArea-output[data-mime-type="image/svg+xml"]')
-    backward_graphs = [pictures.nth(i) for i in range(pictures.count()) if "MulBackward0" in svg_text(pictures.nth(i))]
-    assert backward_graphs, f"none of the {pictures.count()} SVG pictures shows a backward graph"
-    graph = backward_graphs[0]
+
+    def backward_graph():
+        return next((pictures.nth(i) for i in range(pictures.count()) if "MulBackward0" in svg_text(pictures.nth(i))),
+                    None)
+
+    graph = scroll_until(page, backward_graph, "an SVG picture of a backward graph")
     svg = svg_text(graph)
     for node in ("SinBackward0", "ExpBackward0", "DivBackward0", "AccumulateGrad"):
         assert node in svg, node
@@ -64,6 +68,7 @@ def test_a_lesson_runs_with_a_graph_picture_and_a_slider_that_moves_the_gradient
     graph.screenshot(path=str(shots / "browser-lesson01-graph.png"))
 
     panel = page.locator(".widget-html-content pre", has_text="df/dx2").first
+    scroll_until(page, lambda: panel if panel.count() else None, "GradientSliders' panel")
     sliders = page.locator(".widget-vbox", has=panel).last
     x2 = sliders.locator(".widget-slider", has=page.locator(".widget-label", has_text="x2"))
     sliders.scroll_into_view_if_needed()
