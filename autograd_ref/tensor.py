@@ -467,9 +467,9 @@ def _rebuild(data, requires_grad):
 
 
 def _to_array(data, default_float, dtype=None):
-    """Turn Python data, numpy arrays or tensors into an array PyTorch would make."""
+    """Turn Python data, numpy arrays or tensors into a host array PyTorch would make."""
     if isinstance(data, Tensor):
-        arr = data._data
+        arr = to_host(data._data, data._device)
     else:
         if isinstance(data, (list, tuple)):
             data = _unwrap_sequence(data)

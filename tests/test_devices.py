@@ -123,6 +123,16 @@ def test_every_creation_function_takes_device(name, gpu):
     assert on(CREATORS[name]("cpu"), _backend.CPU)
 
 
+def test_copies_of_a_gpu_tensor(gpu):
+    x = torch.arange(3.0, device="cuda")
+    with pytest.warns(UserWarning, match="To copy construct from a tensor"):
+        copy = torch.tensor(x)
+        back = torch.tensor(x.cpu(), device="cuda")
+    assert on(copy, gpu) and copy.tolist() == [0.0, 1.0, 2.0] and on(back, gpu)
+    assert on(torch.as_tensor(x, device="cpu"), _backend.CPU)
+    assert on(x.clone(), gpu) and on(x.detach(), gpu) and on(torch.zeros_like(x), gpu)
+
+
 def test_a_tensor_prints_its_device(gpu):
     x = torch.tensor([1.0, 2.0], device="cuda", requires_grad=True)
     assert repr(x) == "tensor([1., 2.], device='cuda:0', requires_grad=True)"
