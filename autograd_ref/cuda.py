@@ -42,8 +42,7 @@ def current_device():
 
 def get_device_name(device=None):
     """The GPU's name, e.g. ``'NVIDIA H100 80GB HBM3'``."""
-    target = _backend.placement("cuda" if device is None else
-                                f"cuda:{device}" if isinstance(device, int) else device)
+    target = _backend.placement("cuda" if device is None else device)
     name = target.xp.cuda.runtime.getDeviceProperties(target.index)["name"]
     return name.decode() if isinstance(name, bytes) else name
 

@@ -22,15 +22,6 @@ def _reset_devices():
     creation._gpu_seed.clear()
 
 
-@pytest.fixture
-def fake_cuda(monkeypatch):
-    """CuPy replaced by tests/fake_cupy.py for one test: ``'cuda'`` works on the CPU."""
-    monkeypatch.setitem(sys.modules, "cupy", fake_cupy.install())
-    _reset_devices()
-    yield sys.modules["cupy"]
-    _reset_devices()
-
-
 def _real_cuda_problem():
     """None if this machine has CuPy and a GPU, else why not (without keeping a fake)."""
     if isinstance(sys.modules.get("cupy"), fake_cupy._Module):

@@ -1,6 +1,6 @@
 """A stand-in for CuPy on a machine without a GPU, so that CI exercises the device seam.
 
-Installed as ``sys.modules['cupy']`` (see the ``fake_cuda`` fixture in conftest.py),
+Installed as ``sys.modules['cupy']`` (see the ``gpu`` fixture in conftest.py),
 it makes ``device('cuda')`` work on the CPU. Its arrays behave like CuPy's where it
 matters to the engine:
 

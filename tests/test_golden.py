@@ -135,16 +135,10 @@ def test_case(name):
     check_case(name)
 
 
-# Cases that cannot run on a GPU as they are written (their data starts in host memory).
-HOST_ONLY = {}
-
-
 @pytest.mark.parametrize("name", sorted(VALUES["cases"]))
 def test_case_on_gpu(name, gpu):
     """The same case with every tensor created on a GPU (``set_default_device``): the same values,
     gradients and graphs as on the CPU, and every result's numbers in GPU memory."""
-    if name in HOST_ONLY:
-        pytest.skip(HOST_ONLY[name])
     autograd_ref.set_default_device(gpu)
     made = []
     check_case(name, made)

@@ -72,7 +72,8 @@ def _apply(self, op, other, ufunc, *args, **kwargs):
         _check_recordable(self)
         return _rebase(self, op(_snapshot(self), other, *args, **kwargs))
     if isinstance(other, Tensor):
-        check_same_device(self, other)
+        if other._device is not self._device:
+            check_same_device(self, other)
         b = other._data
         if b.shape != self._data.shape:
             _check_fits(self, other)
@@ -88,7 +89,6 @@ def _apply(self, op, other, ufunc, *args, **kwargs):
 def _check_fits(self, other):
     """An in-place result must keep our shape: ``other`` may broadcast up to it,
     never past it."""
-    check_same_device(self, other)
     check_broadcastable(self._data.shape, other._data.shape)
     if _broadcast_shapes(self._data.shape, other._data.shape) != self._data.shape:
         raise RuntimeError(

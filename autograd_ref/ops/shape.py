@@ -576,11 +576,7 @@ def cuda(input, device=None, non_blocking=False, memory_format=None):
         >>> x.cuda().device                                  # needs CuPy and a GPU
         device(type='cuda', index=0)
     """
-    if device is None:
-        device = "cuda"
-    elif isinstance(device, int) and not isinstance(device, bool):
-        device = f"cuda:{device}"
-    target = placement(device)
+    target = placement("cuda" if device is None else device)     # device() reads a number as a GPU's
     if target.type != "cuda":
         raise RuntimeError(f"Invalid device, must be cuda device, got {target}")
     return to(input, device=target)

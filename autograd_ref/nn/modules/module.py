@@ -534,7 +534,7 @@ class Module:
             >>> model.cuda().fc.weight.device                  # needs CuPy and a GPU
             device(type='cuda', index=0)
         """
-        return self.to("cuda" if device is None else f"cuda:{device}")
+        return self.to("cuda" if device is None else device)
 
     def type(self, dst_type):
         """Every parameter and buffer to ``dst_type``; returns self."""
