@@ -120,7 +120,11 @@ def device(spec, index=None):
 
 def placement(spec):
     """The device a tensor can live on, for ``spec`` (as :func:`device` takes it):
-    ``'cuda'`` means the current GPU. Raises, saying why, when there is none.
+    ``'cuda'`` means the first GPU. Raises, saying why, when there is none.
+
+    autograd_ref computes on one GPU, ``cuda:0``: CuPy runs a kernel on its
+    current GPU, so arrays on a second GPU would need that GPU made current
+    around every operation. A program picks its GPU with ``CUDA_VISIBLE_DEVICES``.
 
         >>> placement('cpu') is CPU
         True
@@ -128,7 +132,19 @@ def placement(spec):
     target = device(spec)
     if target.type == "cpu":
         return CPU
+    gpu = gpu_named(target)
+    if gpu.index != 0:
+        raise RuntimeError(
+            f"autograd_ref computes on one GPU, cuda:0, and {target} was asked for. To use that GPU, "
+            f"make it the only one the program sees: start Python with CUDA_VISIBLE_DEVICES={gpu.index} "
+            "and use device='cuda'")
+    return gpu
+
+
+def gpu_named(spec):
+    """The GPU Device that ``spec`` names (``'cuda'``: the first), for asking about it."""
     gpus = cuda_devices()
+    target = device(spec)
     index = 0 if target.index is None else target.index
     if index >= len(gpus):
         raise RuntimeError(
@@ -266,7 +282,8 @@ def to_host(array, source):
 
 def synchronize(target=None):
     """Wait until every GPU kernel launched on ``target`` (default: the current GPU) has finished."""
-    gpus = cuda_devices()
-    target = gpus[0] if target is None else placement(target)
+    cuda_devices()
+    target = device("cuda" if target is None else target)
     if target.type == "cuda":
-        target.xp.cuda.Device(target.index).synchronize()
+        gpu = gpu_named(target)
+        gpu.xp.cuda.Device(gpu.index).synchronize()

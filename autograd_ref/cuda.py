@@ -35,14 +35,15 @@ def device_count():
 
 
 def current_device():
-    """The number of the GPU that ``'cuda'`` means (autograd_ref always uses the first)."""
+    """The number of the GPU that ``'cuda'`` means: autograd_ref always computes on the first
+    (``CUDA_VISIBLE_DEVICES`` chooses which GPU that is)."""
     _backend.cuda_devices()
     return 0
 
 
 def get_device_name(device=None):
     """The GPU's name, e.g. ``'NVIDIA H100 80GB HBM3'``."""
-    target = _backend.placement("cuda" if device is None else device)
+    target = _backend.gpu_named("cuda" if device is None else device)
     name = target.xp.cuda.runtime.getDeviceProperties(target.index)["name"]
     return name.decode() if isinstance(name, bytes) else name
 

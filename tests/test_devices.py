@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy
 import pytest
 
+import fake_cupy
+
 import autograd_ref as torch
 from autograd_ref import _backend, nn, optim
 
@@ -65,7 +67,7 @@ def test_without_cupy_cuda_is_unavailable_and_says_how_to_install(no_cupy):
 
 
 def test_cupy_without_a_gpu_says_so(monkeypatch):
-    fake = pytest.importorskip("fake_cupy").install()
+    fake = fake_cupy.install()
 
     def no_driver():
         raise RuntimeError("cudaErrorInsufficientDriver: CUDA driver version is insufficient")
@@ -232,6 +234,24 @@ def test_cuda_module(gpu):
     torch.cuda.synchronize()
     with pytest.raises(RuntimeError, match="invalid device ordinal"):
         torch.zeros(1, device=f"cuda:{torch.cuda.device_count()}")
+
+
+def test_a_second_gpu_is_named_but_not_computed_on(monkeypatch):
+    fake = fake_cupy.install()
+    fake.cuda.runtime.device_count = 2
+    monkeypatch.setitem(sys.modules, "cupy", fake)
+    _backend._reset_cuda()
+    try:
+        assert torch.cuda.device_count() == 2 and torch.cuda.get_device_name(1)
+        torch.cuda.synchronize("cuda:1")
+        for attempt in (lambda: torch.zeros(2, device="cuda:1"), lambda: torch.ones(2).cuda(1),
+                        lambda: torch.ones(2).to("cuda:1"), lambda: nn.Linear(2, 2).to("cuda:1")):
+            with pytest.raises(RuntimeError, match=r"one GPU, cuda:0, and cuda:1 was asked for.*"
+                                                   r"CUDA_VISIBLE_DEVICES=1"):
+                attempt()
+        assert torch.zeros(2, device="cuda").device == torch.device("cuda:0")
+    finally:
+        _backend._reset_cuda()
 
 
 # ---- modules and optimizers ---------------------------------------------------------------------------
