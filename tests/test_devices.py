@@ -5,6 +5,7 @@ exercises the seam without a GPU) and on a real GPU through CuPy (skipped, with 
 The golden suites run on the GPU too (``test_case_on_gpu`` and friends in the golden test modules).
 """
 import ast
+import functools
 import sys
 from pathlib import Path
 
@@ -345,3 +346,45 @@ def test_only_the_backend_chooses_an_array_library():
         if "numpy" in imports:
             assert rel in allowed_numpy, f"{rel} imports numpy: go through device.xp (_backend.py)"
         assert not rel.startswith("ops/") or "import numpy" not in text, rel
+
+
+# Helpers in ops/pointwise.py that look a ufunc up by name, getattr(xp, name): the argument that names it.
+_BY_NAME = {"_compare": 0, "_bitwise": 0, "_choose": 1}
+
+
+def _array_module_names(path):
+    """The names the code at ``path`` looks up on an array module: ``xp.exp``, ``device.xp.full``,
+    ``xp.lib.stride_tricks.sliding_window_view`` (as dotted paths after ``xp``), and the ufunc names
+    given to the helpers in ``_BY_NAME``."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in _BY_NAME:
+            named = node.args[_BY_NAME[node.func.id]]
+            if isinstance(named, ast.Constant):
+                yield named.value
+        if not isinstance(node, ast.Attribute):
+            continue
+        chain, inner = [], node
+        while isinstance(inner, ast.Attribute) and inner.attr != "xp":
+            chain.append(inner.attr)
+            inner = inner.value
+        at_xp = (isinstance(inner, ast.Attribute) and inner.attr == "xp") or \
+            (isinstance(inner, ast.Name) and inner.id == "xp")
+        if at_xp and chain:
+            yield ".".join(reversed(chain))
+
+
+def test_every_array_function_the_engine_calls_exists_in_cupy():
+    """The fake CuPy lends numpy's whole namespace, so it cannot catch a function CuPy lacks; this
+    checks each name the engine looks up on ``xp`` against the real CuPy (importable without a GPU)."""
+    cupy = pytest.importorskip("cupy", reason="CuPy is not installed (pip install -e '.[gpu]')")
+    if isinstance(cupy, fake_cupy._Module):
+        pytest.skip("the fake CuPy is installed")
+    used = {name for path in PACKAGE.rglob("*.py") for name in _array_module_names(path)}
+    assert {"exp", "matmul", "add.at", "cuda.Device", "less", "maximum"} <= used     # the scan finds them
+    missing = []
+    for name in sorted(used - {"__name__"}):
+        try:
+            functools.reduce(getattr, name.split("."), cupy)
+        except AttributeError:
+            missing.append(name)
+    assert not missing, f"CuPy {cupy.__version__} has no {missing}"
