@@ -195,6 +195,55 @@ def test_an_op_mixing_devices_names_both(name, gpu):
         MIXED[name](a, b)
 
 
+# A 0-dim CPU tensor joins an op on the GPU as a number would (PyTorch's rule for CPU scalars).
+CPU_SCALAR_OPS = {
+    "mul": lambda x, s: x * s,
+    "mul, scalar first": lambda x, s: s * x,
+    "sub, scalar first": lambda x, s: s - x,
+    "div": lambda x, s: x / s,
+    "pow": lambda x, s: x ** s,
+    "pow, scalar base": lambda x, s: s ** x,
+    "maximum": lambda x, s: torch.maximum(x, s),
+    "where": lambda x, s: torch.where(x > s, x, s),
+    "gt": lambda x, s: x > s,
+    "add_": lambda x, s: x.clone().add_(s),
+    "float64 scalar": lambda x, s: x * s.double(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CPU_SCALAR_OPS))
+def test_a_cpu_scalar_joins_an_op_on_the_gpu(name, gpu):
+    x, s = torch.tensor([0.5, 1.0, 2.0]), torch.tensor(1.5)
+    expected = CPU_SCALAR_OPS[name](x, s)
+    got = CPU_SCALAR_OPS[name](x.to("cuda"), s)
+    assert on(got, gpu) and got.dtype == expected.dtype and torch.equal(got.cpu(), expected)
+
+
+@pytest.mark.parametrize("x, other", [("cuda", torch.ones(1)), ("cuda", torch.ones(3)), ("cpu", "cuda scalar")],
+                         ids=["one-element CPU tensor", "CPU vector", "GPU scalar with a CPU vector"])
+def test_only_a_0_dim_cpu_tensor_may_join_another_device(x, other, gpu):
+    x = torch.ones(3, device=x)
+    other = torch.tensor(1.0, device="cuda") if isinstance(other, str) else other
+    for attempt in (lambda: x * other, lambda: other * x, lambda: torch.where(x > 0, x, other)):
+        with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+            attempt()
+
+
+def test_a_cpu_scalars_gradient_comes_back_to_the_cpu(gpu):
+    w = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    x = torch.tensor([1.0, 2.0, 3.0], device="cuda", requires_grad=True)
+    square = w ** 2
+    square.retain_grad()
+    loss = (x * w + square).sum()                   # float32 on the GPU
+    assert on(loss, gpu) and loss.dtype == torch.float32
+    loss.backward()
+    assert w.grad.device.type == "cpu" and w.grad.dtype == torch.float64 and w.grad.item() == 18.0
+    assert square.grad.device.type == "cpu" and square.grad.item() == 3.0
+    assert on(x.grad, gpu) and x.grad.tolist() == [2.0, 2.0, 2.0]
+    (gw,) = torch.autograd.grad((x * w).sum(), w)
+    assert gw.device.type == "cpu" and gw.item() == 6.0
+
+
 def test_gradients_live_on_their_tensors_device(gpu):
     torch.manual_seed(0)
     w = torch.randn(4, 3, device="cuda", requires_grad=True)

@@ -90,8 +90,8 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                     outputs = (outputs,)
                 if node._post_hooks:
                     outputs = _call_post_hooks(node, outputs, grads, shared)
-                if node._input_dtypes is not None:
-                    outputs = _cast_to_inputs(outputs, node._input_dtypes)
+                if node._input_metadata is not None:
+                    outputs = _match_inputs(outputs, node._input_metadata)
             if not keep_graph:
                 node.release_variables()
 
@@ -123,11 +123,12 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     return results
 
 
-def _cast_to_inputs(outputs, dtypes):
-    """Gradients of an operation that promoted types, each cast back to its
-    input's dtype (a float32 input gets a float32 gradient), as PyTorch does."""
-    return tuple(g if g is None or d is None or g._data.dtype == d.np else g.to(d)
-                 for g, d in zip(outputs, dtypes))
+def _match_inputs(outputs, metadata):
+    """Gradients of an operation that promoted types or joined a CPU scalar to a
+    GPU tensor, each given its input's dtype and device (a float32 input gets a
+    float32 gradient, a CPU scalar a CPU one), as PyTorch does."""
+    return tuple(g if g is None or m is None or (g._data.dtype == m[0].np and g._device is m[1])
+                 else g.to(m[1], m[0]) for g, m in zip(outputs, metadata))
 
 
 def _all_none(grads):

@@ -62,9 +62,10 @@ class Node:
     # Hooks are rare: class-level None until a hook is registered on an instance.
     _pre_hooks = _post_hooks = _tensor_pre_hooks = _retains_grad = None
     _hooked = False     # True once any hook or retain_grad is registered here
-    # Set (one dtype or None per input) only by operations that promoted types:
-    # the engine casts each input's gradient back to that input's dtype.
-    _input_dtypes = None
+    # Set (one (dtype, device) or None per input) only by operations whose result
+    # differs from an input in dtype (type promotion) or device (a CPU scalar in a
+    # GPU operation): the engine gives each input's gradient that input's dtype and device.
+    _input_metadata = None
 
     def __init__(self, next_functions):
         self.next_functions = next_functions

@@ -3,6 +3,7 @@ promotion, and recording a node when a gradient will be needed."""
 import numbers
 
 from .. import dtypes
+from .._backend import CPU, transfer
 from ..autograd import grad_mode
 from ..autograd.graph import edge_to
 from ..tensor import Tensor, make_tensor
@@ -35,6 +36,34 @@ def check_same_device(*items):
                 f"devices, {first.device} and {t.device}!")
 
 
+def is_cpu_scalar(t):
+    """A 0-dim tensor on the CPU: PyTorch lets one join an operation on a GPU, as a number would."""
+    return t._device is CPU and t._data.ndim == 0
+
+
+def operation_device(*items):
+    """The device an operation on ``items`` runs on: its tensors' device, where a
+    0-dim CPU tensor may join tensors on a GPU (``x.cuda() * tensor(2.)``); any
+    other mix of devices is refused, naming two of them.
+
+        >>> operation_device(ones(2, device='cuda'), tensor(2.))
+        device(type='cuda', index=0)
+    """
+    tensors = [t for t in items if isinstance(t, Tensor)]
+    devices = [t._device for t in tensors if not is_cpu_scalar(t)]
+    if not devices:
+        return tensors[0]._device
+    check_same_device(*(t for t in tensors if not is_cpu_scalar(t)))
+    return devices[0]
+
+
+def array_on(item, device):
+    """``item``'s array on ``device`` (a CPU scalar copied to the GPU); numbers as they are."""
+    if not isinstance(item, Tensor):
+        return item
+    return item._data if item._device is device else transfer(item._data, item._device, device)
+
+
 def needs_grad(a, b=None):
     """True when grad mode is on and an input Tensor requires grad."""
     return _state.enabled and (getattr(a, "_requires_grad", False) or
@@ -59,11 +88,12 @@ def attach(out, node, output_nr=0):
     return out
 
 
-def keep_input_dtypes(node, *inputs):
-    """For an operation whose result dtype differs from an input's (type
-    promotion, ``dtype=``): remember the inputs' dtypes, so that the engine casts
-    each gradient back to its input's dtype, as PyTorch does."""
-    node._input_dtypes = tuple(t.dtype if isinstance(t, Tensor) else None for t in inputs)
+def keep_input_metadata(node, *inputs):
+    """For an operation whose result dtype or device differs from an input's
+    (type promotion, ``dtype=``, a CPU scalar in a GPU operation): remember each
+    input's dtype and device, so that the engine casts each gradient back to its
+    input's dtype and moves it to its input's device, as PyTorch does."""
+    node._input_metadata = tuple((t.dtype, t._device) if isinstance(t, Tensor) else None for t in inputs)
 
 
 def reconnect(saved, node, output_nr=0):
@@ -84,13 +114,16 @@ _FAST_NUMBERS = (float, int)
 
 
 def binary_arrays(a, b, op_name):
-    """Arrays for a binary op, and the result dtype PyTorch gives when numpy
-    would give another (None when they agree)."""
+    """Arrays for a binary op, and the result dtype when it must be given: when
+    numpy would give another than PyTorch, and when the inputs are on two
+    devices (a CPU scalar in a GPU op). None means numpy's dtype is right and the
+    gradients need no converting back."""
     if isinstance(a, Tensor):
         ad = a._data
         if isinstance(b, Tensor):
             if a._device is not b._device:
-                check_same_device(a, b)
+                device = operation_device(a, b)
+                return array_on(a, device), array_on(b, device), dtypes.result_type(a, b)
             if ad.shape != b._data.shape:
                 check_broadcastable(ad.shape, b._data.shape)
             if ad.dtype is b._data.dtype:
@@ -148,12 +181,17 @@ def binary_result(array, input, other, dtype):
     may be a number)."""
     if dtype is not None and array.dtype != dtype.np:
         array = array.astype(dtype.np)
-    device = input._device if isinstance(input, Tensor) else other._device
-    return make_tensor(array, device)
+    return make_tensor(array, first_tensor(input, other)._device)
 
 
 def first_tensor(a, b):
-    return a if isinstance(a, Tensor) else b
+    """The operand whose device a binary op's result lives on: the first tensor,
+    unless it is a CPU scalar joining a tensor on a GPU."""
+    if not isinstance(a, Tensor):
+        return b
+    if isinstance(b, Tensor) and a._device is not b._device and is_cpu_scalar(a):
+        return b
+    return a
 
 
 def reduce_to(grad, shape):

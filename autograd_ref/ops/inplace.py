@@ -14,7 +14,8 @@ from .._backend import broadcast_shapes as _broadcast_shapes
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
 from . import pointwise, shape
-from .common import _state, attach, check_broadcastable, check_same_device, check_castable, keep_input_dtypes, needs_grad, reduce_to
+from .common import (_state, array_on, attach, check_broadcastable, check_castable, check_same_device, is_cpu_scalar,
+                     keep_input_metadata, needs_grad, reduce_to)
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -72,9 +73,11 @@ def _apply(self, op, other, ufunc, *args, **kwargs):
         _check_recordable(self)
         return _rebase(self, op(_snapshot(self), other, *args, **kwargs))
     if isinstance(other, Tensor):
-        if other._device is not self._device:
-            check_same_device(self, other)
         b = other._data
+        if other._device is not self._device:
+            if not is_cpu_scalar(other):
+                check_same_device(self, other)
+            b = array_on(other, self._device)
         if b.shape != self._data.shape:
             _check_fits(self, other)
     elif floating and type(other) in (float, int):
@@ -229,8 +232,8 @@ def fill_(self, value):
             self._data.fill(value.item())
             self._version_counter[0] += 1
             node = FillBackward3((edge_to(self), edge_to(value)))
-            if value.dtype is not self.dtype:
-                keep_input_dtypes(node, self, value)
+            if value.dtype is not self.dtype or value._device is not self._device:
+                keep_input_metadata(node, self, value)
             _move_history(self, node)
             return self
         value = value.item()

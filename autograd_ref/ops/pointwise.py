@@ -10,8 +10,9 @@ import numbers
 from .. import dtypes
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_state, attach, binary_arrays, binary_result, check_castable, check_number, check_same_device, edges, first_tensor,
-                     keep_input_dtypes, needs_grad, reconnect, reduce_to, result, shape_of)
+from .common import (_state, array_on, attach, binary_arrays, binary_result, check_castable, check_number, edges,
+                     first_tensor, keep_input_metadata, needs_grad, operation_device, reconnect, reduce_to, result,
+                     shape_of)
 
 
 def _needs(node, i):
@@ -76,7 +77,7 @@ def _record_add_or_sub(node_cls, res, input, other, alpha, dtype):
     node.shapes = (shape_of(input), shape_of(other))
     node.alpha = alpha
     if dtype is not None:
-        keep_input_dtypes(node, input, other)
+        keep_input_metadata(node, input, other)
     attach(res, node)
 
 
@@ -133,7 +134,7 @@ def mul(input, other, *, out=None):
                                other if need_a is not None else None)
         node.shapes = (shape_of(input), shape_of(other))
         if dtype is not None:
-            keep_input_dtypes(node, input, other)
+            keep_input_metadata(node, input, other)
         attach(res, node)
     return res if out is None else _maybe_out(res, out)
 
@@ -169,7 +170,7 @@ def div(input, other, *, rounding_mode=None, out=None):
         node.save_for_backward(input if node.next_functions[1][0] is not None else None, other)
         node.shapes = (shape_of(input), shape_of(other))
         if promoted:
-            keep_input_dtypes(node, input, other)
+            keep_input_metadata(node, input, other)
         attach(res, node)
     return res if out is None else _maybe_out(res, out)
 
@@ -233,7 +234,7 @@ def remainder(input, other):
         else:
             node = RemainderBackward0((edge_to(input),))
         if dtype is not None:
-            keep_input_dtypes(node, input, other)
+            keep_input_metadata(node, input, other)
         attach(res, node)
     return res
 
@@ -315,13 +316,14 @@ def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
         return _number_pow(input, exponent)
     if isinstance(exponent, Tensor):
         a, b, dtype = binary_arrays(input, exponent, "pow")
-        res = result(_power(a, b, input), input, dtype)
+        like = first_tensor(input, exponent)
+        res = result(_power(a, b, like), like, dtype)
         if needs_grad(input, exponent):
             node = PowBackward1(edges(input, exponent))
             node.save_for_backward(input, exponent, res.detach())
             node.shapes = (input.shape, exponent.shape)
             if dtype is not None:
-                keep_input_dtypes(node, input, exponent)
+                keep_input_metadata(node, input, exponent)
             attach(res, node)
         return res if out is None else _maybe_out(res, out)
     check_number(exponent, "pow")
@@ -606,7 +608,7 @@ def clamp(input, min=None, max=None, *, out=None):   # noqa: A002 - PyTorch's na
         node.save_for_backward(input, *(b.detach() if isinstance(b, Tensor) else b for b in (min, max)))
         node.shapes = (shape_of(input), shape_of(min), shape_of(max))
         if any(isinstance(t, Tensor) and t.dtype is not dtype for t in (input, min, max)):
-            keep_input_dtypes(node, input, min, max)
+            keep_input_metadata(node, input, min, max)
         attach(res, node)
     elif _state.enabled and input._requires_grad:
         node = ClampBackward1((edge_to(input),))
@@ -648,13 +650,14 @@ def _choose(node_cls, pick, input, other):
     if not isinstance(other, Tensor):
         raise TypeError(f"{pick}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
     a, b, dtype = binary_arrays(input, other, pick)
-    res = result(getattr(input._device.xp, pick)(a, b), input, dtype)
+    like = first_tensor(input, other)
+    res = result(getattr(like._device.xp, pick)(a, b), like, dtype)
     if needs_grad(input, other):
         node = node_cls(edges(input, other))
         node.save_for_backward(input, other)
         node.shapes = (input.shape, other.shape)
         if dtype is not None:
-            keep_input_dtypes(node, input, other)
+            keep_input_metadata(node, input, other)
         attach(res, node)
     return res
 
@@ -688,21 +691,19 @@ def where(condition, input, other):
         >>> where(tensor([True, False]), tensor([1., 2.]), 0.)
         tensor([1., 0.])
     """
-    like = first_tensor(input, other) if isinstance(input, Tensor) or isinstance(other, Tensor) else condition
-    check_same_device(condition, input, other)
+    device = operation_device(condition, input, other)
     if condition._data.dtype.kind != "b":
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype.name.capitalize()}")
-    a = input._data if isinstance(input, Tensor) else input
-    b = other._data if isinstance(other, Tensor) else other
+    a, b = array_on(input, device), array_on(other, device)
     dtype = dtypes.result_type(input, other)
-    value = like._device.xp.where(condition._data, a, b).astype(dtype.np, copy=False)
-    res = make_tensor(value, like._device)
+    value = device.xp.where(array_on(condition, device), a, b).astype(dtype.np, copy=False)
+    res = make_tensor(value, device)
     if needs_grad(input, other):
         node = WhereBackward0(edges(input, other))
         node.save_for_backward(condition)
         node.shapes = (shape_of(input), shape_of(other))
-        if any(isinstance(t, Tensor) and t.dtype is not dtype for t in (input, other)):
-            keep_input_dtypes(node, input, other)
+        if any(isinstance(t, Tensor) and (t.dtype is not dtype or t._device is not device) for t in (input, other)):
+            keep_input_metadata(node, input, other)
         attach(res, node)
     return res
 
@@ -734,7 +735,7 @@ def _bitwise(ufunc_name):
     def bitwise(input, other):
         a, b, dtype = binary_arrays(input, other, ufunc_name)
         like = first_tensor(input, other)
-        if like._data.dtype.kind == "f" or isinstance(a, float) or isinstance(b, float):
+        if any(x.dtype.kind == "f" if hasattr(x, "dtype") else isinstance(x, float) for x in (a, b)):
             raise RuntimeError(f"\"{ufunc_name}_cpu\" not implemented for 'Float'")
         return result(like._device.xp.asarray(getattr(like._device.xp, ufunc_name)(a, b)), like, dtype)
     bitwise.__name__ = ufunc_name
