@@ -6,8 +6,9 @@ matters to the engine:
 
 - they are a type of their own (``fake_cupy.ndarray``), so a test can tell GPU
   data from host data;
-- mixing them with numpy arrays in arithmetic raises TypeError, as CuPy does
-  (CuPy never copies between host and GPU behind your back);
+- mixing them with numpy arrays, in arithmetic or in a function of the module
+  (``cupy.stack``, ``cupy.isclose``), raises TypeError, as CuPy does (CuPy never
+  copies between host and GPU behind your back);
 - results are arrays (CuPy gives 0-d arrays where numpy gives scalars);
 - views know their owner (``.base``), as the engine's gradient bookkeeping needs.
 
@@ -129,6 +130,7 @@ def asnumpy(a):
 
 def _gpu_function(function):
     def on_gpu(*args, **kwargs):
+        _refuse_host_arrays(args, kwargs.values())
         return _wrap(function(*_unwrap(args), **_unwrap(kwargs)))
     on_gpu.__name__ = getattr(function, "__name__", "function")
     return on_gpu

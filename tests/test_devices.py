@@ -183,6 +183,14 @@ MIXED = {
     "mse_loss": lambda a, b: nn.functional.mse_loss(a, b),
     "linear": lambda a, b: nn.functional.linear(a, b),
     "add_": lambda a, b: a.add_(b),
+    "stack": lambda a, b: torch.stack([a, b]),
+    "clamp": lambda a, b: torch.clamp(a, min=b),
+    "equal": lambda a, b: torch.equal(a, b),
+    "allclose": lambda a, b: torch.allclose(a, b),
+    "isclose": lambda a, b: torch.isclose(a, b),
+    "conv2d weight": lambda a, b: nn.functional.conv2d(a.view(1, 1, 3, 3), b.view(1, 1, 3, 3)),
+    "linear bias": lambda a, b: nn.functional.linear(a, a, b[0]),
+    "batch_norm running stats": lambda a, b: nn.functional.batch_norm(a, b[0], b[1]),
 }
 
 
@@ -242,6 +250,18 @@ def test_a_cpu_scalars_gradient_comes_back_to_the_cpu(gpu):
     assert on(x.grad, gpu) and x.grad.tolist() == [2.0, 2.0, 2.0]
     (gw,) = torch.autograd.grad((x * w).sum(), w)
     assert gw.device.type == "cpu" and gw.item() == 6.0
+
+
+def test_copy_between_devices_and_a_cpu_checkpoint_into_a_gpu_model(gpu):
+    src = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    dst = torch.zeros(2, 3, device="cuda").copy_(src)           # broadcast, from the host
+    assert on(dst, gpu) and dst.tolist() == [[1.0, 2.0, 3.0]] * 2
+    dst.sum().backward()
+    assert src.grad.device.type == "cpu" and src.grad.tolist() == [2.0, 2.0, 2.0]
+    assert torch.zeros(3, dtype=torch.float64).copy_(dst[1]).tolist() == [1.0, 2.0, 3.0]
+    model, checkpoint = nn.Linear(3, 2).cuda(), nn.Linear(3, 2).state_dict()
+    model.load_state_dict(checkpoint)
+    assert on(model.weight, gpu) and torch.equal(model.weight.cpu(), checkpoint["weight"])
 
 
 def test_gradients_live_on_their_tensors_device(gpu):

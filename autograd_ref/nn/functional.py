@@ -96,6 +96,8 @@ class AddmmBackward0(Node):
 
 def _addmm(bias, mat1, mat2):
     """``bias + mat1 @ mat2`` for matrices, recorded as one node."""
+    if not (bias._device is mat1._device is mat2._device):
+        check_same_device(mat1, mat2, bias)
     if not (mat1._data.dtype == mat2._data.dtype == bias._data.dtype):
         raise RuntimeError(
             f"mat1 and mat2 must have the same dtype, but got {mat1.dtype.legacy_name[:-6]} "

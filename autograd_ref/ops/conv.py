@@ -26,7 +26,7 @@ import numbers
 
 from ..autograd.graph import Node, edge_to
 from ..tensor import make_tensor
-from .common import _state, attach
+from .common import _state, attach, check_same_device
 
 
 # ---- window geometry ---------------------------------------------------------------
@@ -321,6 +321,7 @@ def _pad_bottom_right(input, rows, cols):
 
 
 def _check_conv(input, weight, bias, stride, dilation, pads, groups):
+    check_same_device(input, weight, bias)
     if weight.dim() != 4:
         # PyTorch takes the convolution's dimensions from the weight, so it
         # complains about the stride first.
@@ -743,6 +744,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
     if not training and (running_mean is None or running_var is None):
         raise RuntimeError("running_mean must be defined in evaluation mode")
+    check_same_device(input, running_mean, running_var, weight, bias)
     xp = input._device.xp
     x = input._data
     stat_shape = (1, c) + (1,) * (input.dim() - 2)

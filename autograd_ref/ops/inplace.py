@@ -241,19 +241,20 @@ def fill_(self, value):
 
 
 class CopyBackwards(Node):
-    __slots__ = ("src_shape", "src_dtype")
+    __slots__ = ("src_shape", "src_dtype", "src_device")
 
     def name(self):
         return "torch::autograd::CopyBackwards"     # PyTorch's C++ name
 
     def backward(self, grad):
         return (grad * 0 if self.next_functions[0][0] is not None else None,
-                reduce_to(grad, self.src_shape).to(self.src_dtype)
+                reduce_to(grad, self.src_shape).to(self.src_device, self.src_dtype)
                 if self.next_functions[1][0] is not None else None)
 
 
 def copy_(self, src, non_blocking=False):
-    """Copy ``src``'s values (broadcast, converted to our dtype) into our memory.
+    """Copy ``src``'s values (broadcast, converted to our dtype, from any device)
+    into our memory.
 
         >>> x.copy_(tensor([1., 2.]))
     """
@@ -261,7 +262,7 @@ def copy_(self, src, non_blocking=False):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
     check_broadcastable(self._data.shape, src._data.shape)
     try:
-        value = self._device.xp.broadcast_to(src._data, self._data.shape)
+        value = self._device.xp.broadcast_to(array_on(src, self._device), self._data.shape)
     except ValueError:      # broadcastable both ways, but src has more dimensions
         raise RuntimeError(
             f"output with shape {list(self.shape)} doesn't match the broadcast shape "
@@ -269,7 +270,7 @@ def copy_(self, src, non_blocking=False):
     if needs_grad(self, src):
         _check_recordable(self)
         node = CopyBackwards((edge_to(self), edge_to(src)))
-        node.src_shape, node.src_dtype = src.shape, src.dtype
+        node.src_shape, node.src_dtype, node.src_device = src.shape, src.dtype, src._device
         self._data[...] = value
         self._version_counter[0] += 1
         _move_history(self, node)

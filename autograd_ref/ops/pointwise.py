@@ -10,8 +10,8 @@ import numbers
 from .. import dtypes
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_state, array_on, attach, binary_arrays, binary_result, check_castable, check_number, edges,
-                     first_tensor, keep_input_metadata, needs_grad, operation_device, reconnect, reduce_to, result,
+from .common import (_state, array_on, attach, binary_arrays, binary_result, check_castable, check_number,
+                     check_same_device, edges, first_tensor, keep_input_metadata, needs_grad, operation_device, reconnect, reduce_to, result,
                      shape_of)
 
 
@@ -592,22 +592,21 @@ def clamp(input, min=None, max=None, *, out=None):   # noqa: A002 - PyTorch's na
     """
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    lo = min._data if isinstance(min, Tensor) else min
-    hi = max._data if isinstance(max, Tensor) else max
-    xp = input._device.xp
-    value = input._data
+    device = operation_device(input, min, max)
+    lo, hi = array_on(min, device), array_on(max, device)
+    value = array_on(input, device)
     if lo is not None:
-        value = xp.maximum(value, lo)
+        value = device.xp.maximum(value, lo)
     if hi is not None:
-        value = xp.minimum(value, hi)
+        value = device.xp.minimum(value, hi)
     dtype = dtypes.result_type(*(v for v in (input, min, max) if v is not None))
     value = value.astype(dtype.np, copy=False)
-    res = make_tensor(value, input._device)
+    res = make_tensor(value, device)
     if (isinstance(min, Tensor) or isinstance(max, Tensor)) and (needs_grad(input, min) or needs_grad(max)):
         node = ClampBackward0(edges(input, min) + edges(max, None)[:1])
         node.save_for_backward(input, *(b.detach() if isinstance(b, Tensor) else b for b in (min, max)))
         node.shapes = (shape_of(input), shape_of(min), shape_of(max))
-        if any(isinstance(t, Tensor) and t.dtype is not dtype for t in (input, min, max)):
+        if any(isinstance(t, Tensor) and (t.dtype is not dtype or t._device is not device) for t in (input, min, max)):
             keep_input_metadata(node, input, min, max)
         attach(res, node)
     elif _state.enabled and input._requires_grad:
@@ -615,6 +614,8 @@ def clamp(input, min=None, max=None, *, out=None):   # noqa: A002 - PyTorch's na
         node.save_for_backward(input)
         node.min = min.detach() if isinstance(min, Tensor) else min
         node.max = max.detach() if isinstance(max, Tensor) else max
+        if input._device is not device:
+            keep_input_metadata(node, input)
         attach(res, node)
     return res if out is None else _maybe_out(res, out)
 
@@ -759,17 +760,20 @@ def bitwise_not(input):
 
 def equal(input, other):
     """True if both tensors have the same shape and elements."""
+    check_same_device(input, other)
     return input.shape == other.shape and bool((input._data == other._data).all())
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    check_same_device(input, other)
     return bool(input._device.xp.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    xp = input._device.xp
-    b = other._data if isinstance(other, Tensor) else other
-    return make_tensor(xp.asarray(xp.isclose(input._data, b, rtol=rtol, atol=atol, equal_nan=equal_nan)), input._device)
+    device = operation_device(input, other)
+    close = device.xp.isclose(array_on(input, device), array_on(other, device), rtol=rtol, atol=atol,
+                              equal_nan=equal_nan)
+    return make_tensor(device.xp.asarray(close), device)
 
 
 def isnan(input):

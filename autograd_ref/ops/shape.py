@@ -353,6 +353,7 @@ def stack(tensors, dim=0):
             raise RuntimeError(
                 f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
                 f"entry 0 and {list(t.shape)} at entry {i}")
+    check_same_device(*tensors)
     d = normalize_dim(dim, tensors[0].dim() + 1)
     return _record_stack(tensors, d)
 
