@@ -22,7 +22,7 @@ from .ops.linalg import bmm, dot, matmul, mm, mv
 from .ops.pointwise import (abs, add, allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor,
                             ceil, clamp, clip, cos, div, eq, equal, exp, floor, floor_divide, ge, gt,
                             isclose, isfinite, isinf, isnan, le, log, logical_and, logical_not,
-                            logical_or, logical_xor, lt, maximum, minimum, mul, ne, neg,
+                            logical_or, logical_xor, lt, masked_fill, maximum, minimum, mul, ne, neg,
                             pow, reciprocal, relu, remainder, round, rsqrt, sigmoid, sign, sin,
                             sqrt, square, sub, tanh, where)
 from .ops.reduction import (all, any, argmax, argmin, log_softmax, max, mean, min, norm, softmax, std, sum,

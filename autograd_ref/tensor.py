@@ -522,7 +522,7 @@ def _attach_methods():
         "logical_and": pw.logical_and, "logical_or": pw.logical_or, "logical_not": pw.logical_not,
         "logical_xor": pw.logical_xor, "isnan": pw.isnan, "isinf": pw.isinf, "isfinite": pw.isfinite,
         "equal": pw.equal, "allclose": pw.allclose, "isclose": pw.isclose,
-        "floor_divide": pw.floor_divide, "remainder": pw.remainder,
+        "floor_divide": pw.floor_divide, "remainder": pw.remainder, "masked_fill": pw.masked_fill,
         # reductions
         "sum": red.sum, "mean": red.mean, "max": red.max, "min": red.min, "argmax": red.argmax,
         "argmin": red.argmin, "norm": red.norm, "var": red.var, "std": red.std,
@@ -543,6 +543,7 @@ def _attach_methods():
         "copy_": inplace.copy_, "exp_": inplace.exp_, "log_": inplace.log_, "sin_": inplace.sin_,
         "cos_": inplace.cos_, "tanh_": inplace.tanh_, "sigmoid_": inplace.sigmoid_,
         "relu_": inplace.relu_, "sqrt_": inplace.sqrt_, "abs_": inplace.abs_, "neg_": inplace.neg_,
+        "masked_fill_": inplace.masked_fill_,
         # operators
         "__add__": pw.add, "__radd__": pw.add, "__sub__": pw.sub, "__rsub__": pw.rsub,
         "__mul__": pw.mul, "__rmul__": pw.mul, "__truediv__": pw.div, "__rtruediv__": pw.rdiv,

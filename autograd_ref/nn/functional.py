@@ -514,7 +514,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     weighted = log_p if weight is None else log_p * _along(weight, class_dim, input.dim())
     smooth = -weighted.sum(class_dim)
     kept = target != ignore_index
-    smooth = _pw.where(kept, smooth, 0.0)
+    smooth = smooth.masked_fill(target == ignore_index, 0.0)
     if reduction == "mean":
         if weight is None:
             smooth = smooth.sum() / kept.sum()
@@ -523,7 +523,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             smooth = smooth.sum() / _pw.where(kept, weight[safe], 0.0).sum()
     elif reduction == "sum":
         smooth = smooth.sum()
-    return (1 - label_smoothing) * loss + smooth * (label_smoothing / n_classes)
+    return _pw.mul_scalar(loss, 1 - label_smoothing) + _pw.mul_scalar(smooth, label_smoothing / n_classes)
 
 
 def _along(weight, class_dim, ndim):
@@ -547,7 +547,7 @@ def _cross_entropy_probabilities(log_p, target, weight, reduction, label_smoothi
         return -terms.sum(class_dim)
     total = -terms.sum()
     # A mean is per sample, as PyTorch does (not divided by the weights).
-    return total / (log_p.numel() // n_classes) if reduction == "mean" else total
+    return _pw.div_scalar(total, log_p.numel() // n_classes) if reduction == "mean" else total
 
 
 def one_hot(tensor, num_classes=-1):

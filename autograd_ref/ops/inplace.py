@@ -150,6 +150,12 @@ def clamp_(self, min=None, max=None):   # noqa: A002 - PyTorch's names
     return _unary_inplace(self, pointwise.clamp, min, max)
 
 
+def masked_fill_(self, mask, value):
+    """Write ``value`` where the boolean ``mask`` is True, in place."""
+    _check_fits(self, mask)
+    return _unary_inplace(self, pointwise.masked_fill, mask, value)
+
+
 def _named_unary(op):
     def inplace(self):
         return _unary_inplace(self, op)

@@ -10,9 +10,9 @@ import numbers
 from .. import dtypes
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_state, array_on, attach, binary_arrays, binary_result, check_castable, check_number,
-                     check_same_device, edges, first_tensor, keep_input_metadata, needs_grad, operation_device, reconnect, reduce_to, result,
-                     shape_of)
+from .common import (_state, array_on, attach, binary_arrays, binary_result, check_broadcastable, check_castable,
+                     check_number, check_same_device, edges, first_tensor, keep_input_metadata, needs_grad,
+                     operation_device, reconnect, reduce_to, result, shape_of)
 
 
 def _needs(node, i):
@@ -139,6 +139,31 @@ def mul(input, other, *, out=None):
     return res if out is None else _maybe_out(res, out)
 
 
+class MulBackward1(Node):
+    """``mul.Scalar``: a tensor times a number, as PyTorch's C++ functions call it."""
+    __slots__ = ("other",)
+
+    def backward(self, grad):
+        return grad * self.other
+
+
+def mul_scalar(input, number):
+    """``input * number`` recorded as ATen's ``mul.Scalar`` (``MulBackward1``), for
+    functions that PyTorch writes in C++ (label smoothing, say); Python's
+    ``x * 2`` records ``MulBackward0``.
+
+        >>> mul_scalar(tensor([1., 2.], requires_grad=True), 0.5).grad_fn
+        <MulBackward1>
+    """
+    a, b, dtype = binary_arrays(input, number, "mul")
+    res = binary_result(a * b, input, number, dtype)
+    if needs_grad(input):
+        node = MulBackward1((edge_to(input),))
+        node.other = number
+        attach(res, node)
+    return res
+
+
 class DivBackward0(Node):
     __slots__ = ("shapes",)
 
@@ -173,6 +198,26 @@ def div(input, other, *, rounding_mode=None, out=None):
             keep_input_metadata(node, input, other)
         attach(res, node)
     return res if out is None else _maybe_out(res, out)
+
+
+class DivBackward1(Node):
+    """``div.Scalar``: a tensor divided by a number, as PyTorch's C++ functions call it."""
+    __slots__ = ("other",)
+
+    def backward(self, grad):
+        return grad / self.other
+
+
+def div_scalar(input, number):
+    """``input / number`` recorded as ATen's ``div.Scalar`` (``DivBackward1``);
+    see :func:`mul_scalar`."""
+    a, b, dtype = binary_arrays(input, number, "div")
+    res = binary_result(a / b, input, number, dtype)
+    if needs_grad(input):
+        node = DivBackward1((edge_to(input),))
+        node.other = number
+        attach(res, node)
+    return res
 
 
 def _rounded_div(input, other, rounding_mode):
@@ -705,6 +750,57 @@ def where(condition, input, other):
         node.shapes = (shape_of(input), shape_of(other))
         if any(isinstance(t, Tensor) and (t.dtype is not dtype or t._device is not device) for t in (input, other)):
             keep_input_metadata(node, input, other)
+        attach(res, node)
+    return res
+
+
+class MaskedFillBackward0(Node):
+    """``input.masked_fill(mask, number)``: the filled places pass no gradient back."""
+    __slots__ = ("shape",)
+
+    def backward(self, grad):
+        (mask,) = self.saved_tensors
+        return reduce_to(where(mask, 0.0, grad), self.shape)
+
+
+class MaskedFillBackward1(MaskedFillBackward0):
+    """``input.masked_fill(mask, value)`` for a 0-dim tensor ``value``: it receives
+    the gradient of every place it filled."""
+    __slots__ = ()
+
+    def backward(self, grad):
+        (mask,) = self.saved_tensors
+        return (reduce_to(where(mask, 0.0, grad), self.shape) if _needs(self, 0) else None,
+                where(mask, grad, 0.0).sum() if _needs(self, 1) else None)
+
+
+def masked_fill(input, mask, value):
+    """``input`` with ``value`` written where the boolean ``mask`` is True.
+
+        >>> masked_fill(tensor([1., -2.]), tensor([False, True]), 0.)
+        tensor([1., 0.])
+    """
+    if mask.dtype is not dtypes.bool_:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{mask.dtype.legacy_name[:-len('Tensor')].lower()}")
+    if isinstance(value, Tensor):
+        if value.dim() != 0:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value.dim()} dimension(s).")
+    else:
+        value = check_number(value, "masked_fill")
+    device = operation_device(input, mask, value)
+    check_broadcastable(input._data.shape, mask._data.shape)
+    filler = device.xp.asarray(array_on(value, device)).astype(input._data.dtype)
+    res = make_tensor(device.xp.where(array_on(mask, device), filler, array_on(input, device)), device)
+    if needs_grad(input, value):
+        tensor_value = isinstance(value, Tensor)
+        node = (MaskedFillBackward1(edges(input, value)) if tensor_value
+                else MaskedFillBackward0((edge_to(input),)))
+        node.save_for_backward(mask)
+        node.shape = input.shape
+        if tensor_value and (value.dtype is not input.dtype or value._device is not device):
+            keep_input_metadata(node, input, value)
         attach(res, node)
     return res
 

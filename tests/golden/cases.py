@@ -181,6 +181,10 @@ both("where-bcast", lambda lib, c, x, y: lib.where(c, x, y), C((2, 3), dtype="bo
 both("where-scalar", lambda lib, x: lib.where(x > 0, x, 0.0), X())
 both("where-scalar-left", lambda lib, x: lib.where(x > 0, 1.0, x), X())
 both("where-abs", lambda lib, x: lib.where(x > 0, x, -x), X(), second=True)
+both("masked_fill", lambda lib, x: x.masked_fill(x > 0, 0.5), X())
+both("masked_fill-bcast-mask", lambda lib, x, m: lib.masked_fill(x, m, -1.0), X(), C((3,), dtype="bool", kind="bool"))
+both("masked_fill-mask-grows", lambda lib, x, m: x.masked_fill(m, 2.0), X((3,)), C((2, 3), dtype="bool", kind="bool"))
+both("masked_fill-tensor-value", lambda lib, x, v: x.masked_fill(x < 0, v), X(), X(()), second=True)
 
 # ---- comparisons, logic, integer division (no gradients) -------------------------------
 
@@ -479,6 +483,7 @@ INPLACE = {
     "abs_": lambda lib, x, y: (x * y).abs_(),
     "neg_": lambda lib, x, y: (x * y).neg_(),
     "clamp_": lambda lib, x, y: (x * y).clamp_(min=-0.5, max=0.5),
+    "masked_fill_": lambda lib, x, y: (x * y).masked_fill_(x > 0, 0.25),
     "zero_": lambda lib, x, y: (x * y).zero_() + y,
     "fill_": lambda lib, x, y: (x * y).fill_(2.0) * y,
     "fill_-tensor": lambda lib, x, y: (x * 1).fill_(y[1] * 2),

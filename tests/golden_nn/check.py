@@ -16,15 +16,9 @@ RTOL = {"float32": 2e-5, "float64": 1e-10}
 # Where autograd_ref knowingly records other nodes than PyTorch: case name
 # prefix -> reason. Only the node names are skipped; values and gradients are
 # still compared.
-_SCALAR_OPS = ("PyTorch's C++ multiplies and divides by a Scalar (MulBackward1, DivBackward1) "
-               "and masks in place (MaskedFillBackward0); autograd_ref records MulBackward0, "
-               "DivBackward0 and WhereBackward0")
 KNOWN_GRAPH = {
     "linear-3d-nobias": "PyTorch folds the batch into one mm (UnsafeViewBackward0 over MmBackward0); "
                         "the engine's matmul records one MatmulBackward0",
-    "ce-smoothing": _SCALAR_OPS,
-    "ce-probs-mean": _SCALAR_OPS,
-    "ce-probs-weight-smoothing-mean": _SCALAR_OPS,
 }
 
 
