@@ -10,6 +10,7 @@ Where each concept lives:
 - ``notebooks``: reading nbgrader notebooks and assembling the code a submission runs.
 - ``sandbox``: starting the untrusted child process and talking to it (JSON lines on a pipe).
 - ``child``: the program that runs *inside* the sandbox (stdlib and numpy only).
+- ``probe_prelude``: helpers for every hidden suite's probes (``_array``, ...), run inside the sandbox too.
 - ``grading``: the trusted side, a pytest plugin that runs a hidden suite against one submission.
 - ``results``: Gradescope JSON, ``grades.csv``, atomic writes, nbgrader's gradebook.
 - ``suite``: helpers the hidden test suites import (``call``, ``as_array``, ``same``).
@@ -28,6 +29,17 @@ hidden suite ``exercises/hidden/A/``:
     scalars are turned into lists and numbers. Inputs that were numpy arrays in the test arrive as numpy
     arrays (same dtype and shape). Only the stdlib and numpy can be imported there. The source of
     ``probes.py`` is sent to the child over the protocol; it is never a file the child could list.
+
+    Every ``probes.py`` has the helpers of ``probe_prelude.py`` without defining or importing them (the
+    grader sends that file's text ahead of it; the student's namespace never gets them):
+
+    - ``_array(x)``: an array, list or number as ``{"shape": [...], "values": [...]}`` (what
+      ``suite.as_array`` reads in the tests), None as None, anything else as a dict with an ``"error"``;
+    - ``_tensor_array(x)``: the same for the numbers a Tensor holds (its ``.data``);
+    - ``_error_name(fn)``: the class name of the exception ``fn()`` raised, or None;
+    - ``_numbers(data, x)``: ``_array`` without setting None apart (numpy reads it as NaN).
+
+    A ``probes.py`` may define one of these names again for itself (pilot2 keeps None as NaN that way).
 
 ``test_*.py``
     pytest tests that run in the TRUSTED grader process (``autograd_ref`` is importable there), with two

@@ -7,9 +7,10 @@ speaks JSON lines with it over two pipes: requests in on ``config["requests_fd"]
     -> {"op": "run_cells", "nonce": "a1..", "cells": [{"label": "square", "code": "def square(x): ..."}]}
     <- {"nonce": "a1..", "ok": true, "errors": [{"cell": "square", "error": "NameError: ..."}]}
 
-Then ``load_probes`` (the hidden suite's probes.py source) and one ``probe`` request per call of
-``student.probe``. The grader checks every reply, and every score is computed there: this process can only
-hand back plain data, and the student's code, which runs in this very process, could forge any of it.
+Then ``load_probes`` (the source of ``probe_prelude.py``, helpers that every suite's probes may use, and the
+hidden suite's probes.py source) and one ``probe`` request per call of ``student.probe``. The grader checks
+every reply, and every score is computed there: this process can only hand back plain data, and the
+student's code, which runs in this very process, could forge any of it.
 
 Only the stdlib and numpy are importable here. Keep this file free of imports from the course package.
 """
@@ -81,6 +82,12 @@ def handle(request, ns, probes):
     if op == "load_probes":
         probes.clear()
         probes.update({"__name__": "probes", "__builtins__": builtins})
+        if request.get("prelude"):
+            # The helpers every probes.py may use (probe_prelude.py): run apart, so that they keep their own
+            # names whatever probes.py defines again, then handed to the probes (never to the student's ns).
+            prelude = {"__name__": "probe_prelude", "__builtins__": builtins}
+            exec(compile(request["prelude"], "<probe prelude>", "exec"), prelude)
+            probes.update((k, v) for k, v in prelude.items() if not k.startswith("__"))
         exec(compile(request["source"], "<hidden probes>", "exec"), probes)
         return {"ok": True}
     if op == "probe":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import io
 import os
 import re
@@ -139,6 +140,16 @@ def find_submissions(paths: list[str | Path], assignment: Assignment) -> list[Su
 # -- the child for one submission --------------------------------------------------------------------------
 
 
+PROBE_PRELUDE = Path(__file__).with_name("probe_prelude.py")
+
+
+@functools.cache
+def probe_prelude_source() -> str:
+    """The helpers every suite's probes may use (``_array``, ...), sent to the child ahead of each probes.py.
+    They are sandbox code: read here as text, never imported."""
+    return PROBE_PRELUDE.read_text(encoding="utf-8")
+
+
 def _to_wire(value):
     """Probe inputs as JSON: numpy arrays are tagged so that the child rebuilds them with their dtype."""
     if isinstance(value, np.ndarray):
@@ -219,7 +230,8 @@ class StudentProcess:
                 for e in errors[:50] if isinstance(e, dict)
             ]
         try:
-            reply = child.request({"op": "load_probes", "source": self.probes_source}, self.timeout)
+            request = {"op": "load_probes", "prelude": probe_prelude_source(), "source": self.probes_source}
+            reply = child.request(request, self.timeout)
         except ChildGone as e:
             raise ProbeFailed(f"the notebook's process {e}") from None
         if not reply["ok"]:

@@ -9,26 +9,6 @@ not test registering or retain_grad themselves. Probes return plain data; the te
 import numpy as np
 
 
-def _array(x):
-    """{"shape", "values"} for anything array-like; a description if it is not numbers."""
-    if x is None:
-        return None
-    try:
-        arr = np.array(x, dtype=float)
-    except Exception:
-        return {"shape": None, "values": None, "error": "not an array of numbers: %s" % type(x).__name__}
-    return {"shape": list(arr.shape), "values": arr.ravel().tolist()}
-
-
-def _error_name(fn):
-    """The class name of what fn() raised, or None."""
-    try:
-        fn()
-    except Exception as e:  # the student's code
-        return type(e).__name__
-    return None
-
-
 # -- the correct parts, used in place of the student's while another part is probed -------------------------
 
 

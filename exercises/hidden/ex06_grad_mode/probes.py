@@ -15,17 +15,6 @@ import numpy as np
 WAIT = 10.0     # seconds a thread is waited for
 
 
-def _array(x):
-    """{"shape", "values"} for anything array-like; a description if it is not numbers."""
-    if x is None:
-        return None
-    try:
-        arr = np.array(x, dtype=float)
-    except Exception:
-        return {"shape": None, "values": None, "error": "not an array of numbers: %s" % type(x).__name__}
-    return {"shape": list(arr.shape), "values": arr.ravel().tolist()}
-
-
 def _plain_bool(value):
     """True or False as they are; anything else described as a string (the tests want real booleans)."""
     return value if isinstance(value, bool) else "not a bool: %r" % (value,)

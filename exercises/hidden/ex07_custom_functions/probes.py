@@ -8,23 +8,11 @@ Arrays come back as {"shape": [...], "values": [...]}; every judgement is made b
 import numpy as np
 
 
-def _array(x):
-    """{"shape", "values"} for a Tensor or anything array-like; a description if it is not numbers."""
-    if x is None:
-        return None
-    data = getattr(x, "data", x) if not isinstance(x, np.ndarray) else x
-    try:
-        arr = np.asarray(data, dtype=float)
-    except Exception:
-        return {"shape": None, "values": None, "error": "not an array of numbers: %s" % type(x).__name__}
-    return {"shape": list(arr.shape), "values": arr.ravel().tolist()}
-
-
 def _grads(result):
     """What a backward returned, as a list: one entry per gradient (None stays None)."""
     if not isinstance(result, (tuple, list)):
         result = (result,)
-    return [_array(g) for g in result][:10]
+    return [_tensor_array(g) for g in result][:10]
 
 
 def _error(e):
@@ -99,7 +87,7 @@ def probe_node(ns, factors, needs, grad):
         @staticmethod
         def backward(ctx, grad_output):
             seen["ctx_is_node"] = ctx is node
-            seen["grad"] = _array(grad_output)
+            seen["grad"] = _tensor_array(grad_output)
             out = tuple(Tensor(np.asarray(getattr(grad_output, "data", grad_output), dtype=float) * f)
                         for f in factors)
             return out[0] if len(out) == 1 else out
@@ -204,7 +192,7 @@ def probe_apply(ns, function, a, b, kinds, mode="grad"):
         edges, n_edges = None, None
     return {
         "is_tensor": isinstance(out, ns["Tensor"]),
-        "value": _array(out),
+        "value": _tensor_array(out),
         "requires_grad": bool(getattr(out, "requires_grad", False)),
         "has_grad_fn": grad_fn is not None,
         "grad_fn_is_node": isinstance(grad_fn, ns["BackwardFunction"]),
@@ -228,7 +216,7 @@ def probe_apply_backward(ns, x, w, c, k):
     z = Scale.apply(y, float(k))
     loss = (z * Tensor(c)).sum()
     loss.backward()
-    return {"x": _array(tx.grad), "w": _array(tw.grad)}
+    return {"x": _tensor_array(tx.grad), "w": _tensor_array(tw.grad)}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -246,13 +234,13 @@ def probe_function(ns, function, inputs, needs, grad):
     g_before = g.data.copy()
     with ns["no_grad"]():
         out = cls.forward(ctx, *xs)
-        saved = [_array(t) for t in list(ctx._saved)[:10]]
+        saved = [_tensor_array(t) for t in list(ctx._saved)[:10]]
         try:
             grads = _grads(cls.backward(ctx, g))
             error = None
         except Exception as e:
             grads, error = None, _error(e)
-    return {"out": _array(out), "saved": saved, "grads": grads, "error": error,
+    return {"out": _tensor_array(out), "saved": saved, "grads": grads, "error": error,
             "grad_output_unchanged": bool(np.array_equal(g.data, g_before)),
             "inputs_unchanged": all(np.array_equal(x.data, b) for x, b in zip(xs, before))}
 

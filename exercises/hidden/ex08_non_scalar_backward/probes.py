@@ -8,18 +8,6 @@ on Part 2's formulas), except where a test names the student's formulas on purpo
 import numpy as np
 
 
-def _array(x):
-    """{"shape", "values"} for a Tensor or anything array-like; a description if it is not numbers."""
-    if x is None:
-        return None
-    data = x if isinstance(x, np.ndarray) else getattr(x, "data", x)
-    try:
-        arr = np.asarray(data, dtype=float)
-    except Exception:
-        return {"shape": None, "values": None, "error": "not an array of numbers: %s" % type(x).__name__}
-    return {"shape": list(arr.shape), "values": arr.ravel().tolist()}
-
-
 def _error(e):
     # NotImplementedError is a RuntimeError: it is what an unanswered part raises, never a check
     return {"type": type(e).__name__, "message": str(e)[:200],
@@ -58,7 +46,7 @@ def probe_backward(ns, case, arrays, requires, gradients):
     out = CASES[case](*ts)
     for g in gradients:
         ns["backward"](out, None if g is None else ns["Tensor"](g))
-    return [_array(t.grad) for t in ts]
+    return [_tensor_array(t.grad) for t in ts]
 
 
 def probe_backward_refused(ns, x, gradient):
@@ -89,7 +77,7 @@ def probe_formula(ns, which, arrays, grad, weights):
     else:
         a, b = leaves = _leaves(ns, arrays, [True, True])
         results = tuple(ns["div_backward"](g, a, b))
-    values = [_array(r) for r in results][:3]
+    values = [_tensor_array(r) for r in results][:3]
     recorded = [_recorded(r) for r in results][:3]
     second = None
     if all(recorded) and len(results) == len(weights):
@@ -98,7 +86,7 @@ def probe_formula(ns, which, arrays, grad, weights):
             term = (r * Tensor(w)).sum()
             total = term if total is None else total + term
         found = ns["execute"](total, Tensor(1.0))
-        second = [_array(found.get(t)) for t in leaves]
+        second = [_tensor_array(found.get(t)) for t in leaves]
     return {"values": values, "recorded": recorded, "second": second}
 
 
@@ -112,7 +100,7 @@ def probe_jacobian(ns, case, consts, x):
     cs = [Tensor(c) for c in consts]
     tx = Tensor(x)
     J = ns["jacobian"](lambda t: CASES[case](*cs, t), tx)
-    return {"J": _array(J), "x_grad_none": tx.grad is None, "x_requires_grad": bool(tx.requires_grad),
+    return {"J": _tensor_array(J), "x_grad_none": tx.grad is None, "x_requires_grad": bool(tx.requires_grad),
             "x_unchanged": bool(np.array_equal(tx.data, np.asarray(x, dtype=float)))}
 
 
@@ -140,9 +128,10 @@ def probe_grad(ns, case, arrays, requires, wrt, grad_outputs=None, create_graph=
     second = None
     if weights is not None and res and _recorded(res[0]):
         found = ns["execute"]((res[0] * Tensor(weights)).sum(), Tensor(1.0))
-        second = [_array(found.get(t)) for t in ts]
-    return {"is_tuple": is_tuple, "grads": [_array(r) for r in res], "recorded": [_recorded(r) for r in res],
-            "dot_grads": [_array(t.grad) for t in ts], "second": second}
+        second = [_tensor_array(found.get(t)) for t in ts]
+    return {"is_tuple": is_tuple, "grads": [_tensor_array(r) for r in res],
+            "recorded": [_recorded(r) for r in res], "dot_grads": [_tensor_array(t.grad) for t in ts],
+            "second": second}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -154,4 +143,4 @@ def probe_hvp(ns, case, consts, x, v):
     cs = [Tensor(c) for c in consts]
     tx = Tensor(x)
     hv = ns["hessian_vector_product"](lambda t: CASES[case](*cs, t), tx, Tensor(v))
-    return {"hv": _array(hv), "x_grad_none": tx.grad is None}
+    return {"hv": _tensor_array(hv), "x_grad_none": tx.grad is None}

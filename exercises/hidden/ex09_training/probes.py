@@ -11,17 +11,6 @@ import itertools
 import numpy as np
 
 
-def _array(x):
-    """{"shape", "values"} for anything array-like; a description if it is not an array of numbers."""
-    if x is None:
-        return None
-    try:
-        arr = np.asarray(x, dtype=float)
-    except Exception:
-        return {"shape": None, "values": None, "error": "not an array of numbers: %s" % type(x).__name__}
-    return {"shape": list(arr.shape), "values": arr.ravel().tolist()}
-
-
 def _number(x):
     """x as a float, or a short description of what it is."""
     try:
