@@ -11,7 +11,6 @@ graded by ``grade_batch`` in a pool of worker processes, each grading one submis
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import functools
 import io
@@ -19,7 +18,6 @@ import os
 import re
 import secrets
 import sys
-import tempfile
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -357,20 +355,6 @@ def _failure_message(error: BaseException) -> str:
 # -- grading one submission --------------------------------------------------------------------------------
 
 
-_PYTEST_INI = None
-
-
-def _empty_pytest_ini() -> str:
-    """An empty ini file, so that no pytest configuration around the hidden suite applies."""
-    global _PYTEST_INI
-    if _PYTEST_INI is None or not os.path.exists(_PYTEST_INI):
-        fd, _PYTEST_INI = tempfile.mkstemp(prefix="autograd-course-", suffix=".ini")
-        os.write(fd, b"[pytest]\n")
-        os.close(fd)
-        atexit.register(lambda path=_PYTEST_INI: os.path.exists(path) and os.unlink(path))
-    return _PYTEST_INI
-
-
 @contextlib.contextmanager
 def _quiet_pytest_environment(hidden_dir: Path):
     """Run pytest on a hidden suite as if alone: no bytecode written into the suite, no plugins or options
@@ -408,8 +392,9 @@ def _forget_modules_under(directory: Path):
 def run_hidden_suite(assignment: Assignment, plugin: GradingPlugin) -> int:
     """Run the hidden suite in this process with ``plugin``; returns pytest's exit code."""
     hidden = str(assignment.hidden_dir)
+    # "-c os.devnull": an empty configuration, so no pytest.ini or pyproject.toml around the suite applies.
     args = [
-        hidden, "-c", _empty_pytest_ini(), "--rootdir", hidden, "--confcutdir", hidden,
+        hidden, "-c", os.devnull, "--rootdir", hidden, "--confcutdir", hidden,
         "--import-mode=importlib", "--assert=plain", "-q", "-p", "no:cacheprovider",
         "-p", "no:stepwise", "-p", "no:pastebin", "-p", "no:junitxml", "-p", "no:doctest",
         "-p", "no:faulthandler", "-p", "no:debugging", "-p", "no:unraisableexception", "-p", "no:threadexception",
@@ -500,7 +485,7 @@ def collect_tests(assignment: Assignment) -> list[TestOutcome]:
     collector = GradingPlugin(process=None, seed=0)
     hidden = str(assignment.hidden_dir)
     with _quiet_pytest_environment(assignment.hidden_dir):
-        code = pytest.main([hidden, "-c", _empty_pytest_ini(), "--rootdir", hidden, "--confcutdir", hidden,
+        code = pytest.main([hidden, "-c", os.devnull, "--rootdir", hidden, "--confcutdir", hidden,
                             "--import-mode=importlib", "--collect-only", "-q", "-p", "no:cacheprovider",
                             "-W", "ignore"], plugins=[collector])
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):

@@ -155,11 +155,12 @@ def orphaned_sandbox_processes() -> list[int]:
     return found
 
 
-def child_dirs() -> set:
-    """The fallback sandbox's temporary directories (each child removes its own)."""
+def grader_temp_files() -> set:
+    """What the grader makes in the temporary directory (the fallback sandbox's child directories, say),
+    which it must remove when it is done: a batch leaves nothing behind."""
     import tempfile
 
-    return set(Path(tempfile.gettempdir()).glob("autograd-course-child-*"))
+    return set(Path(tempfile.gettempdir()).glob("autograd-course-*"))
 
 
 def run_batch(tmp, kind, course, assignment, submissions, extra=()):
@@ -189,11 +190,11 @@ def toy_batch(request, tmp_path_factory):
         paths.append(make_submission(subs / f"{name}.ipynb", answers, source=notebook))
     watched = (course, subs, EXERCISES, REPO / "tests" / "grading_fixtures")
     before = snapshot(*watched)
-    dirs_before = child_dirs()
+    temp_before = grader_temp_files()
     code, out = run_batch(tmp, kind, course, "toy", paths)
     return {"kind": kind, "code": code, "out": out, "results": load_results(out), "before": before,
             "after": snapshot(*watched), "hostile": [p.stem for p in paths if p.stem not in TOY_HONEST],
-            "new_child_dirs": child_dirs() - dirs_before}
+            "new_temp_files": grader_temp_files() - temp_before}
 
 
 def test_the_grader_survives_and_grades_everyone(toy_batch):
@@ -235,9 +236,9 @@ def test_no_secret_reaches_a_result(toy_batch):
     assert "ValueError: nothing leaked" in output, output  # the code ran, and found nothing
 
 
-def test_no_sandbox_process_is_left(toy_batch):
+def test_no_sandbox_process_or_temporary_file_is_left(toy_batch):
     assert orphaned_sandbox_processes() == []
-    assert toy_batch["new_child_dirs"] == set()
+    assert toy_batch["new_temp_files"] == set()
 
 
 def test_failures_say_what_happened(toy_batch):

@@ -173,6 +173,23 @@ def test_results_must_be_plain_data(box):
         assert arr["value"] == {"a": [0, 1, 2], "b": 0.5, "c": [1, "x", None]}
 
 
+def test_the_probe_prelude_reaches_the_probes_but_not_the_students_code(box):
+    """The grader sends probe_prelude.py with every probes.py: its helpers are the probes' alone, and a
+    probes.py may define one of their names again for itself without changing the prelude's own functions."""
+    from autograd_course.grading import probe_prelude_source
+    with box.start() as child:
+        child.request({"op": "run_cells", "cells": [{"label": "t", "code": "def answer():\n    return [[1, 2]]"}]}, 5)
+        probes = ("def probe_shared(ns):\n    return _array(ns['answer']()), _error_name(lambda: 1 / 0)\n"
+                  "def probe_student_sees(ns):\n    return sorted(k for k in ('_array', '_error_name') if k in ns)\n"
+                  "def _numbers(data, x):\n    return 'redefined'\n"
+                  "def probe_redefined(ns):\n    return _numbers(None, 1), _array(None)\n")
+        child.request({"op": "load_probes", "prelude": probe_prelude_source(), "source": probes}, 5)
+        shared = child.request({"op": "probe", "name": "shared", "inputs": {}}, 5)
+        assert shared["value"] == [{"shape": [1, 2], "values": [1.0, 2.0]}, "ZeroDivisionError"]
+        assert child.request({"op": "probe", "name": "student_sees", "inputs": {}}, 5)["value"] == []
+        assert child.request({"op": "probe", "name": "redefined", "inputs": {}}, 5)["value"] == ["redefined", None]
+
+
 def test_to_plain_refuses_objects():
     class Sneaky(float):
         pass
