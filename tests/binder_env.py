@@ -10,6 +10,9 @@
 - ``jupyterlab``: JupyterLab from ``binder_env`` serving a folder on 127.0.0.1, on a free port, with a token;
   stopped (its whole process group, kernels included) at the end of the session.
 
+Helpers that tests/test_readme.py reuses: ``pypi_reachable``, ``fresh_user_environ``, ``free_port`` and
+``stop_process_group``.
+
 Building the environment needs PyPI. When pip fails and PyPI cannot be reached, the tests that need it
 skip, saying so; any other failure fails them with pip's output.
 """
@@ -65,6 +68,28 @@ def _run(command, *, env=None, cwd=None, timeout=900, what=""):
     return done
 
 
+def fresh_user_environ(home: Path) -> dict[str, str]:
+    """This process's environment as a fresh machine's user would have it: without Jupyter's, IPython's,
+    Python's, conda's or an active virtual environment's variables, and with Jupyter's user-level folders
+    (config, data, runtime), IPython's and matplotlib's in new folders under ``home``, so that no user-level
+    configuration, data or kernels of this machine are seen."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("JUPYTER", "PYTHON", "IPYTHON", "VIRTUAL_ENV", "CONDA"))}
+    env.update(
+        PYTHONNOUSERSITE="1",
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_DATA_DIR=str(home / "data"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        IPYTHONDIR=str(home / "ipython"),
+        JUPYTER_PLATFORM_DIRS="1",
+        MPLCONFIGDIR=str(home / "matplotlib"),
+        NO_COLOR="1",
+    )
+    for key in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR"):
+        Path(env[key]).mkdir(parents=True, exist_ok=True)
+    return env
+
+
 class BinderEnv:
     """A virtual environment built as Binder builds the student's, and the environment to run it with."""
 
@@ -72,22 +97,8 @@ class BinderEnv:
         self.prefix, self.tree = prefix, tree
         self.bin = prefix / "bin"
         self.python = self.bin / "python"
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("JUPYTER", "PYTHON", "IPYTHON", "VIRTUAL_ENV", "CONDA"))}
-        env.update(
-            PATH=f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}",
-            VIRTUAL_ENV=str(prefix),
-            PYTHONNOUSERSITE="1",
-            JUPYTER_CONFIG_DIR=str(home / "config"),
-            JUPYTER_DATA_DIR=str(home / "data"),
-            JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-            IPYTHONDIR=str(home / "ipython"),
-            JUPYTER_PLATFORM_DIRS="1",
-            MPLCONFIGDIR=str(home / "matplotlib"),
-            NO_COLOR="1",
-        )
-        for key in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR"):
-            Path(env[key]).mkdir(parents=True, exist_ok=True)
+        env = fresh_user_environ(home)
+        env.update(PATH=f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}", VIRTUAL_ENV=str(prefix))
         self.env = env
 
     def run(self, *args, cwd=None, timeout=600, check=True):
@@ -182,20 +193,27 @@ class JupyterLab:
         return self.log_path.read_text(errors="replace")[-4000:]
 
     def stop(self):
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=15)
-            except ProcessLookupError:
-                pass
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)   # kernels left behind by a clean shutdown
-        except (ProcessLookupError, PermissionError):
-            pass
+        stop_process_group(self.process)
         self.log.close()
+
+
+def stop_process_group(process: subprocess.Popen):
+    """Stop ``process``, started with ``start_new_session=True``, and everything in its process group:
+    SIGTERM (a Jupyter server shuts its kernels down), SIGKILL if it is still there after 15 s, then SIGKILL
+    to the group again for anything a clean shutdown left behind."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)
+        except ProcessLookupError:
+            pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)   # kernels left behind by a clean shutdown
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 @pytest.fixture(scope="session")
