@@ -1,11 +1,16 @@
-"""Matrix products. ``matmul`` dispatches on the operands' dimensions as PyTorch
-does (dot, mv, mm, batched), and each case records the node PyTorch records.
+"""Matrix products: ``mm``, ``bmm``, ``dot``, ``mv``, each one node, and ``matmul``
+(``@``), composed of them and of views as PyTorch composes it, so that its graph
+shows the nodes PyTorch's shows.
 
     >>> (ones(2, 3) @ ones(3, 4)).grad_fn      # with requires_grad inputs
     <MmBackward0 object at ...>
 """
-from ..autograd.graph import Node
-from .common import attach, check_same_device, edges, needs_grad, reduce_to, result
+import math
+
+from ..autograd.graph import Node, edge_to
+from ..tensor import make_tensor
+from .common import _state, attach, check_broadcastable, check_same_device, edges, needs_grad, result
+from .shape import SqueezeBackward0, UnsafeViewBackward0
 
 
 def _needs(node, i):
@@ -116,20 +121,13 @@ def mv(input, vec):
     return _product(MvBackward0, input, vec)
 
 
-class MatmulBackward0(Node):
-    """Broadcast batched products: the batch dims of each gradient are summed
-    back to that input's shape."""
-    __slots__ = ("shapes",)
-
-    def backward(self, grad):
-        a, b = self.saved_tensors
-        ga = gb = None
-        if _needs(self, 0):
-            ga = reduce_to(grad.matmul(b.transpose(-1, -2)), self.shapes[0])
-        if _needs(self, 1):
-            gb = reduce_to(a.transpose(-1, -2).matmul(grad), self.shapes[1])
-        return ga, gb
-
+# ---- matmul, composed as PyTorch composes it ---------------------------------------
+#
+# PyTorch's matmul (``_matmul_impl`` in aten/src/ATen/native/LinearAlgebra.cpp) is no
+# operation of its own: it picks dot, mv or mm for vectors and matrices, and for more
+# dims reshapes the operands into one mm, mv or bmm and views the result back. Each
+# step is a differentiable op with its node, so the graph shows them all, and so does
+# this one. ``matmul`` picks the case; one function per case follows.
 
 def matmul(input, other):
     """The matrix product, as ``@``: dot for two vectors, ``mv``, ``mm``, and
@@ -137,6 +135,8 @@ def matmul(input, other):
 
         >>> matmul(ones(3), ones(3))
         tensor(3.)
+        >>> (ones(4, 2, 3, requires_grad=True) @ ones(3, 5)).grad_fn    # batch folded into one mm
+        <UnsafeViewBackward0 object at ...>
     """
     da, db = input.dim(), other.dim()
     if da == 0 or db == 0:
@@ -147,33 +147,142 @@ def matmul(input, other):
     if da == 2 and db == 1:
         return mv(input, other)
     if da == 1 and db == 2:
-        return mm(input.unsqueeze(0), other).squeeze(0)
+        return _vector_matrix(input, other)
     if da == 2 and db == 2:
         return mm(input, other)
-    if da == 3 and db == 3 and input.shape[0] == other.shape[0]:
-        return bmm(input, other)
-    # General case: vectors become matrices, batch dims broadcast.
-    a = input.unsqueeze(0) if da == 1 else input
-    b = other.unsqueeze(-1) if db == 1 else other
-    if a.shape[-1] != b.shape[-2]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(a)} and {_shape_str(b)})")
-    out = _product(MatmulBackward0, a, b, shapes=(a.shape, b.shape))
-    if da == 1:
-        out = out.squeeze(-2)
+    if _should_fold(input, other):
+        return _folded(input, other)
+    return _batched(input, other)
+
+
+def _vector_matrix(vector, matrix):
+    """1-D @ 2-D: the vector as a one-row matrix, mm, then the row dropped in place."""
+    return _squeeze_(mm(vector.unsqueeze(0), matrix), 0)
+
+
+def _should_fold(tensor1, tensor2):
+    """ATen's ``should_fold``: use one mm or mv, with the batch of the operand that has
+    3 or more dims folded into its rows, when the other operand has 1 or 2 dims and
+
+    - the smaller operand requires grad (else it would be expanded to the batch for a
+      bmm, and its gradient computed as a whole batch of copies, then summed), or
+    - the larger one's leading dims fold into rows without a copy; not for a matrix on
+      the left, whose product would come out transposed and need a copy anyway.
+
+    A batch on the right is folded as ``tensor2.mT``; here only its strides are needed.
+    """
+    if tensor1.dim() >= tensor2.dim():
+        small, shape, strides = tensor2, list(tensor1.shape), list(tensor1.stride())
+    else:
+        small, shape, strides = tensor1, list(tensor2.shape), list(tensor2.stride())
+        shape[-2], shape[-1] = shape[-1], shape[-2]             # those of tensor2.mT
+        strides[-2], strides[-1] = strides[-1], strides[-2]
+    if not (len(shape) >= 3 and small.dim() <= 2):
+        return False
+    if small.requires_grad:
+        return True
+    if tensor1.dim() == 2:
+        return False
+    if math.prod(shape) == 0:
+        return True
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(len(shape) - 2))
+
+
+def _folded(tensor1, tensor2):
+    """N-D @ 1-D or 2-D: the batch folded into the rows of one mm or mv, whose result
+    is viewed with the batch again. 1-D or 2-D @ N-D the same way on the transposes,
+    as ``(b.mT @ a.T).mT``, copied to be contiguous."""
+    transpose = tensor2.dim() > tensor1.dim()
+    if transpose:
+        t1, t2 = tensor2.mT, (tensor1.t() if tensor1.dim() == 2 else tensor1)
+    else:
+        t1, t2 = tensor1, tensor2
+    rows = tuple(t1.shape[:-1])
+    folded = t1.reshape(math.prod(rows), t1.shape[-1])     # a copy if the batch does not fold
+    if t2.dim() == 1:
+        return _unsafe_view(folded.mv(t2), rows)
+    out = _unsafe_view(folded.mm(t2), rows + (t2.shape[1],))
+    return out.mT.contiguous() if transpose else out
+
+
+def _batched(tensor1, tensor2):
+    """Everything else (a batch on both sides, or one that should not fold): broadcast
+    the batch dims, expand both operands to them, flatten the batch into one dim, bmm,
+    and view the result with the batch again. A vector on the left takes part as one
+    row, on the right as one column (squeezed away after the bmm)."""
+    da, db = tensor1.dim(), tensor2.dim()
+    # (n, m1) @ (m2, p) per batch entry; bmm checks m1 == m2, in PyTorch's words
+    n = tensor1.shape[-2] if da > 1 else 1
+    m1 = tensor1.shape[-1]
+    m2 = tensor2.shape[-2] if db > 1 else tensor2.shape[0]
+    p = tensor2.shape[-1] if db > 1 else 1
+    batch1, batch2 = tuple(tensor1.shape[:-2]), tuple(tensor2.shape[:-2])
+    # 3-D @ 3-D with a batch of 1 on a side that requires grad: drop that batch and fold
+    # instead (the reason is should_fold's: no batch of copies in the backward).
+    if da == 3 and db == 3 and batch1[0] != batch2[0]:
+        if batch1[0] == 1 and tensor1.requires_grad:
+            return matmul(tensor1.squeeze(0), tensor2)
+        if batch2[0] == 1 and tensor2.requires_grad:
+            return matmul(tensor1, tensor2.squeeze(0))
+    batch = _broadcast_shapes(batch1, batch2)
+    size = math.prod(batch)
+    a = tensor1.expand(batch + (n, m1)).reshape(size, n, m1)
     if db == 1:
-        out = out.squeeze(-1)
+        b = tensor2.expand(batch + (m2,)).reshape(size, m2).unsqueeze(2)
+    else:
+        b = tensor2.expand(batch + (m2, p)).reshape(size, m2, p)
+    out_shape = batch + ((n,) if da > 1 else ()) + ((p,) if db > 1 else ())
+    product = a.bmm(b)
+    return _unsafe_view(product.squeeze(-1) if db == 1 else product, out_shape)
+
+
+def _broadcast_shapes(shape1, shape2):
+    """The shape two batch shapes broadcast to (PyTorch's error if they do not)."""
+    check_broadcastable(shape1, shape2)
+    n = max(len(shape1), len(shape2))
+    shape1 = (1,) * (n - len(shape1)) + shape1
+    shape2 = (1,) * (n - len(shape2)) + shape2
+    return tuple(s2 if s1 == 1 else s1 for s1, s2 in zip(shape1, shape2))
+
+
+# The two nodes matmul needs that no other operation records.
+
+def _unsafe_view(product, shape):
+    """PyTorch's ``_unsafe_view``: a product that nothing else holds, seen with another
+    shape. The backward is a view's (UnsafeViewBackward0), but the result is a tensor of
+    its own, not a view of the product."""
+    out = make_tensor(product._data.reshape(shape), product._device)
+    if _state.enabled and product._requires_grad:
+        node = UnsafeViewBackward0((edge_to(product),))
+        node.shape = product.shape
+        attach(out, node)
     return out
 
 
-def _product(node_cls, a, b, shapes=None):
+class SqueezeBackward4(SqueezeBackward0):
+    """``squeeze_(dim)``, in place."""
+    __slots__ = ()
+
+
+def _squeeze_(product, dim):
+    """``product.squeeze_(dim)`` on a product that nothing else holds: the squeezed tensor
+    takes the product's place in the graph (SqueezeBackward4), with the version 1 that
+    the in-place change gives it in PyTorch."""
+    shape = product.shape
+    out = make_tensor(product._data.reshape(shape[:dim] + shape[dim + 1:]), product._device, [1])
+    if _state.enabled and product._requires_grad:
+        node = SqueezeBackward4((edge_to(product),))
+        node.shape = shape
+        attach(out, node)
+    return out
+
+
+def _product(node_cls, a, b):
     check_same_device(a, b)
     _check_dtypes(a, b)
     res = result(a._device.xp.matmul(a._data, b._data), a)
     if needs_grad(a, b):
         node = node_cls(edges(a, b))
         node.save_for_backward(a, b)
-        if shapes is not None:
-            node.shapes = shapes
         attach(res, node)
     return res
