@@ -152,6 +152,9 @@ def test_readme_first_command_opens_lesson_00_and_second_is_what_ci_runs(tmp_pat
         assert model["type"] == "notebook" and model["name"] == LESSON_00.name, {k: model[k] for k in ("type", "path")}
         lesson = json.loads((tree / LESSON_00).read_text(encoding="utf-8"))
         assert cell_sources(model["content"]["cells"]) == cell_sources(lesson["cells"])
+        # and the exercises are in the file browser beside the lessons (the server's root is the repository)
+        status, body = get(f"{server}/api/contents/exercises?token={token}&content=0")
+        assert status == 200 and json.loads(body)["type"] == "directory", (status, body[:300])
         # with a Python kernel to run it in
         status, body = get(f"{server}/api/kernelspecs?token={token}")
         assert status == 200 and "python3" in json.loads(body)["kernelspecs"], body[:500]
