@@ -139,7 +139,6 @@ RESHAPE_ALIAS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="reshape records ViewBackward0 where PyTorch records ReshapeAliasBackward0")
 @pytest.mark.parametrize("name, a_spec, b_spec, form, expected", RESHAPE_ALIAS, ids=[c[0] for c in RESHAPE_ALIAS])
 def test_graph_through_a_non_contiguous_reshape(name, a_spec, b_spec, form, expected):
     a, b = operands(a_spec, b_spec)

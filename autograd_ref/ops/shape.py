@@ -65,6 +65,12 @@ class UnsafeViewBackward0(ViewBackward0):
     __slots__ = ()
 
 
+class ReshapeAliasBackward0(ViewBackward0):
+    """``reshape`` of a non-contiguous tensor that could still be viewed: PyTorch
+    names the view after the ``_reshape_alias`` it makes."""
+    __slots__ = ()
+
+
 def view(input, *shape):
     """The same memory seen with another shape; -1 is inferred.
 
@@ -87,7 +93,8 @@ def reshape(input, *shape):
     new_shape = _infer_shape(_sizes(shape), input._data.size)
     array = input._data.reshape(new_shape)
     if not array.size or input._device.xp.may_share_memory(array, input._data):
-        return _view_of(input, array, ViewBackward0, shape=input.shape)
+        node_cls = ViewBackward0 if input._data.flags.c_contiguous else ReshapeAliasBackward0
+        return _view_of(input, array, node_cls, shape=input.shape)
     copy = clone(input)     # as PyTorch: a contiguous copy (CloneBackward0), then a view of it
     out = make_tensor(copy._data.reshape(new_shape), input._device)
     if _state.enabled and copy._requires_grad:

@@ -15,11 +15,8 @@ RTOL = {"float32": 2e-5, "float64": 1e-10}
 
 # Where autograd_ref knowingly records other nodes than PyTorch: case name
 # prefix -> reason. Only the node names are skipped; values and gradients are
-# still compared.
-KNOWN_GRAPH = {
-    "linear-3d-nobias": "PyTorch folds the batch into one mm (UnsafeViewBackward0 over MmBackward0); "
-                        "the engine's matmul records one MatmulBackward0",
-}
+# still compared. (None at present.)
+KNOWN_GRAPH = {}
 
 
 def case_names(group):
