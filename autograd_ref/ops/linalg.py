@@ -10,7 +10,7 @@ import math
 from ..autograd.graph import Node, edge_to
 from ..tensor import make_tensor
 from .common import _state, attach, check_broadcastable, check_same_device, edges, needs_grad, result
-from .shape import SqueezeBackward0, UnsafeViewBackward0
+from .shape import SqueezeBackward0, _unsafe_view
 
 
 def _needs(node, i):
@@ -245,19 +245,7 @@ def _broadcast_shapes(shape1, shape2):
     return tuple(s2 if s1 == 1 else s1 for s1, s2 in zip(shape1, shape2))
 
 
-# The two nodes matmul needs that no other operation records.
-
-def _unsafe_view(product, shape):
-    """PyTorch's ``_unsafe_view``: a product that nothing else holds, seen with another
-    shape. The backward is a view's (UnsafeViewBackward0), but the result is a tensor of
-    its own, not a view of the product."""
-    out = make_tensor(product._data.reshape(shape), product._device)
-    if _state.enabled and product._requires_grad:
-        node = UnsafeViewBackward0((edge_to(product),))
-        node.shape = product.shape
-        attach(out, node)
-    return out
-
+# The node matmul needs that no other operation records.
 
 class SqueezeBackward4(SqueezeBackward0):
     """``squeeze_(dim)``, in place."""

@@ -95,11 +95,17 @@ def reshape(input, *shape):
     if not array.size or input._device.xp.may_share_memory(array, input._data):
         node_cls = ViewBackward0 if input._data.flags.c_contiguous else ReshapeAliasBackward0
         return _view_of(input, array, node_cls, shape=input.shape)
-    copy = clone(input)     # as PyTorch: a contiguous copy (CloneBackward0), then a view of it
-    out = make_tensor(copy._data.reshape(new_shape), input._device)
-    if _state.enabled and copy._requires_grad:
-        node = UnsafeViewBackward0((edge_to(copy),))
-        node.shape = input.shape
+    return _unsafe_view(clone(input), new_shape)     # as PyTorch: a contiguous copy, then seen reshaped
+
+
+def _unsafe_view(product, shape):
+    """PyTorch's ``_unsafe_view``: a new tensor that nothing else holds (a copy, a
+    product), seen with another shape. The backward is a view's
+    (UnsafeViewBackward0), but the result is a tensor of its own, not a view."""
+    out = make_tensor(product._data.reshape(shape), product._device)
+    if _state.enabled and product._requires_grad:
+        node = UnsafeViewBackward0((edge_to(product),))
+        node.shape = product.shape
         attach(out, node)
     return out
 
