@@ -37,7 +37,9 @@ hidden suite ``exercises/hidden/A/``:
       ``suite.as_array`` reads in the tests), None as None, anything else as a dict with an ``"error"``;
     - ``_tensor_array(x)``: the same for the numbers a Tensor holds (its ``.data``);
     - ``_error_name(fn)``: the class name of the exception ``fn()`` raised, or None;
-    - ``_numbers(data, x)``: ``_array`` without setting None apart (numpy reads it as NaN).
+    - ``_numbers(data, x)``: ``_array`` without setting None apart (numpy reads it as NaN);
+    - ``_run_program(ns, leaves, flags, steps)``: a small program of Tensor operators, run with the
+      student's ``Tensor``, for suites about the graphs those operators record (ex03, ex04).
 
     A ``probes.py`` may define one of these names again for itself (pilot2 keeps None as NaN that way).
 

@@ -58,3 +58,35 @@ def _error_name(fn):
     except Exception as e:  # the student's code
         return type(e).__name__
     return None
+
+
+# The steps a trusted test can ask _run_program for, by how many values they take.
+_BINARY_STEPS = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b}
+_NUMBER_STEPS = {"add_number": lambda a, c: a + c, "number_add": lambda a, c: c + a,
+                 "sub_number": lambda a, c: a - c, "mul_number": lambda a, c: a * c,
+                 "number_mul": lambda a, c: c * a}
+_UNARY_STEPS = {"neg": lambda a: -a, "exp": lambda a: a.exp(), "sum": lambda a: a.sum()}
+
+
+def _run_program(ns, leaves, flags, steps):
+    """The values of a small program run with the student's ``ns["Tensor"]``: the leaves (``requires_grad``
+    from ``flags``), then one value per step. A step is ``[op, i]`` or ``[op, i, j_or_number]``: ``op`` names
+    a Tensor operator in the tables above, applied to value ``i`` (and value ``j``, or a number)."""
+    import numpy as np
+
+    Tensor = ns["Tensor"]
+    values = [Tensor(np.asarray(x, dtype=float), requires_grad=bool(f)) for x, f in zip(leaves, flags)]
+    for step in steps:
+        op, a = step[0], values[int(step[1])]
+        if op in _BINARY_STEPS:
+            out = _BINARY_STEPS[op](a, values[int(step[2])])
+        elif op in _NUMBER_STEPS:
+            out = _NUMBER_STEPS[op](a, float(step[2]))
+        elif op in _UNARY_STEPS:
+            out = _UNARY_STEPS[op](a)
+        else:
+            raise ValueError("unknown step %r" % op)
+        if not isinstance(out, Tensor):
+            raise TypeError("%s did not return a Tensor" % op)
+        values.append(out)
+    return values

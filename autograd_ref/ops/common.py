@@ -50,11 +50,11 @@ def operation_device(*items):
         device(type='cuda', index=0)
     """
     tensors = [t for t in items if isinstance(t, Tensor)]
-    devices = [t._device for t in tensors if not is_cpu_scalar(t)]
-    if not devices:
+    placed = [t for t in tensors if not is_cpu_scalar(t)]
+    if not placed:
         return tensors[0]._device
-    check_same_device(*(t for t in tensors if not is_cpu_scalar(t)))
-    return devices[0]
+    check_same_device(*placed)
+    return placed[0]._device
 
 
 def array_on(item, device):

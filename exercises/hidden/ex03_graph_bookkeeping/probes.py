@@ -202,44 +202,6 @@ def probe_requires_grad_refused(ns, data, integers):
 # -- Part 5 ---------------------------------------------------------------------------------------------
 
 
-def _run_program(ns, leaves, flags, steps):
-    """The values of a program: the leaves, then one value per step, each computed with the Tensor's
-    operators from earlier values (and numbers)."""
-    Tensor = ns["Tensor"]
-    values = [Tensor(np.asarray(x, dtype=float), requires_grad=bool(f)) for x, f in zip(leaves, flags)]
-    for step in steps:
-        op, i = step[0], int(step[1])
-        a = values[i]
-        if op == "add":
-            out = a + values[int(step[2])]
-        elif op == "sub":
-            out = a - values[int(step[2])]
-        elif op == "mul":
-            out = a * values[int(step[2])]
-        elif op == "add_number":
-            out = a + float(step[2])
-        elif op == "number_add":
-            out = float(step[2]) + a
-        elif op == "sub_number":
-            out = a - float(step[2])
-        elif op == "mul_number":
-            out = a * float(step[2])
-        elif op == "number_mul":
-            out = float(step[2]) * a
-        elif op == "neg":
-            out = -a
-        elif op == "exp":
-            out = a.exp()
-        elif op == "sum":
-            out = a.sum()
-        else:
-            raise ValueError("unknown step %r" % op)
-        if not isinstance(out, Tensor):
-            raise TypeError("%s did not return a Tensor" % op)
-        values.append(out)
-    return values
-
-
 def _describe(values):
     """The graph behind values, as plain data. Nodes are numbered in the order a breadth-first walk from
     the values' grad_fns (in the values' order) meets them, so two graphs of the same shape get the same

@@ -121,34 +121,6 @@ def probe_zero_grad(ns, grads, set_to_none, then):
 # -- Part 3 ---------------------------------------------------------------------------------------------
 
 
-def _run_program(ns, leaves, flags, steps):
-    """The values of a program: the leaves, then one value per step, computed with the Tensor's operators."""
-    Tensor = ns["Tensor"]
-    values = [Tensor(np.asarray(x, dtype=float), requires_grad=bool(f)) for x, f in zip(leaves, flags)]
-    for step in steps:
-        op, a = step[0], values[int(step[1])]
-        if op == "add":
-            out = a + values[int(step[2])]
-        elif op == "sub":
-            out = a - values[int(step[2])]
-        elif op == "mul":
-            out = a * values[int(step[2])]
-        elif op == "add_number":
-            out = a + float(step[2])
-        elif op == "mul_number":
-            out = a * float(step[2])
-        elif op == "number_mul":
-            out = float(step[2]) * a
-        elif op == "exp":
-            out = a.exp()
-        elif op == "sum":
-            out = a.sum()
-        else:
-            raise ValueError("unknown step %r" % op)
-        values.append(out)
-    return values
-
-
 def _nodes(root):
     """Every node reachable from root.grad_fn (walked here, with the engine's next_functions)."""
     found, stack, seen = [], [root.grad_fn], {id(root.grad_fn)}
