@@ -1,11 +1,13 @@
 """The ``autograd-course`` command.
 
+    $ autograd-course open                   # the learner's view of the course, in JupyterLab
     $ autograd-course grade pilot1_scalar_engine submitted/ --out grades/pilot1 -j 2
     $ autograd-course release build/student --github my-org/autograd-student
 
 ``grade`` scores submissions with the assignment's hidden suite (see ``autograd_course`` for the contract)
 and writes one Gradescope results file per student, ``grades.csv``, and with ``--nbgrader`` the gradebook.
-``release`` writes the tree a course publishes for students (``release.py``).
+``release`` writes the tree a course publishes for students (``release.py``); ``open`` writes one into
+``student/`` (never overwriting a learner's file) and serves it in JupyterLab (``student_view.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="autograd-course", description="Course tools: grade, release.")
+    parser = argparse.ArgumentParser(prog="autograd-course", description="Course tools: open, grade, release.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     grade = commands.add_parser("grade", help="grade submissions with an assignment's hidden suite")
@@ -52,7 +54,19 @@ def main(argv: list[str] | None = None) -> int:
                               "opens it in JupyterLab at lesson 00 (REF default HEAD, the default branch)")
     release.set_defaults(run=_release)
 
-    args = parser.parse_args(argv)
+    opening = commands.add_parser(
+        "open", help="open the course as a learner sees it (lessons and released exercises) in JupyterLab",
+        description="Write the student view into DIR (only files it does not have yet: your work is kept) "
+                    "and serve it in JupyterLab at lesson 00. Other options go to JupyterLab, e.g. "
+                    "--no-browser or --port 8899.")
+    opening.add_argument("--dir", type=Path, default=None,
+                         help="the student view's folder (default: student/ in the repository)")
+    opening.set_defaults(run=_open)
+
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.command != "open":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.jupyter_args = rest
     return args.run(args)
 
 
@@ -131,6 +145,17 @@ class _progress:
     def __exit__(self, *exc):
         if self.bar is not None:
             self.bar.close()
+
+
+def _open(args) -> int:
+    from .release import ReleaseError
+    from .student_view import STUDENT_DIR, open_course
+
+    try:
+        return open_course(args.dir or STUDENT_DIR, args.jupyter_args)
+    except ReleaseError as error:
+        print(f"autograd-course open: {error}", file=sys.stderr)
+        return 2
 
 
 def _release(args) -> int:

@@ -174,7 +174,9 @@ def import_into_gradebook(db_url: str, assignment: str, notebook: str, results: 
     """
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(db_url) as gb:
+    from .programs import scripts_on_path
+
+    with scripts_on_path(), Gradebook(db_url) as gb:    # a new gradebook: nbgrader runs `alembic` by name
         try:
             gb.find_assignment(assignment)
             nb = gb.find_notebook(notebook, assignment)

@@ -18,7 +18,9 @@ import importlib
 
 import numpy
 
-INSTALL_HINT = 'pip install "autograd-course[gpu]"'
+# Both work from a clone of the course (or a student release); the course is not published on PyPI.
+INSTALL_HINT = ('pip install -e ".[gpu]" in the course\'s folder, which installs CuPy for CUDA 12 '
+                '(cupy-cuda12x[ctk]) at the version the course pins')
 
 
 class Device:

@@ -3,7 +3,7 @@
     >>> import autograd_ref as torch
     >>> device = 'cuda' if torch.cuda.is_available() else 'cpu'
 
-autograd_ref reaches a GPU through CuPy (``pip install "autograd-course[gpu]"``);
+autograd_ref reaches a GPU through CuPy (``pip install -e ".[gpu]"`` in the course's folder);
 without CuPy or without a GPU, ``is_available()`` is False and placing a tensor
 on ``'cuda'`` raises an error that says which of the two is missing.
 """

@@ -10,8 +10,17 @@ feedback/ and the exchange) by CourseDirectory.ignore below.
 a temporary copy of this folder, so it never writes release/ or gradebook.db here.
 """
 import os
+import sysconfig
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+# nbgrader starts `alembic` by name when it creates gradebook.db, which fails with
+# "No such file or directory: 'alembic'" unless the virtual environment is on PATH.
+# Put the scripts folder of the Python running nbgrader first, so `.venv/bin/nbgrader`
+# and `python -m nbgrader` work in a shell where nothing was activated.
+_scripts = sysconfig.get_path("scripts")
+if _scripts not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = os.pathsep.join([_scripts, os.environ.get("PATH", os.defpath)])
 
 # --- The course and where its files live -------------------------------------------
 c.CourseDirectory.course_id = "autograd-course"

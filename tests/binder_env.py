@@ -34,6 +34,8 @@ from pathlib import Path
 
 import pytest
 
+import system_programs
+
 ROOT = Path(__file__).resolve().parents[1]
 PILOT = "pilot1_scalar_engine"
 GITHUB = "my-org/autograd-student@main"
@@ -241,7 +243,7 @@ def artifacts_dir() -> Path:
 
 # -- the browser -----------------------------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = system_programs.CHROMIUM
 # As root Chromium needs --no-sandbox; the network flags stop it calling home from a machine without a network.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-quic",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -250,12 +252,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, driven by Playwright (never a browser Playwright downloads)."""
-    if not Path(CHROMIUM).is_file():
-        message = (f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium; "
-                   ".ci/run does it when run as root)")
-        if os.environ.get("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+    system_programs.require("chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

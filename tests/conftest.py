@@ -12,7 +12,15 @@ import sys
 import pytest
 
 import fake_cupy
+import system_programs
 from autograd_ref import _backend, creation
+
+
+def pytest_runtest_setup(item):
+    """``@pytest.mark.needs("dot", ...)``: skip without the system programs (fail under CI=true)."""
+    for mark in item.iter_markers("needs"):
+        for program in mark.args:
+            system_programs.require(program)
 
 
 def _reset_devices():

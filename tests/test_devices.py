@@ -59,7 +59,7 @@ def no_cupy(monkeypatch):
 
 def test_without_cupy_cuda_is_unavailable_and_says_how_to_install(no_cupy):
     assert torch.cuda.is_available() is False and torch.cuda.device_count() == 0
-    assert 'pip install "autograd-course[gpu]"' in torch.cuda.why_unavailable()
+    assert 'pip install -e ".[gpu]"' in torch.cuda.why_unavailable()
     for attempt in (lambda: torch.zeros(2, device="cuda"), lambda: torch.ones(2).cuda(),
                     lambda: torch.ones(2).to("cuda:0"), lambda: nn.Linear(2, 2).cuda(),
                     lambda: torch.cuda.manual_seed(0)):

@@ -2,13 +2,14 @@
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
 
 import pytest
 
-from autograd_course import notebooks, results
+from autograd_course import notebooks, programs, results
 from autograd_course.cli import main
 from autograd_course.grading import Assignment, Submission, check_suite, find_submissions, rng_for
 from grading_fixtures.toy import (
@@ -237,8 +238,9 @@ def generated_course(tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("nbgrader") / "course")
     (course / "nbgrader_config.py").write_text(
         "c = get_config()\nc.CourseDirectory.root = %r\nc.CourseDirectory.ignore = ['hidden']\n" % str(course))
+    # The toy config lacks the course config's PATH lines, so nbgrader is given its alembic here.
     done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "toy", "--force"],
-                          cwd=course, capture_output=True, text=True, timeout=300)
+                          cwd=course, capture_output=True, text=True, timeout=300, env=programs.environ_with_scripts())
     assert done.returncode == 0, done.stderr[-2000:]
     return course
 
@@ -290,11 +292,21 @@ def test_gradebook_scores_are_clamped_to_the_cell(tmp_path, nbgrader_course):
         assert gb.find_submission("toy", "eve").score == 2
 
 
-def test_gradebook_without_the_assignment_is_an_error(tmp_path):
+def without_scripts_on_path(monkeypatch):
+    """PATH as in a shell where the virtual environment was not activated."""
+    folders = os.environ.get("PATH", os.defpath).split(os.pathsep)
+    monkeypatch.setenv("PATH", os.pathsep.join(f for f in folders if f and f != programs.scripts_dir()))
+
+
+def test_gradebook_without_the_assignment_is_an_error(tmp_path, monkeypatch, capsys):
+    """A new gradebook (nbgrader creates it with `alembic`, which is not on PATH here): a clear error."""
     pytest.importorskip("nbgrader")
+    without_scripts_on_path(monkeypatch)
     course = copy_course(tmp_path / "course")
     code, _ = grade(tmp_path, make_submission(tmp_path / "a.ipynb"), course=course, extra=["--nbgrader"])
     assert code == 2
+    assert "run `nbgrader generate_assignment toy` first" in capsys.readouterr().err
+    assert os.environ["PATH"].split(os.pathsep)[0] != programs.scripts_dir()     # PATH restored
     shutil.rmtree(course)
 
 

@@ -115,9 +115,7 @@ TOY_HONEST = {"solution": TOY_MAX, "wrong_grad": TOY_MAX - 3, "exit_then_honest"
 
 
 def sandbox_kinds():
-    problem = sandbox_module._bwrap_problem()
-    return [pytest.param("bwrap", marks=pytest.mark.skipif(problem is not None, reason=f"no bwrap: {problem}")),
-            "fallback"]
+    return [pytest.param("bwrap", marks=pytest.mark.needs("bwrap")), "fallback"]
 
 
 def plant_canaries(course: Path):
@@ -262,9 +260,7 @@ def exercise_cases():
     """Every assignment in the real sandbox; the fallback sandbox (which the toy batch above covers in
     full) with the first assignment only, to keep the suite's time in bounds."""
     cases = [("bwrap", a) for a in exercise_assignments()] + [("fallback", a) for a in exercise_assignments()[:1]]
-    problem = sandbox_module._bwrap_problem()
-    return [pytest.param(kind, a, id=f"{kind}-{a}",
-                         marks=pytest.mark.skipif(kind == "bwrap" and problem is not None, reason=f"no bwrap: {problem}"))
+    return [pytest.param(kind, a, id=f"{kind}-{a}", marks=[pytest.mark.needs("bwrap")] if kind == "bwrap" else [])
             for kind, a in cases]
 
 

@@ -187,9 +187,14 @@ def split_commands(line: str) -> list[list[str]]:
 
 
 def normalized(words: list[str]) -> list[str] | None:
-    """A Python step of a command, compared up to what changes only output or caches: ``.venv/bin/pip`` is
-    ``.venv/bin/python -m pip``; pip's and pytest's ``-q`` and pytest's ``-p no:cacheprovider`` are left out.
-    None for a command that runs no Python (``rm``, ``echo``, ...)."""
+    """A Python step of a command, compared up to what changes only output, caches or the environment it
+    runs in: ``.venv/bin/pip`` is ``.venv/bin/python -m pip``; pip's and pytest's ``-q`` and pytest's ``-p
+    no:cacheprovider`` are left out, and so is an ``env -i NAME=VALUE ...`` in front (.ci/run's scrubbed
+    environment). None for a command that runs no Python (``rm``, ``echo``, ...)."""
+    if words[:2] == ["env", "-i"]:
+        words = words[2:]
+        while words and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", words[0]):
+            words = words[1:]
     if not words or not (words[0] == "python3" or words[0].startswith(".venv/bin/")):
         return None
     if words[0] == ".venv/bin/pip":
@@ -220,6 +225,6 @@ def ci_run_steps() -> list[list[str]]:
     the others install system packages and report)."""
     steps = []
     for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").replace("\\\n", " ").splitlines():
-        if re.match(r"\s*(python3|\.venv/bin/)", line):
+        if re.match(r"\s*(python3|\.venv/bin/|env -i )", line):
             steps += command_steps(line)
     return steps

@@ -27,6 +27,7 @@ import pytest
 
 pytest.importorskip("nbgrader")
 
+from autograd_course import programs  # noqa: E402
 from autograd_course.release import RELEASE_MARK, ReleaseError, release  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -300,7 +301,11 @@ def test_release_refuses_the_instructors_folders(tmp_path):
 
 
 def nbgrader(args, cwd):
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(Path(cwd) / ".jupyter-empty"))
+    """nbgrader run as an instructor runs it from a shell where the virtual environment is not activated:
+    the course's nbgrader_config.py must give nbgrader its `alembic` (it creates gradebook.db with it)."""
+    folders = os.environ.get("PATH", os.defpath).split(os.pathsep)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(Path(cwd) / ".jupyter-empty"),
+               PATH=os.pathsep.join(f for f in folders if f and f != programs.scripts_dir()))
     done = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 BWRAP_PROBLEM = sandbox_module._bwrap_problem()
 
 KINDS = [
-    pytest.param("bwrap", marks=pytest.mark.skipif(BWRAP_PROBLEM is not None, reason=f"no bwrap: {BWRAP_PROBLEM}")),
+    pytest.param("bwrap", marks=pytest.mark.needs("bwrap")),
     "fallback",
 ]
 
@@ -221,7 +221,7 @@ def test_require_sandbox_fails_without_bwrap(monkeypatch):
     assert Sandbox.detect("auto").kind == "fallback"
 
 
-@pytest.mark.skipif(BWRAP_PROBLEM is not None, reason="needs bwrap")
+@pytest.mark.needs("bwrap")
 def test_bwrap_sandbox_sees_only_what_it_needs():
     box = Sandbox.detect("bwrap")
     error, value = evaluate(box, "import os, sys\nresult = [sorted(os.listdir('/')), sys.path[-1], "

@@ -10,7 +10,7 @@
   pass one node at a time.
 - ``GradientSliders`` (``sliders.py``): a function's value and gradient as sliders move.
 
-graphviz and ipywidgets are optional (``pip install "autograd-course[viz]"``): they
+graphviz and ipywidgets are optional (``pip install graphviz ipywidgets``): they
 are imported only when a picture is drawn or a widget is shown, and without
 graphviz the pictures come back as text (``text.py``).
 """

@@ -7,7 +7,7 @@ picture asks here first, and says how to install what is missing.
 """
 import shutil
 
-INSTALL_HINT = ('To draw the graph, install graphviz: pip install "autograd-course[viz]" '
+INSTALL_HINT = ('To draw the graph, install graphviz: pip install graphviz '
                 "and the dot program (apt-get install graphviz, conda install graphviz, "
                 "or brew install graphviz).")
 
@@ -35,7 +35,7 @@ def message(reason):
     return f"(Showing text: {reason}. {INSTALL_HINT})"
 
 
-WIDGETS_HINT = 'The widgets need ipywidgets: pip install "autograd-course[viz]".'
+WIDGETS_HINT = 'The widgets need ipywidgets: pip install ipywidgets.'
 
 
 def require_ipywidgets():
