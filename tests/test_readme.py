@@ -2,10 +2,13 @@
 
 - The first sets up and opens the course. It is taken verbatim from README.md and run with bash, as a user
   runs it on a fresh copy of the repository: in a temporary folder holding the working-tree files git tracks
-  (so an uncommitted README counts), with Jupyter's user folders empty (``fresh_user_environ``), a browser
-  that only records what it is asked to open (``BROWSER``), and a free port (``JUPYTER_PORT``, which
-  jupyter_server reads). JupyterLab must come up and send the browser to lesson 00, which the server must
-  serve with a kernel to run it in. Run as root, as CI runs, this also checks that Jupyter agrees to start.
+  (so an uncommitted README counts), with Jupyter's user folders empty (``fresh_user_environ``), a PATH
+  without this interpreter's scripts folder (nothing activated), a browser that only records what it is
+  asked to open (``BROWSER``), and a free port (``JUPYTER_PORT``, which jupyter_server reads). JupyterLab
+  must come up and send the browser to lesson 00, which the server must serve with a kernel to run it in,
+  and the link it prints must lead there too. What it serves is the student view: the lessons and the
+  released exercises, no solution or hidden test anywhere, nbgrader's Validate button and not its
+  instructor tools. Run as root, as CI runs, this also checks that Jupyter agrees to start.
 - The second runs the tests: ``.ci/run`` must run the same steps (it may install more packages between them).
 
 The first command installs the course extra from PyPI, with pip's own cache (in HOME, shared with the Binder
@@ -21,6 +24,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -86,6 +90,26 @@ def browser_target(opened: str) -> str:
     return html.unescape(match.group(1))
 
 
+def walk_contents(server: str, token: str, path: str = "") -> set[str]:
+    """Every file path the Jupyter server lists (what its file browser can show), relative to its root."""
+    status, body = get(f"{server}/api/contents/{quote(path)}?token={token}")
+    assert status == 200, (path, status, body[:300])
+    found = set()
+    for item in json.loads(body)["content"]:
+        if item["type"] == "directory":
+            found |= walk_contents(server, token, item["path"])
+        else:
+            found.add(item["path"])
+    return found
+
+
+def page_config(page: bytes) -> dict:
+    """The configuration JupyterLab's page carries (its ``jupyter-config-data`` script)."""
+    match = re.search(rb'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page, re.S)
+    assert match, page[:500]
+    return json.loads(match.group(1))
+
+
 def cell_sources(cells: list[dict]) -> list[str]:
     return [c["source"] if isinstance(c["source"], str) else "".join(c["source"]) for c in cells]
 
@@ -108,6 +132,8 @@ def test_readme_first_command_opens_lesson_00_and_second_is_what_ci_runs(tmp_pat
     browser.chmod(0o755)
     env = fresh_user_environ(tmp_path / "home")
     env.update(BROWSER=str(browser), JUPYTER_PORT=str(free_port()),
+               PATH=os.pathsep.join(p for p in env.get("PATH", os.defpath).split(os.pathsep)
+                                    if p and p != str(Path(sys.executable).parent)),
                PIP_COMPILE="0")   # pip: no .pyc files at install time (Python writes those it needs on import)
     log_path = tmp_path / "command.log"
     with open(log_path, "wb") as log:
@@ -146,18 +172,42 @@ def test_readme_first_command_opens_lesson_00_and_second_is_what_ci_runs(tmp_pat
         status, page = get(target)
         assert status == 200 and b"JupyterLab" in page, (status, page[:500])
         # and the file it opens is lesson 00, as it is in the repository
+        assert unquote(path) == LESSON_00.as_posix(), target
         status, body = get(f"{server}/api/contents/{quote(unquote(path))}?token={token}")
         assert status == 200, (status, body[:500], output())
         model = json.loads(body)
         assert model["type"] == "notebook" and model["name"] == LESSON_00.name, {k: model[k] for k in ("type", "path")}
         lesson = json.loads((tree / LESSON_00).read_text(encoding="utf-8"))
         assert cell_sources(model["content"]["cells"]) == cell_sources(lesson["cells"])
-        # and the exercises are in the file browser beside the lessons (the server's root is the repository)
-        status, body = get(f"{server}/api/contents/exercises?token={token}&content=0")
-        assert status == 200 and json.loads(body)["type"] == "directory", (status, body[:300])
+        # the link printed in the terminal leads to lesson 00 as well
+        printed = re.findall(r"https?://(?:localhost|127\.0\.0\.1):\d+/\S*token=\w+", output())
+        assert printed and all(f"/lab/tree/{LESSON_00.as_posix()}?" in link for link in printed), output()
         # with a Python kernel to run it in
         status, body = get(f"{server}/api/kernelspecs?token={token}")
         assert status == 200 and "python3" in json.loads(body)["kernelspecs"], body[:500]
+
+        # The file browser is the student view: lessons and released exercises, nothing of the instructor's.
+        served = walk_contents(server, token)
+        released = {p for p in served if p.startswith("exercises/") and p.endswith(".ipynb")}
+        expected = {f"exercises/{nb.parent.name}/{nb.name}" for nb in (tree / "exercises" / "source").glob("*/*.ipynb")}
+        assert released == expected, (sorted(released), sorted(expected))
+        assert {f"course/{nb.name}" for nb in (tree / "course").glob("*.ipynb")} <= served
+        instructor = [p for p in served if p.split("/")[0] in ("autograd_course", "tests", "docs", "bench")
+                      or "/source/" in p or "/hidden/" in p or p.endswith(("probes.py", "gradebook.db"))]
+        assert not instructor, instructor
+        for notebook in released:
+            status, body = get(f"{server}/api/contents/{quote(notebook)}?token={token}")
+            text = body.decode("utf-8")
+            assert status == 200 and "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text, notebook
+            assert "NotImplementedError" in text, f"{notebook} is not the released (blank) version"
+        # nbgrader's Validate button is there, its instructor tools are not
+        config = page_config(page)
+        disabled = config.get("disabledExtensions", [])
+        disabled = set(disabled) if isinstance(disabled, list) else {k for k, v in disabled.items() if v}
+        assert "@jupyter/nbgrader:formgrader" in disabled and "@jupyter/nbgrader:create-assignment" in disabled
+        assert not any(name.startswith("@jupyter/nbgrader:validate") for name in disabled), disabled
+        assert "@jupyter/nbgrader" in json.dumps(config.get("federated_extensions", [])), "nbgrader's labextension"
+        assert get(f"{server}/formgrader?token={token}")[0] == 404
     finally:
         stop_process_group(process)
         shutil.rmtree(tree / ".venv", ignore_errors=True)
