@@ -15,7 +15,6 @@ Then what the guide promises is checked where it says it is written: the release
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shutil
 import subprocess

@@ -2,7 +2,6 @@
 text form without graphviz, the backward steps, and the lessons' widgets."""
 import math
 import re
-import shutil
 import subprocess
 import sys
 
