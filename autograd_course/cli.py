@@ -16,6 +16,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .sandbox import DEFAULT_BUDGET_S, FALLBACK_NAME
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="autograd-course", description="Course tools: open, grade, release.")
@@ -36,9 +38,14 @@ def main(argv: list[str] | None = None) -> int:
                        help="also write the scores into nbgrader's gradebook (COURSE_DIR/gradebook.db)")
     grade.add_argument("--db", help="the gradebook's database URL (default sqlite:///COURSE_DIR/gradebook.db)")
     grade.add_argument("--require-sandbox", action="store_true",
-                       help="fail unless bubblewrap works here (no fallback sandbox)")
-    grade.add_argument("--sandbox", choices=["auto", "bwrap", "fallback"], default="auto",
-                       help="which sandbox: auto (bubblewrap where it works), bwrap, or fallback (for testing it)")
+                       help="kept for old scripts: grading always requires bubblewrap now")
+    grade.add_argument("--sandbox", choices=["bwrap", FALLBACK_NAME], default="bwrap",
+                       help=f"bwrap (the default; grades), or {FALLBACK_NAME} to try a hidden suite on a machine "
+                            "without bubblewrap (a weaker sandbox that students can get past: its scores are "
+                            "marked as not grades and never go into a gradebook)")
+    grade.add_argument("--budget", type=float, default=DEFAULT_BUDGET_S,
+                       help=f"wall-clock seconds for one submission, all its probes together (default "
+                            f"{DEFAULT_BUDGET_S:g})")
     grade.add_argument("--memory-mb", type=int, default=1024, help="address-space limit of a child (MB)")
     grade.set_defaults(run=_grade)
 
@@ -82,15 +89,21 @@ def _grade(args) -> int:
             raise GradingError("the hidden suite is not usable:\n  " + "\n  ".join(problems))
         submissions = find_submissions(args.submissions, assignment)
         limits = Limits(cpu_s=max(60, int(10 * args.timeout)), memory_mb=args.memory_mb)
-        sandbox = Sandbox.detect("bwrap" if args.require_sandbox else args.sandbox, limits)
+        if args.budget <= 0 or args.timeout <= 0:
+            raise GradingError("--timeout and --budget must be positive numbers of seconds")
+        sandbox = Sandbox.detect(args.sandbox, limits)
+        if args.nbgrader and not sandbox.for_grades:
+            raise GradingError(f"--nbgrader writes grades, and --sandbox {FALLBACK_NAME} gives none: "
+                               "grade in bubblewrap to fill the gradebook")
     except (GradingError, SandboxUnavailable) as e:
         print(f"autograd-course grade: {e}", file=sys.stderr)
         return 2
-    if sandbox.kind != "bwrap":
-        print(f"autograd-course grade: using the fallback sandbox ({sandbox.reason})", file=sys.stderr)
+    if not sandbox.for_grades:
+        print(f"autograd-course grade: WARNING: {FALLBACK_NAME}: students can get past this sandbox, so these "
+              "scores are not grades (their results and grades.csv say so)", file=sys.stderr)
     seed = args.seed if args.seed is not None else new_seed()
     suite = _suite_tests(assignment)
-    jobs = [Job(str(assignment.course_dir), assignment.name, s, seed, args.timeout, sandbox, suite)
+    jobs = [Job(str(assignment.course_dir), assignment.name, s, seed, args.timeout, sandbox, suite, args.budget)
             for s in submissions]
 
     graded = []

@@ -28,10 +28,8 @@ import pytest
 
 from . import notebooks
 from .notebooks import CodeToRun, NotebookError
-from .sandbox import ChildGone, Sandbox
+from .sandbox import DEFAULT_BUDGET_S, ChildGone, Sandbox
 
-# How many times a child killed by a probe (timeout, crash) is started again for the probes after it.
-MAX_RESTARTS = 2
 MAX_OUTPUT = 300  # characters of a message shown to the student
 
 
@@ -93,16 +91,25 @@ class Submission:
 
     @classmethod
     def from_path(cls, path: str | Path, assignment: str = "", notebook_name: str = "") -> "Submission":
-        """A notebook (student = its stem) or a folder ``<student>/<assignment>/`` or ``<student>/``."""
+        """A notebook (student = its stem) or a folder ``<student>/<assignment>/`` or ``<student>/``.
+
+        Only what is really inside the submission is read: a notebook or folder that is a link gets no
+        notebook, and a note saying so (``read_notebook`` refuses links too, when it opens the file)."""
         path = Path(path)
-        if path.is_file():
-            return cls(_safe_id(path.stem), path)
+        if path.is_file() or (path.is_symlink() and path.suffix == ".ipynb"):
+            return cls(_safe_id(path.stem), path)     # read_notebook refuses it if it is a link
         student = path.parent.name if path.name == assignment else path.name
+        if path.is_symlink():
+            return cls(_safe_id(student), None, f"the submitted folder {path.name} is a link, not a folder")
         candidates = [path / notebook_name] if notebook_name else []
         candidates += sorted(path.glob("*.ipynb"))
+        links = [c for c in candidates if c.is_symlink()]
         for candidate in candidates:
-            if candidate.is_file():
+            if candidate.is_file() and not candidate.is_symlink():
                 return cls(_safe_id(student), candidate)
+        if links:
+            return cls(_safe_id(student), None, f"{links[0].name} is a link, not a notebook: hand in the "
+                                                "notebook file itself")
         return cls(_safe_id(student), None, f"no notebook in the submitted folder {path.name}")
 
 
@@ -172,29 +179,49 @@ class StudentProcess:
     """The sandboxed child of one submission: runs its cells once, then answers probes.
 
     A probe that kills the child (timeout, crash) fails, and the next probe gets a new child (the cells are
-    run again), at most MAX_RESTARTS times; if the cells themselves kill it, every probe fails.
+    run again), so that one looping function costs only the tests that call it; if the cells themselves
+    kill it, every probe fails. Every request has ``timeout`` seconds, and the whole submission ``budget``
+    seconds of wall-clock time from its first start: once that is spent, the probes left fail at once.
     """
 
-    def __init__(self, sandbox: Sandbox, program: list[CodeToRun], probes_source: str, timeout: float):
+    def __init__(self, sandbox: Sandbox, program: list[CodeToRun], probes_source: str, timeout: float,
+                 budget: float = DEFAULT_BUDGET_S):
         self.sandbox = sandbox
         self.program = program
         self.probes_source = probes_source
         self.timeout = timeout
+        self.budget = budget
         self.cell_errors: list[dict] | None = None
         self._child = None
         self._cells_pending = False  # the cells were sent and their reply not read yet
         self._cells_nonce: str | None = None
         self._cells_deadline = 0.0
+        self._budget_end: float | None = None
         self._starts = 0
         self._fatal: str | None = None
+
+    def _seconds_for_request(self) -> float:
+        """The time the next request may take: its timeout, or what is left of the budget if less."""
+        now = time.monotonic()
+        if self._budget_end is None:
+            self._budget_end = now + self.budget
+        left = self._budget_end - now
+        if left <= 0:
+            self._fatal = self._budget_spent()
+            raise ProbeFailed(self._fatal)
+        return min(self.timeout, left)
+
+    def _budget_spent(self) -> str:
+        return f"not run: your notebook used up the grader's time for one submission ({self.budget:g} s)"
 
     def start(self):
         """Start the child and send it the cells, without waiting: it runs them while pytest collects."""
         if self._child is not None:
             self._child.close()  # dead already; free its pipes and directories
+        seconds = self._seconds_for_request()
         self._starts += 1
         self._child = self.sandbox.start()
-        self._cells_deadline = time.monotonic() + self.timeout
+        self._cells_deadline = time.monotonic() + seconds
         cells = [{"label": c.label, "code": c.code} for c in self.program]
         self._cells_pending = True
         try:
@@ -209,8 +236,6 @@ class StudentProcess:
         if not self._cells_pending:
             if self._child is not None and self._child.alive:
                 return self._child
-            if self._starts > MAX_RESTARTS:
-                raise ProbeFailed("not run: your code stopped the notebook's process too often")
             self.start()  # the first time, or after a probe killed the child
         child, nonce = self._child, self._cells_nonce
         self._cells_pending, self._cells_nonce = False, None
@@ -219,7 +244,10 @@ class StudentProcess:
                 raise ChildGone(child.exit_reason or "did not start")
             reply = child.receive(nonce, self._cells_deadline)
         except ChildGone as e:
-            self._fatal = f"the notebook did not finish running: its process {e}" + self._limit_note(e)
+            if self._over_budget():
+                self._fatal = self._budget_spent()
+            else:
+                self._fatal = f"the notebook did not finish running: its process {e}" + self._limit_note(e)
             raise ProbeFailed(self._fatal) from None
         errors = reply.get("errors") if isinstance(reply.get("errors"), list) else []
         if self.cell_errors is None:
@@ -229,7 +257,7 @@ class StudentProcess:
             ]
         try:
             request = {"op": "load_probes", "prelude": probe_prelude_source(), "source": self.probes_source}
-            reply = child.request(request, self.timeout)
+            reply = child.request(request, self._seconds_for_request())
         except ChildGone as e:
             raise ProbeFailed(f"the notebook's process {e}") from None
         if not reply["ok"]:
@@ -242,11 +270,17 @@ class StudentProcess:
     def _limit_note(self, error: ChildGone) -> str:
         return f" (limit {self.timeout:g} s)" if "time" in str(error) else ""
 
+    def _over_budget(self) -> bool:
+        return self._budget_end is not None and time.monotonic() >= self._budget_end
+
     def probe(self, name: str, inputs: dict):
         child = self._ready_child()
         try:
-            reply = child.request({"op": "probe", "name": name, "inputs": _to_wire(inputs)}, self.timeout)
+            reply = child.request({"op": "probe", "name": name, "inputs": _to_wire(inputs)},
+                                  self._seconds_for_request())
         except ChildGone as e:
+            if self._over_budget():
+                raise ProbeFailed(self._budget_spent()) from None
             raise ProbeFailed(f"the notebook's process {e}" + self._limit_note(e)) from None
         if not reply["ok"]:
             raise ProbeFailed(_short(reply.get("error", "your code failed")))
@@ -408,7 +442,7 @@ def run_hidden_suite(assignment: Assignment, plugin: GradingPlugin) -> int:
 
 
 def grade_submission(assignment: Assignment, submission: Submission, *, seed: int, timeout: float = 20.0,
-                     sandbox: Sandbox | None = None) -> dict:
+                     sandbox: Sandbox | None = None, budget: float = DEFAULT_BUDGET_S) -> dict:
     """Grade one submission; return its results in Gradescope's format (see results.py)."""
     from . import results
 
@@ -424,7 +458,7 @@ def grade_submission(assignment: Assignment, submission: Submission, *, seed: in
         except NotebookError as e:
             notes.append(f"your notebook could not be read: {e}")
     program = notebooks.assemble(assignment.cells, submitted)
-    process = StudentProcess(sandbox, program, assignment.probes_source, timeout)
+    process = StudentProcess(sandbox, program, assignment.probes_source, timeout, budget)
     plugin = GradingPlugin(process, seed)
     try:
         process.start()
@@ -458,6 +492,7 @@ class Job:
     timeout: float
     sandbox: Sandbox
     tests: tuple = ()  # (name, points, cell, visibility) of the suite's tests, for results of failures
+    budget: float = DEFAULT_BUDGET_S
 
 
 _assignments: dict[tuple[str, str], Assignment] = {}
@@ -472,7 +507,7 @@ def grade_job(job: Job) -> dict:
         if key not in _assignments:
             _assignments[key] = Assignment.load(job.course_dir, job.assignment)
         return grade_submission(_assignments[key], job.submission, seed=job.seed, timeout=job.timeout,
-                                sandbox=job.sandbox)
+                                sandbox=job.sandbox, budget=job.budget)
     except Exception as e:  # noqa: BLE001 - one broken submission must not stop the batch
         return results.error_result(job.assignment, job.submission.student, job.seed, job.sandbox,
                                     f"the grader failed on this submission ({type(e).__name__}: {_short(e)})",

@@ -1,6 +1,6 @@
 """Starting the untrusted child process, and talking to it in JSON lines over a pair of pipes.
 
-    sandbox = Sandbox.detect()                      # bubblewrap if it works here, else the fallback
+    sandbox = Sandbox.detect()                      # bubblewrap, or SandboxUnavailable saying what to do
     with sandbox.start() as child:
         reply = child.request({"op": "run_cells", "cells": [...]}, timeout=5)
 
@@ -14,10 +14,12 @@ directory holding only numpy. Two ways to fence it in:
     environment. Started as root, bwrap keeps only CAP_SETUID/CAP_SETGID and the child gives up root for a
     uid of its own before any student code runs, so that the process limit applies to it.
 
-``fallback`` (no usable bwrap)
+``fallback`` (only when asked for by name: ``--sandbox fallback-not-for-grades``; never for grades)
     The same resource limits and a new session, ``unshare --net`` and the uid of its own when the grader is
     root, a private temporary working directory, and an audit hook in the child refusing file access
-    outside the stdlib, numpy and its working directory, ctypes, sockets and starting processes.
+    outside the stdlib, numpy and its working directory, ctypes, sockets and starting processes. An audit
+    hook runs inside the interpreter it guards, so student code can get past it: this is for trying a
+    hidden suite on a machine without bubblewrap, and its scores are marked as not grades.
 
 In both, ``setrlimit`` caps CPU time, address space, processes, file size and open files, and the caller
 kills the whole process group when a request runs past its time.
@@ -68,11 +70,28 @@ CHILD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREA
 
 
 class SandboxUnavailable(RuntimeError):
-    """No sandbox of the kind asked for can be started on this machine."""
+    """No sandbox of the kind asked for can be started on this machine; the message says what to do."""
+
+
+# The name under which the fallback can be chosen on the command line: it says what its scores are.
+FALLBACK_NAME = "fallback-not-for-grades"
+
+
+def bwrap_unavailable_message(problem: str) -> str:
+    return (f"bubblewrap cannot run the grader's sandbox here ({problem}), and grades are only given inside it. "
+            "Install it (Debian/Ubuntu: sudo apt-get install bubblewrap). If it is installed but cannot start, "
+            "this machine does not allow unprivileged user namespaces: grade as root, or allow them "
+            "(sysctl -w kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 and later also "
+            "kernel.apparmor_restrict_unprivileged_userns=0). To try a hidden suite without it: "
+            f"--sandbox {FALLBACK_NAME} (its scores are not grades).")
 
 
 class ChildGone(Exception):
     """The child ended, or broke the protocol, or ran out of time; ``str()`` says which, in a few words."""
+
+
+# Wall-clock seconds for one submission: all its children, cells and probes together (``--budget``).
+DEFAULT_BUDGET_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -129,17 +148,23 @@ class Sandbox:
     reason: str = ""  # why the fallback was chosen
 
     @classmethod
-    def detect(cls, prefer: str = "auto", limits: Limits | None = None) -> "Sandbox":
-        """The strongest sandbox that works here. ``prefer``: "auto", "bwrap" (or fail) or "fallback"."""
+    def detect(cls, prefer: str = "bwrap", limits: Limits | None = None) -> "Sandbox":
+        """The sandbox to grade in: bubblewrap, or SandboxUnavailable saying how to get it. The fallback
+        only when asked for by name (``prefer="fallback"``), never chosen in bubblewrap's place."""
         limits = limits or Limits()
-        if prefer == "fallback":
-            return cls("fallback", limits, "asked for")
+        if prefer in ("fallback", FALLBACK_NAME):
+            return cls("fallback", limits, "asked for; not for grades")
+        if prefer not in ("bwrap", "auto"):
+            raise ValueError(f"unknown sandbox {prefer!r}: bwrap or {FALLBACK_NAME}")
         problem = _bwrap_problem()
-        if problem is None:
-            return cls("bwrap", limits)
-        if prefer == "bwrap":
-            raise SandboxUnavailable(f"bubblewrap cannot run the grader's child here: {problem}")
-        return cls("fallback", limits, problem)
+        if problem is not None:
+            raise SandboxUnavailable(bwrap_unavailable_message(problem))
+        return cls("bwrap", limits)
+
+    @property
+    def for_grades(self) -> bool:
+        """Whether scores from this sandbox may be grades (only bubblewrap's)."""
+        return self.kind == "bwrap"
 
     def start(self) -> "Child":
         """Start a child; it waits for requests."""

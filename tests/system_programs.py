@@ -61,3 +61,16 @@ def require(program: str):
     if os.environ.get("CI"):
         pytest.fail(f"{message} (a failure, not a skip, because CI is set)", pytrace=False)
     pytest.skip(message)
+
+
+def grading_sandbox() -> str:
+    """The ``--sandbox`` for tests of grading logic (scores, results), not of the sandbox itself: bubblewrap
+    where it runs; elsewhere the fallback, so that a machine without bubblewrap still checks the scores
+    (under CI=true, bubblewrap is required)."""
+    if problem("bwrap") is None:
+        return "bwrap"
+    if os.environ.get("CI"):
+        require("bwrap")
+    from autograd_course.sandbox import FALLBACK_NAME
+
+    return FALLBACK_NAME

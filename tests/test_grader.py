@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+import system_programs
+
 from autograd_course import notebooks, programs, results
 from autograd_course.cli import main
 from autograd_course.grading import Assignment, Submission, check_suite, find_submissions, rng_for
@@ -24,7 +26,7 @@ WRONG_MEAN = {"mean_grad": "import numpy as np\ndef mean_grad(x):\n    return np
 def grade(tmp_path, *submissions, course=TOY_COURSE, out=None, extra=()):
     out = out or tmp_path / "out"
     code = main(["grade", "toy", *map(str, submissions), "--course-dir", str(course), "--out", str(out),
-                 "--timeout", "5", *extra])
+                 "--timeout", "5", "--sandbox", system_programs.grading_sandbox(), *extra])
     return code, load_results(out)
 
 
@@ -69,11 +71,32 @@ def test_solutions_come_from_the_submission_by_grade_id(tmp_path):
     assert "FORGED_TEST" not in text and "EXTRA_CELL" not in text
 
 
-def test_ipython_syntax_becomes_python(monkeypatch):
-    assert "get_ipython().run_line_magic('precision', '3')" in notebooks.to_python("%precision 3\nx = 1\n")
-    monkeypatch.setattr(notebooks, "_transformer", False)  # as without IPython
-    assert notebooks.to_python("%precision 3\n!ls\nx = 1\n") == "x = 1\n"
+def test_ipython_syntax_becomes_python():
+    assert notebooks.to_python("%precision 3\n!ls\nx = 1\n") == "pass\npass\nx = 1\n"
+    assert notebooks.to_python("if x:\n    %time f()\n    y?\nz = n.mean??\n") == "if x:\n    pass\n    pass\nz = n.mean??\n"
     assert notebooks.to_python("%%timeit\nx = 1\n") == ""
+    python = "r = a % b != c\ns = 'why?'\nt = not_a_magic!=1\n"
+    assert notebooks.to_python(python) == python
+
+
+def test_a_cell_of_many_shell_lines_is_turned_into_python_line_by_line():
+    """IPython's transformer spent minutes of the trusted process on such a cell; the grader's rule is one
+    regular expression per line."""
+    cell = "!x\n" * (notebooks.MAX_CELL_CHARS // 3)
+    assert notebooks.to_python(cell) == "pass\n" * (notebooks.MAX_CELL_CHARS // 3)
+
+
+def test_a_linked_notebook_is_refused(tmp_path):
+    """A submission that is a link (to the source notebook, say) is not followed."""
+    target = make_submission(tmp_path / "real.ipynb")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "alice.ipynb").symlink_to(target)
+    with pytest.raises(notebooks.NotebookError, match="is a link"):
+        notebooks.read_notebook(tmp_path / "sub" / "alice.ipynb")
+    fifo = tmp_path / "pipe.ipynb"
+    os.mkfifo(fifo)
+    with pytest.raises(notebooks.NotebookError, match="not a regular file"):
+        notebooks.read_notebook(fifo)
 
 
 @pytest.mark.parametrize("content", [b"not json", b"[1, 2]", b"[" * 100000, b'{"cells": 3}'])
@@ -117,7 +140,7 @@ def test_results_are_gradescope_json(tmp_path):
         assert set(test) >= {"name", "score", "max_score", "output", "visibility", "status"}
         assert 0 <= test["score"] <= test["max_score"]
     extra = result["extra_data"]
-    assert extra["seed"] == 11 and extra["sandbox"] in ("bwrap", "fallback") and extra["max_score"] == TOY_MAX
+    assert extra["seed"] == 11 and extra["sandbox"] in ("bwrap", "fallback (not for grades)") and extra["max_score"] == TOY_MAX
     assert [t["extra_data"]["cell"] for t in result["tests"]] == \
         ["test_square", "test_square", "test_grad_square", "test_mean_grad"]
 
@@ -255,6 +278,7 @@ def nbgrader_course(tmp_path, generated_course):
 
 
 @pytest.mark.slow
+@pytest.mark.needs("bwrap")
 def test_scores_go_into_nbgraders_gradebook(tmp_path, nbgrader_course):
     from nbgrader.api import Gradebook
 
@@ -298,6 +322,7 @@ def without_scripts_on_path(monkeypatch):
     monkeypatch.setenv("PATH", os.pathsep.join(f for f in folders if f and f != programs.scripts_dir()))
 
 
+@pytest.mark.needs("bwrap")
 def test_gradebook_without_the_assignment_is_an_error(tmp_path, monkeypatch, capsys):
     """A new gradebook (nbgrader creates it with `alembic`, which is not on PATH here): a clear error."""
     pytest.importorskip("nbgrader")
@@ -315,3 +340,62 @@ def test_oversized_cells_are_refused_before_the_child(tmp_path):
     program = notebooks.assemble(notebooks.read_notebook(TOY_NOTEBOOK),
                                  notebooks.read_notebook(make_submission(tmp_path / "big.ipynb", {"square": huge})))
     assert [c.code for c in program if c.label == "square"] == [notebooks.TOO_LARGE]
+
+
+# -- which sandbox grades ---------------------------------------------------------------------------------
+
+
+def test_without_bubblewrap_the_grader_refuses_to_grade(tmp_path, monkeypatch, capsys):
+    from autograd_course import sandbox
+
+    monkeypatch.setattr(sandbox, "_checked", {"result": "bwrap is not installed"})
+    out = tmp_path / "out"
+    code = main(["grade", "toy", str(make_submission(tmp_path / "alice.ipynb")), "--course-dir", str(TOY_COURSE),
+                 "--out", str(out)])
+    assert code == 2 and not out.exists()
+    assert "apt-get install bubblewrap" in capsys.readouterr().err
+
+
+def test_the_fallback_is_chosen_only_by_name_and_its_scores_say_they_are_not_grades(tmp_path, capsys):
+    from autograd_course.sandbox import FALLBACK_NAME
+
+    sub = make_submission(tmp_path / "alice.ipynb")
+    code, results = grade(tmp_path, sub, extra=["--sandbox", FALLBACK_NAME])
+    assert code == 0 and "not grades" in capsys.readouterr().err
+    extra = results["alice"]["extra_data"]
+    assert results["alice"]["score"] == TOY_MAX and extra["for_grades"] is False
+    assert extra["sandbox"] == "fallback (not for grades)"
+    assert "fallback (not for grades)" in (tmp_path / "out" / "grades.csv").read_text()
+    code, _ = grade(tmp_path, sub, out=tmp_path / "out2", extra=["--sandbox", FALLBACK_NAME, "--nbgrader"])
+    assert code == 2 and "gives none" in capsys.readouterr().err
+
+
+SLOW_BUT_RIGHT = {
+    "square": "import time\ndef square(x):\n    time.sleep(1.5)\n    return x * x",
+    "grad_square": "import time\ndef grad_square(x):\n    time.sleep(1.5)\n    return 2 * x",
+    "mean_grad": "import time, numpy as np\ndef mean_grad(x):\n    time.sleep(1.5)\n    return np.full(np.shape(x), 1.0 / np.size(x))",
+}
+
+
+def test_a_submission_gets_one_wall_clock_budget(tmp_path):
+    """Right answers, each just under the per-probe timeout: the submission's time is cut at the budget,
+    and the probes left fail saying why, while an honest neighbour under the same budget gets full marks."""
+    slow = make_submission(tmp_path / "slow.ipynb", SLOW_BUT_RIGHT)
+    honest = make_submission(tmp_path / "honest.ipynb")
+    code, results = grade(tmp_path, slow, honest, extra=["--timeout", "2", "--budget", "4"])
+    assert code == 0 and results["honest"]["score"] == TOY_MAX
+    result = results["slow"]
+    assert result["score"] < TOY_MAX and result["execution_time"] < 4 + 3
+    assert any("used up the grader's time for one submission (4 s)" in t["output"] for t in result["tests"])
+
+
+def test_a_probe_that_loops_costs_only_the_tests_that_call_it(tmp_path):
+    """Each probe that times out gets a new child for the next one: a looping function does not take the
+    points of the parts that never call it."""
+    loops = make_submission(tmp_path / "loops.ipynb", {"square": "def square(x):\n    while True:\n        pass"})
+    code, results = grade(tmp_path, loops, extra=["--timeout", "1"])
+    by_cell = {}
+    for test in results["loops"]["tests"]:
+        by_cell.setdefault(test["extra_data"]["cell"], []).append(test["score"] == test["max_score"])
+    assert code == 0 and not any(by_cell["test_square"])
+    assert all(by_cell["test_mean_grad"]) and all(by_cell["test_grad_square"]), by_cell

@@ -37,11 +37,12 @@ def evaluate(box, code, timeout=5.0):
     return error, value.get("value")
 
 
-def test_bubblewrap_is_used_where_it_works():
+def test_bubblewrap_is_used_where_it_works_and_nothing_else_is_chosen_in_its_place():
     if BWRAP_PROBLEM is None:
-        assert Sandbox.detect().kind == "bwrap"
+        assert Sandbox.detect().kind == "bwrap" and Sandbox.detect().for_grades
     else:
-        assert Sandbox.detect().kind == "fallback" and Sandbox.detect().reason == BWRAP_PROBLEM
+        with pytest.raises(sandbox_module.SandboxUnavailable):
+            Sandbox.detect()
 
 
 def test_numpy_and_the_stdlib_work(box):
@@ -214,11 +215,16 @@ def test_fallback_guard_refuses_escapes():
         assert error is not None and words in error, (code, error)
 
 
-def test_require_sandbox_fails_without_bwrap(monkeypatch):
+def test_without_bwrap_grading_is_refused_with_what_to_do(monkeypatch):
     monkeypatch.setattr(sandbox_module, "_checked", {"result": "bwrap is not installed"})
-    with pytest.raises(sandbox_module.SandboxUnavailable):
-        Sandbox.detect("bwrap")
-    assert Sandbox.detect("auto").kind == "fallback"
+    for prefer in ("bwrap", "auto"):
+        with pytest.raises(sandbox_module.SandboxUnavailable) as refused:
+            Sandbox.detect(prefer)
+        message = str(refused.value)
+        assert "bwrap is not installed" in message and "apt-get install bubblewrap" in message
+        assert "unprivileged_userns_clone" in message and sandbox_module.FALLBACK_NAME in message
+    fallback = Sandbox.detect(sandbox_module.FALLBACK_NAME)      # only by its name, which says what it is
+    assert fallback.kind == "fallback" and not fallback.for_grades
 
 
 @pytest.mark.needs("bwrap")
