@@ -135,6 +135,20 @@ def _site_packages_under(prefix: Path) -> list[str]:
     return sorted(p for p in found if os.path.isdir(p))
 
 
+# Python packages the system keeps under the read-only binds (Debian's python3-* packages, pip installs as
+# root): each is hidden by an empty tmpfs, so that the child imports the stdlib and numpy only.
+SYSTEM_PACKAGE_DIRS = ("/usr/lib/python3/dist-packages", "/usr/lib/python3*/dist-packages",
+                       "/usr/lib/python3*/site-packages", "/usr/local/lib/python3*/dist-packages",
+                       "/usr/local/lib/python3*/site-packages", "/lib/python3/dist-packages")
+
+
+def _system_package_dirs() -> list[str]:
+    import glob
+
+    return sorted({os.path.realpath(p) for pattern in SYSTEM_PACKAGE_DIRS for p in glob.glob(pattern)
+                   if os.path.isdir(p)})
+
+
 def _uid_for_this_process() -> int:
     return UID_BASE + os.getpid()
 
@@ -277,7 +291,7 @@ class Child:
                 if not any(parent.is_relative_to(p) for p in ("/usr", "/lib", "/lib64", "/lib32")):
                     binds += ["--perms", "0755", "--dir", str(parent)]
             binds += ["--ro-bind", str(path), str(path)]
-        for site in _site_packages_under(prefix):
+        for site in _site_packages_under(prefix) + _system_package_dirs():
             binds += ["--tmpfs", site]
         binds += ["--perms", "0755", "--dir", str(Path(SANDBOX_SITE).parent), "--perms", "0755", "--dir", SANDBOX_SITE]
         for directory in _numpy_dirs():
@@ -293,8 +307,13 @@ class Child:
         config = dict(config, site=SANDBOX_SITE, preload=[])
         return [
             "bwrap", *isolation, "--die-with-parent", "--new-session", *binds,
+            # Every writable place is a tmpfs of bounded size (they live in memory): the working directory,
+            # /tmp and /dev/shm.
             "--perms", "1777", "--size", str(self.limits.work_mb << 20), "--tmpfs", SANDBOX_WORK,
-            "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev", "--chdir", SANDBOX_WORK,
+            "--perms", "1777", "--size", str(self.limits.work_mb << 20), "--tmpfs", "/tmp",
+            "--proc", "/proc", "--dev", "/dev",
+            "--perms", "1777", "--size", str(self.limits.work_mb << 20), "--tmpfs", "/dev/shm",
+            "--chdir", SANDBOX_WORK,
             "--clearenv", *env,
             str(exe), "-I", "-S", "-c", CHILD_SOURCE.read_text(), json.dumps(config),
         ]

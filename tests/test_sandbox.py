@@ -238,3 +238,32 @@ def test_bwrap_sandbox_sees_only_what_it_needs():
                          "tmp", "proc", "dev"}, root
     assert "etc" not in root and "work" in root
     assert site == "/sandbox/site" and set(site_listing) <= {"numpy", "numpy.libs"} and cwd == "/work"
+
+
+@pytest.mark.needs("bwrap")
+def test_bwrap_hides_the_systems_python_packages_and_bounds_every_writable_place():
+    """The child may put any folder on sys.path: the system's dist-packages are empty in the sandbox, and
+    /work, /tmp and /dev/shm each hold at most the working directory's size (16 MB here)."""
+    box = Sandbox.detect("bwrap", Limits(cpu_s=20, memory_mb=768, processes=16, file_mb=4, work_mb=16))
+    hidden = sandbox_module._system_package_dirs()
+    code = (
+        "import os\nresult = {}\n"
+        f"for d in {hidden!r}:\n"
+        "    result[d] = os.listdir(d) if os.path.isdir(d) else []\n"
+        "for d in ('/work', '/tmp', '/dev/shm'):\n"
+        "    written = 0\n"
+        "    try:\n"
+        "        for i in range(40):\n"
+        "            with open(f'{d}/fill{i}', 'wb') as f:\n"
+        "                f.write(b'x' * (1 << 20))\n"
+        "            written += 1\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "    result[d] = written\n"
+    )
+    error, value = evaluate(box, code)
+    assert error is None, error
+    for d in hidden:
+        assert value[d] == [], (d, value[d][:5])
+    for d in ("/work", "/tmp", "/dev/shm"):
+        assert value[d] <= 16, (d, value[d])
