@@ -120,10 +120,13 @@ def _grade(args) -> int:
         except (LookupError, ImportError) as e:
             print(f"autograd-course grade: could not write the gradebook: {e}", file=sys.stderr)
             return 2
-    errors = sum(r["extra_data"]["status"] != "graded" for r in graded)
+    ungraded = [r["extra_data"] for r in graded if r["extra_data"]["status"] != "graded"]
     print(f"graded {len(graded)} submission(s) of {assignment.name} with seed {seed} in the {sandbox.kind} "
           f"sandbox: results in {args.out}, summary in {csv_path}"
-          + (f"; {errors} could not be graded (see their results)" if errors else ""))
+          + (f"; {len(ungraded)} could not be graded:" if ungraded else ""))
+    for extra in ungraded:
+        why = "; ".join(extra.get("notes") or []) or extra["status"]
+        print(f"  {extra['student']}: {extra['status']} ({why})")
     return 0
 
 

@@ -450,13 +450,25 @@ def grade_submission(assignment: Assignment, submission: Submission, *, seed: in
     sandbox = sandbox or Sandbox.detect()
     notes = []
     submitted = None
+    status = "graded"
     if submission.notebook is None:
         notes.append(submission.problem)
+        status = "no notebook"
     else:
         try:
             submitted = notebooks.read_notebook(submission.notebook)
         except NotebookError as e:
             notes.append(f"your notebook could not be read: {e}")
+            status = "unreadable notebook"
+    if submitted is not None:
+        for grade_id in notebooks.missing_answers(assignment.cells, submitted):
+            notes.append(f"the answer cell {grade_id!r} is missing from your notebook (deleted, or copied "
+                         "from another notebook, which changes its id): it was graded as blank")
+        outside = notebooks.code_outside_answers(assignment.cells, submitted)
+        if outside:
+            notes.append(f"{outside} code cell(s) of your notebook are outside the answer cells, and the grader "
+                         "does not run them (it runs only the answer cells, within the notebook's own cells): "
+                         "move that code into the answer cells")
     program = notebooks.assemble(assignment.cells, submitted)
     process = StudentProcess(sandbox, program, assignment.probes_source, timeout, budget)
     plugin = GradingPlugin(process, seed)
@@ -470,7 +482,7 @@ def grade_submission(assignment: Assignment, submission: Submission, *, seed: in
     return results.gradescope_result(
         assignment=assignment.name, student=submission.student, outcomes=list(plugin.outcomes.values()),
         seed=seed, sandbox=sandbox, cell_errors=process.cell_errors or [], notes=notes,
-        execution_time=time.monotonic() - started,
+        execution_time=time.monotonic() - started, status=status,
     )
 
 

@@ -131,6 +131,25 @@ def autograder_cells(cells: list[Cell]) -> dict[str, Cell]:
     return {c.grade_id: c for c in cells if c.kind == "code" and c.is_autograder_test and c.grade_id}
 
 
+def missing_answers(source: list[Cell], submission: list[Cell]) -> list[str]:
+    """The grade_ids of the source's answer cells that the submission does not have (deleted, or their
+    id changed by copying the cell into another notebook)."""
+    answers = solution_cells(submission)
+    return [cell.grade_id for cell in source
+            if cell.kind == "code" and cell.solution and cell.grade_id and cell.grade_id not in answers]
+
+
+def code_outside_answers(source: list[Cell], submission: list[Cell]) -> int:
+    """How many code cells the student wrote outside the answer cells: cells of the submission that are
+    neither nbgrader cells of the source nor copies of the source's own plain cells. The grader never runs
+    them (it runs the answer cells within the source notebook's cells)."""
+    known_ids = {cell.grade_id for cell in source if cell.grade_id}
+    plain = {cell.source.strip() for cell in source if cell.kind == "code" and not cell.grade_id}
+    return sum(1 for cell in submission
+               if cell.kind == "code" and cell.source.strip() and not cell.solution
+               and (cell.grade_id not in known_ids if cell.grade_id else cell.source.strip() not in plain))
+
+
 def assemble(source: list[Cell], submission: list[Cell] | None) -> list[CodeToRun]:
     """The code the child runs: the source's code cells, minus autograder test cells, with every
     solution cell replaced by the submission's cell of the same grade_id (blank if it has none).

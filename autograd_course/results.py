@@ -34,8 +34,11 @@ def clamp(value: float, low: float, high: float) -> float:
 
 
 def gradescope_result(*, assignment: str, student: str, outcomes: list, seed: int, sandbox: Sandbox,
-                      cell_errors: list[dict], notes: list[str], execution_time: float) -> dict:
-    """A Gradescope result from the trusted side's record of each hidden test (``grading.TestOutcome``)."""
+                      cell_errors: list[dict], notes: list[str], execution_time: float,
+                      status: str = "graded") -> dict:
+    """A Gradescope result from the trusted side's record of each hidden test (``grading.TestOutcome``).
+
+    ``status``: "graded", or why there was nothing to grade ("no notebook", "unreadable notebook")."""
     tests = []
     for number, outcome in enumerate(outcomes, start=1):
         max_score = max(0.0, float(outcome.points))
@@ -61,8 +64,8 @@ def gradescope_result(*, assignment: str, student: str, outcomes: list, seed: in
         "output": "\n".join(lines),
         "visibility": "visible",
         "tests": tests,
-        "extra_data": _extra(assignment, student, seed, sandbox, max_total, status="graded",
-                             cell_errors=cell_errors),
+        "extra_data": _extra(assignment, student, seed, sandbox, max_total, status=status,
+                             cell_errors=cell_errors, notes=notes),
     }
 
 
@@ -81,11 +84,11 @@ def error_result(assignment: str, student: str, seed: int, sandbox: Sandbox, mes
         "visibility": "visible",
         "tests": rows,
         "extra_data": _extra(assignment, student, seed, sandbox, sum(t["max_score"] for t in rows),
-                             status="error", cell_errors=[]),
+                             status="error", cell_errors=[], notes=[message]),
     }
 
 
-def _extra(assignment, student, seed, sandbox, max_score, *, status, cell_errors) -> dict:
+def _extra(assignment, student, seed, sandbox, max_score, *, status, cell_errors, notes) -> dict:
     return {
         "assignment": assignment,
         "student": student,
@@ -95,6 +98,7 @@ def _extra(assignment, student, seed, sandbox, max_score, *, status, cell_errors
         "for_grades": sandbox.for_grades,
         "max_score": max_score,
         "status": status,
+        "notes": notes,
         "cell_errors": cell_errors,
     }
 

@@ -64,7 +64,7 @@ def test_without_cupy_cuda_is_unavailable_and_says_how_to_install(no_cupy):
                     lambda: torch.ones(2).to("cuda:0"), lambda: nn.Linear(2, 2).cuda(),
                     lambda: torch.cuda.manual_seed(0)):
         with pytest.raises(RuntimeError, match=r'CUDA is not available: CuPy.*not installed.*'
-                                               r'pip install "autograd-course\[gpu\]"'):
+                                               r'pip install -e "\.\[gpu\]"'):
             attempt()
     assert torch.device("cuda:0").type == "cuda"          # naming a GPU needs none
 

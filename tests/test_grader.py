@@ -399,3 +399,58 @@ def test_a_probe_that_loops_costs_only_the_tests_that_call_it(tmp_path):
         by_cell.setdefault(test["extra_data"]["cell"], []).append(test["score"] == test["max_score"])
     assert code == 0 and not any(by_cell["test_square"])
     assert all(by_cell["test_mean_grad"]) and all(by_cell["test_grad_square"]), by_cell
+
+
+# -- feedback that says what happened -------------------------------------------------------------------
+
+
+def edit_notebook(path, change):
+    nb = json.loads(path.read_text())
+    change(nb["cells"])
+    path.write_text(json.dumps(nb))
+    return path
+
+
+def test_a_deleted_answer_cell_is_named_in_the_feedback(tmp_path):
+    def delete_square(cells):
+        cells[:] = [c for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") != "square"]
+
+    sub = edit_notebook(make_submission(tmp_path / "alice.ipynb"), delete_square)
+    code, results = grade(tmp_path, sub)
+    assert code == 0 and results["alice"]["score"] == TOY_MAX - 2        # test_square's 2 points lost
+    assert "the answer cell 'square' is missing from your notebook" in results["alice"]["output"]
+
+
+def test_code_written_outside_the_answer_cells_is_reported_not_run(tmp_path):
+    """A student who writes a solution in a new cell of their own learns that the grader does not run it."""
+    def add_cell(cells):
+        cells.append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                      "source": "def square(x):\n    return x * x\n"})
+
+    sub = edit_notebook(make_submission(tmp_path / "bob.ipynb", {"square": "def square(x):\n    raise NotImplementedError()"}),
+                        add_cell)
+    code, results = grade(tmp_path, sub)
+    output = results["bob"]["output"]
+    assert code == 0 and results["bob"]["score"] == TOY_MAX - 2
+    assert "1 code cell(s) of your notebook are outside the answer cells" in output, output
+    # an untouched notebook gets no such note
+    _, clean = grade(tmp_path, make_submission(tmp_path / "carol.ipynb"), out=tmp_path / "out2")
+    assert "outside the answer cells" not in clean["carol"]["output"]
+
+
+def test_missing_and_unreadable_notebooks_are_not_graded_and_the_summary_says_why(tmp_path, capsys):
+    (tmp_path / "subs" / "dan" / "toy").mkdir(parents=True)                 # a folder without a notebook
+    broken = tmp_path / "subs" / "erin.ipynb"
+    broken.write_text("{ not json")
+    honest = make_submission(tmp_path / "subs" / "fay.ipynb")
+    code, results = grade(tmp_path, tmp_path / "subs" / "dan" / "toy", broken, honest)
+    assert code == 0
+    assert results["dan"]["extra_data"]["status"] == "no notebook"
+    assert results["erin"]["extra_data"]["status"] == "unreadable notebook"
+    assert results["fay"]["extra_data"]["status"] == "graded"
+    rows = {row["student"]: row["status"] for row in csv.DictReader(open(tmp_path / "out" / "grades.csv"))}
+    assert rows == {"dan": "no notebook", "erin": "unreadable notebook", "fay": "graded"}
+    summary = capsys.readouterr().out
+    assert "2 could not be graded" in summary
+    assert "dan: no notebook (no notebook in the submitted folder toy)" in summary
+    assert "erin: unreadable notebook (your notebook could not be read: erin.ipynb is not a JSON notebook)" in summary
