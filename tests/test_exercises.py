@@ -183,3 +183,49 @@ def test_submission_gets_the_expected_score(assignment, name, seed, graded):
         output = test.get("output", "")
         assert "Traceback" not in output and "exercises/hidden" not in output and "probes.py" not in output
         assert "assert " not in output, "a failure message must not show the hidden test's code"
+
+
+# -- code that does nothing scores nothing ----------------------------------------------------------------
+
+sys.path.insert(0, str(SUBMISSIONS))
+import stubs  # noqa: E402
+
+STUB_CASES = [(a, kind) for a in ASSIGNMENTS for kind in stubs.STUBS]
+
+
+@pytest.fixture(scope="module")
+def stubs_graded(tmp_path_factory):
+    """Every stub of every assignment (``tests/submissions/stubs.py``), graded in one batch."""
+    from autograd_course.sandbox import Sandbox
+
+    sandbox = Sandbox.detect(system_programs.grading_sandbox())
+    folder = tmp_path_factory.mktemp("stubs")
+    jobs = {}
+    for assignment, kind in STUB_CASES:
+        path = stubs.write_stub(source_notebook(assignment), kind, folder / assignment / f"{kind}.ipynb")
+        job = grading.Job(str(EXERCISES), assignment, grading.Submission.from_path(path), SEEDS[0], 20.0, sandbox)
+        jobs[id(job)] = (job, (assignment, kind))
+    return {jobs[id(job)][1]: result for job, result in grading.grade_batch([j for j, _ in jobs.values()], workers=2)}
+
+
+def test_the_stubs_define_every_answer_name():
+    """The corpus is only worth something if each stub keeps the names the tests call."""
+    import ast
+
+    for assignment in ASSIGNMENTS:
+        for cell in load(source_notebook(assignment))["cells"]:
+            if cell["cell_type"] == "code" and nbgrader_meta(cell).get("solution"):
+                names = {n.name for n in ast.parse(source_text(cell)).body
+                         if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+                stubbed = {n.name for n in ast.parse(stubs.stub_cell(source_text(cell), "none")).body
+                           if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+                assert names == stubbed, (assignment, names ^ stubbed)
+
+
+@pytest.mark.parametrize("assignment,kind", STUB_CASES, ids=[f"{a}-{k}" for a, k in STUB_CASES])
+def test_code_that_does_nothing_scores_nothing(assignment, kind, stubs_graded):
+    """Every test earns points only for behaviour that was built: a check that something did not happen
+    must also check that the right thing did."""
+    result = stubs_graded[(assignment, kind)]
+    earned = [f"{t['score']}/{t['max_score']} {t['name']}" for t in result["tests"] if t["score"] > 0]
+    assert result["extra_data"]["status"] == "graded" and result["score"] == 0, earned

@@ -32,6 +32,7 @@ def accumulator(student, rng):
 def test_accumulator_is_made_once_per_leaf(student, rng):
     """Part 1: one AccumulateGrad per leaf, reused."""
     got = accumulator(student, rng)
+    assert got["type"] == "AccumulateGrad", "grad_accumulator should make an AccumulateGrad node for the leaf"
     assert got["same_twice"] is True, (
         "grad_accumulator makes a new AccumulateGrad every time: a leaf should have one, made by the first "
         "call and returned again by every later call")

@@ -94,14 +94,14 @@ def probe_accumulate_shared(ns, g, g2):
 
 
 def probe_zero_grad(ns, grads, set_to_none, then):
-    """Leaves given gradients (None for none) with accumulate_grad, zero_grad(leaves, set_to_none), then
-    ``then`` (a gradient per leaf, or None) accumulated again. Whether each grad is still the same array."""
+    """Leaves given gradients (None for none; set directly, so that this part needs no other), then
+    zero_grad(leaves, set_to_none), then ``then`` (a gradient per leaf, or None) accumulated with
+    accumulate_grad. Whether each grad is still the same array."""
     Tensor = ns["Tensor"]
     leaves = []
     for g in grads:
         leaf = Tensor(np.zeros(3), requires_grad=True)
-        if g is not None:
-            ns["accumulate_grad"](leaf, np.asarray(g, dtype=float))
+        leaf.grad = None if g is None else np.array(g, dtype=float)
         leaves.append(leaf)
     held = [leaf.grad for leaf in leaves]
     if set_to_none is None:

@@ -46,8 +46,10 @@ def test_saved_values_come_back(student, rng):
 @pytest.mark.points(1, cell="test_saved_values")
 def test_release_frees_the_memory(student, rng):
     """Part 1: release_variables lets the saved arrays go."""
-    got = call(student, "release_frees", "release_variables", values=some_values(rng))
+    values = some_values(rng)
+    got = call(student, "release_frees", "release_variables", values=values)
     assert got["weakref"] is True, "keep the saved values as the arrays you were given"
+    assert got["count"] == len(values), "saved_tensors should give back every value saved, before the release"
     assert got["alive"] == 0, (
         "after release_variables the node still refers to its saved arrays, so their memory is never freed: "
         "drop the values, not only mark them as released")

@@ -236,8 +236,9 @@ def test_relu_backward(student, rng):
 @pytest.mark.points(1, cell="test_my_relu")
 def test_relu_leaves_grad_output_alone(student, rng):
     """Part 4: MyReLU's backward does not change grad_output."""
-    got, _, _ = function(student, rng, "MyReLU", [away_from_zero(rng, shape(rng))], [True])
-    assert got["error"] is None, "MyReLU's backward fails"
+    got, _, want = function(student, rng, "MyReLU", [away_from_zero(rng, shape(rng))], [True])
+    assert got["error"] is None and got["grads"], "MyReLU's backward fails"
+    assert same(got["grads"][0], want[0]), "MyReLU's backward is wrong (it must be right before it can be kind)"
     assert got["grad_output_unchanged"], (
         "MyReLU's backward changed grad_output in place: build a new tensor for the result")
 
@@ -328,6 +329,8 @@ def test_gradcheck_accepts_correct_backwards(student, rng):
                          ("mul", [rng.normal(size=s), rng.normal(size=s)])):
         assert_accepted(gradcheck(student, case, inputs),
                         "gradcheck should return True for a correct backward")
+    # and only a correct one: a gradcheck that accepts everything has checked nothing
+    assert_not_accepted(gradcheck(student, "sin_wrong_scale", [rng.normal(size=s)]), "a backward 10% too large")
 
 
 @pytest.mark.points(1, cell="test_gradcheck")
@@ -337,6 +340,8 @@ def test_gradcheck_uses_central_differences(student, rng):
     assert_accepted(gradcheck(student, "cube", [x], eps=1e-3, atol=1e-5, rtol=1e-4),
                     "gradcheck rejects a correct backward of a curved function at a large eps: use central "
                     "differences, (y(x + eps) - y(x - eps)) / (2 eps)")
+    assert_not_accepted(gradcheck(student, "sin_wrong_scale", [x], eps=1e-3, atol=1e-5, rtol=1e-4),
+                        "with eps=1e-3, a backward 10% too large")
 
 
 @pytest.mark.points(1, cell="test_gradcheck")
@@ -346,6 +351,14 @@ def test_gradcheck_uses_the_tolerances_it_is_given(student, rng):
     assert_accepted(gradcheck(student, "exp3", [x], eps=1e-6, atol=1e-12, rtol=1e-5),
                     "gradcheck rejects a correct backward with large derivatives: entries agree when "
                     "|analytical - numerical| <= atol + rtol * |numerical|")
+    assert_not_accepted(gradcheck(student, "sin_wrong_scale", [x], eps=1e-6, atol=1e-12, rtol=1e-5),
+                        "with atol=1e-12 and rtol=1e-5, a backward 10% too large")
+
+
+def assert_not_accepted(got, what):
+    """gradcheck did not return True: the part that tells right from wrong (how it says so is tested below)."""
+    assert not (got["error"] is None and got["returned"] == "True"), (
+        f"gradcheck returned True for {what}: it should accept correct backwards only")
 
 
 def assert_rejected(got, message):

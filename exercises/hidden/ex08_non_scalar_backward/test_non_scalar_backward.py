@@ -261,8 +261,12 @@ def test_grad_leaves_dot_grad_alone(student, rng):
     """Part 4: grad does not touch .grad."""
     n = sizes(rng, 1)[0]
     preset = [None, rng.normal(size=n)]
-    got = call(student, "grad", "grad", case="poly_two", arrays=[rng.normal(size=n), rng.normal(size=n)],
-               requires=[True, True], wrt=[0, 1], preset=preset)
+    arrays = [rng.normal(size=n), rng.normal(size=n)]
+    got = call(student, "grad", "grad", case="poly_two", arrays=arrays, requires=[True, True], wrt=[0, 1],
+               preset=preset)
+    want = reference_grad("poly_two", arrays, [True, True], [0, 1])
+    assert len(got["grads"] or []) == 2 and all(same(g, w) for g, w in zip(got["grads"], want)), (
+        "grad returns wrong gradients")
     assert got["dot_grads"][0] is None and same(got["dot_grads"][1], preset[1]), (
         "grad should return the gradients and leave every .grad as it was")
 

@@ -100,6 +100,8 @@ def test_unbroadcast_same_shape(student, rng):
         shape = sizes(rng, int(rng.integers(1, 4)))
         check_unbroadcast(student, shape, shape, rng)
     check_unbroadcast(student, [1, 3], [1, 3], rng)
+    # and only then: a function that hands back every gradient as it came has reduced nothing
+    check_unbroadcast(student, *leading_pair(rng), rng)
 
 
 @pytest.mark.points(1, cell="test_unbroadcast")
