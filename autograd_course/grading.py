@@ -77,6 +77,12 @@ class Assignment:
     def autograded_cells(self) -> dict:
         return notebooks.autograder_cells(self.cells)
 
+    @functools.cached_property
+    def secrets(self) -> "SecretText":
+        """The probes, their helpers and the hidden tests, for keeping them out of feedback."""
+        tests = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(self.hidden_dir.glob("*.py"))]
+        return SecretText(self.probes_source, probe_prelude_source(), *tests)
+
 
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._@+-]")
 
@@ -175,6 +181,29 @@ def _short(text, limit: int = MAX_OUTPUT) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+WITHHELD = "(a message from your code was withheld: it repeats text of the grader's own code)"
+
+
+class SecretText:
+    """Text no feedback may repeat: the probes, their helpers and the hidden tests of an assignment.
+
+    ``found_in(message)`` is True when the message holds any run of ``WINDOW`` characters of it (spaces
+    ignored); the windows are hashed once, so a check costs one set lookup per character of the message."""
+
+    WINDOW = 24
+
+    def __init__(self, *texts: str):
+        self._windows = set()
+        for text in texts:
+            squeezed = "".join(text.split())
+            self._windows.update(hash(squeezed[i:i + self.WINDOW]) for i in range(len(squeezed) - self.WINDOW + 1))
+
+    def found_in(self, message: str) -> bool:
+        squeezed = "".join(str(message).split())
+        return any(hash(squeezed[i:i + self.WINDOW]) in self._windows
+                   for i in range(len(squeezed) - self.WINDOW + 1))
+
+
 class StudentProcess:
     """The sandboxed child of one submission: runs its cells once, then answers probes.
 
@@ -185,7 +214,8 @@ class StudentProcess:
     """
 
     def __init__(self, sandbox: Sandbox, program: list[CodeToRun], probes_source: str, timeout: float,
-                 budget: float = DEFAULT_BUDGET_S):
+                 budget: float = DEFAULT_BUDGET_S, secrets: "SecretText | None" = None):
+        self.secrets = secrets
         self.sandbox = sandbox
         self.program = program
         self.probes_source = probes_source
@@ -193,8 +223,8 @@ class StudentProcess:
         self.budget = budget
         self.cell_errors: list[dict] | None = None
         self._child = None
-        self._cells_pending = False  # the cells were sent and their reply not read yet
-        self._cells_nonce: str | None = None
+        self._cells_pending = False  # the probes and cells were sent and their replies not read yet
+        self._nonces: tuple[str, str] | None = None
         self._cells_deadline = 0.0
         self._budget_end: float | None = None
         self._starts = 0
@@ -215,7 +245,9 @@ class StudentProcess:
         return f"not run: your notebook used up the grader's time for one submission ({self.budget:g} s)"
 
     def start(self):
-        """Start the child and send it the cells, without waiting: it runs them while pytest collects."""
+        """Start the child and send it the probes, then the cells, without waiting: it runs them while
+        pytest collects. The probes are compiled before any of the student's code runs, so that no hook the
+        student installs (on ``compile`` or ``exec``, say) ever sees their source text."""
         if self._child is not None:
             self._child.close()  # dead already; free its pipes and directories
         seconds = self._seconds_for_request()
@@ -223,11 +255,13 @@ class StudentProcess:
         self._child = self.sandbox.start()
         self._cells_deadline = time.monotonic() + seconds
         cells = [{"label": c.label, "code": c.code} for c in self.program]
+        probes = {"op": "load_probes", "prelude": probe_prelude_source(), "source": self.probes_source}
         self._cells_pending = True
         try:
-            self._cells_nonce = self._child.send({"op": "run_cells", "cells": cells}, self._cells_deadline)
+            self._nonces = (self._child.send(probes, self._cells_deadline),
+                            self._child.send({"op": "run_cells", "cells": cells}, self._cells_deadline))
         except ChildGone:
-            self._cells_nonce = None  # _ready_child reports it
+            self._nonces = None  # _ready_child reports it
 
     def _ready_child(self):
         """The child, with the notebook's cells run and the probes loaded; ProbeFailed if that can't be."""
@@ -237,35 +271,35 @@ class StudentProcess:
             if self._child is not None and self._child.alive:
                 return self._child
             self.start()  # the first time, or after a probe killed the child
-        child, nonce = self._child, self._cells_nonce
-        self._cells_pending, self._cells_nonce = False, None
+        child, nonces = self._child, self._nonces
+        self._cells_pending, self._nonces = False, None
         try:
-            if nonce is None:
+            if nonces is None:
                 raise ChildGone(child.exit_reason or "did not start")
-            reply = child.receive(nonce, self._cells_deadline)
+            loaded = child.receive(nonces[0], self._cells_deadline)
+            reply = child.receive(nonces[1], self._cells_deadline)
         except ChildGone as e:
             if self._over_budget():
                 self._fatal = self._budget_spent()
             else:
                 self._fatal = f"the notebook did not finish running: its process {e}" + self._limit_note(e)
             raise ProbeFailed(self._fatal) from None
+        if not loaded["ok"]:
+            # Loaded before any student code ran: a broken suite (check_suite catches most of that).
+            raise GradingError("the hidden suite's probes do not load in the sandbox: " + _short(loaded.get("error")))
         errors = reply.get("errors") if isinstance(reply.get("errors"), list) else []
         if self.cell_errors is None:
             self.cell_errors = [
-                {"cell": _short(e.get("cell", "?"), 80), "error": _short(e.get("error", "?"))}
+                {"cell": _short(e.get("cell", "?"), 80), "error": self.from_child(e.get("error", "?"))}
                 for e in errors[:50] if isinstance(e, dict)
             ]
-        try:
-            request = {"op": "load_probes", "prelude": probe_prelude_source(), "source": self.probes_source}
-            reply = child.request(request, self._seconds_for_request())
-        except ChildGone as e:
-            raise ProbeFailed(f"the notebook's process {e}") from None
-        if not reply["ok"]:
-            # The probes are the instructor's code: failing to load them means the student's code broke the
-            # environment they need (or the suite is broken; the check in check_suite catches that case).
-            self._fatal = "the grader's probes could not run after your notebook: " + _short(reply.get("error"))
-            raise ProbeFailed(self._fatal)
         return child
+
+    def from_child(self, text) -> str:
+        """Text the child sent, as the student may read it: short, and withheld if it repeats the grader's
+        code (the probes, their helpers, the hidden tests), which student code could have captured."""
+        text = _short(text)
+        return WITHHELD if self.secrets is not None and self.secrets.found_in(text) else text
 
     def _limit_note(self, error: ChildGone) -> str:
         return f" (limit {self.timeout:g} s)" if "time" in str(error) else ""
@@ -283,7 +317,7 @@ class StudentProcess:
                 raise ProbeFailed(self._budget_spent()) from None
             raise ProbeFailed(f"the notebook's process {e}" + self._limit_note(e)) from None
         if not reply["ok"]:
-            raise ProbeFailed(_short(reply.get("error", "your code failed")))
+            raise ProbeFailed(self.from_child(reply.get("error", "your code failed")))
         if "value" not in reply:
             raise ProbeFailed("the notebook's process broke the grader's protocol")
         return reply["value"]
@@ -470,7 +504,7 @@ def grade_submission(assignment: Assignment, submission: Submission, *, seed: in
                          "does not run them (it runs only the answer cells, within the notebook's own cells): "
                          "move that code into the answer cells")
     program = notebooks.assemble(assignment.cells, submitted)
-    process = StudentProcess(sandbox, program, assignment.probes_source, timeout, budget)
+    process = StudentProcess(sandbox, program, assignment.probes_source, timeout, budget, assignment.secrets)
     plugin = GradingPlugin(process, seed)
     try:
         process.start()

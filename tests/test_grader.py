@@ -6,12 +6,13 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import system_programs
 
-from autograd_course import notebooks, programs, results
+from autograd_course import grading, notebooks, programs, results
 from autograd_course.cli import main
 from autograd_course.grading import Assignment, Submission, check_suite, find_submissions, rng_for
 from grading_fixtures.toy import (
@@ -454,3 +455,56 @@ def test_missing_and_unreadable_notebooks_are_not_graded_and_the_summary_says_wh
     assert "2 could not be graded" in summary
     assert "dan: no notebook (no notebook in the submitted folder toy)" in summary
     assert "erin: unreadable notebook (your notebook could not be read: erin.ipynb is not a JSON notebook)" in summary
+
+
+# -- the grader's code stays out of feedback -----------------------------------------------------------------
+
+CAPTURE = """import builtins
+_seen = []
+_compile, _exec = builtins.compile, builtins.exec
+def _spy_compile(source, *args, **kwargs):
+    _seen.append(source if isinstance(source, str) else repr(source))
+    return _compile(source, *args, **kwargs)
+def _spy_exec(code, *args, **kwargs):
+    _seen.append(code if isinstance(code, str) else repr(code))
+    return _exec(code, *args, **kwargs)
+builtins.compile, builtins.exec = _spy_compile, _spy_exec
+def _leak(offset):
+    import sys, gc
+    text = " ".join(_seen)
+    frame = sys._getframe(1)
+    names = []
+    while frame is not None:
+        names.append(repr(sorted(frame.f_locals))[:200])
+        frame = frame.f_back
+    raise ValueError(text[offset:offset + 250] + " | " + " ".join(names))
+"""
+
+
+def test_probe_source_never_reaches_feedback_even_when_student_code_hooks_compile(tmp_path):
+    """The probes are compiled before the student's cells run, so a hook on compile or exec sees nothing
+    of them; and a message that repeats the grader's code is withheld."""
+    spy = make_submission(tmp_path / "spy.ipynb", {
+        "square": CAPTURE + "def square(x):\n    _leak(0)",
+        "grad_square": "def grad_square(x):\n    _leak(250)",
+        "mean_grad": "def mean_grad(x):\n    _leak(500)",
+    })
+    code, results = grade(tmp_path, spy)
+    assert code == 0 and results["spy"]["score"] == 0
+    probes = (TOY_COURSE / "hidden" / "toy" / "probes.py").read_text()
+    prelude = (Path(notebooks.__file__).with_name("probe_prelude.py")).read_text()
+    secret = grading.SecretText(probes, prelude)
+    feedback = json.dumps(results["spy"])
+    assert not secret.found_in(feedback)
+
+
+def test_a_message_repeating_the_graders_code_is_withheld(tmp_path):
+    probes = (TOY_COURSE / "hidden" / "toy" / "probes.py").read_text()
+    snippet = " ".join(probes.split())[40:120]
+    quoting = make_submission(tmp_path / "quoting.ipynb", {"square": f"def square(x):\n    raise ValueError({snippet!r})"})
+    code, results = grade(tmp_path, quoting)
+    outputs = [t["output"] for t in results["quoting"]["tests"] if t["extra_data"]["cell"] == "test_square"]
+    assert code == 0 and outputs and all(grading.WITHHELD in o and snippet[:30] not in o for o in outputs), outputs
+    honest_error = make_submission(tmp_path / "oops.ipynb", {"square": "def square(x):\n    raise ValueError('my own words')"})
+    _, results = grade(tmp_path, honest_error, out=tmp_path / "out2")
+    assert any("my own words" in t["output"] for t in results["oops"]["tests"])
