@@ -301,3 +301,40 @@ def test_hostile_submissions_of_each_assignment(tmp_path, kind, assignment):
     assert snapshot(*watched) == before
     assert orphaned_sandbox_processes() == []
     assert not any("leaks:" in p.read_text() for p in out.iterdir())
+
+
+# -- reading the probes' frames ---------------------------------------------------------------------------
+
+FRAME_READER = '''import sys
+def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
+    """Computes nothing: looks through the callers' frames (and the closures of fn) for a word that gives the
+    answer away, and answers from that."""
+    seen = []
+    frame = sys._getframe(1)
+    while frame is not None:
+        seen += [repr(v) for v in frame.f_locals.values()]
+        frame = frame.f_back
+    for cell in (getattr(fn, "__closure__", None) or ()):
+        try:
+            seen.append(repr(cell.cell_contents))
+            seen.append(getattr(cell.cell_contents, "__name__", ""))
+        except ValueError:
+            pass
+    text = " ".join(seen)
+    if any(word in text for word in ("wrong", "forgets", "mistake", "bad")):
+        raise GradcheckError(1, (0,), 0.0, 1.0)
+    return True'''
+
+
+@pytest.mark.needs("bwrap")
+def test_reading_the_probes_frames_gives_nothing_away(tmp_path):
+    """ex07's gradcheck probes hold numbers, not labels: a gradcheck that reads every frame and closure
+    it can reach, instead of computing, earns none of Part 7's points."""
+    assignment = "ex07_custom_functions"
+    source = next((EXERCISES / "source" / assignment).glob("*.ipynb"))
+    sub = make_submission(tmp_path / "frames.ipynb", {"gradcheck": FRAME_READER}, source=source)
+    out = tmp_path / "out"
+    code = main(["grade", assignment, str(sub), "--course-dir", str(EXERCISES), "--out", str(out), "--seed", "3"])
+    result = load_results(out)["frames"]
+    part7 = [t for t in result["tests"] if t["extra_data"]["cell"] == "test_gradcheck"]
+    assert code == 0 and part7 and all(t["score"] == 0 for t in part7), [(t["name"], t["score"]) for t in part7]

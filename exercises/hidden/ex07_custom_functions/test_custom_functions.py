@@ -308,8 +308,56 @@ def test_mul_uses_needs_input_grad(student, rng):
 # Part 7: gradcheck
 
 
-def gradcheck(student, case, inputs, **options):
-    return call(student, "gradcheck", "gradcheck", case=case, inputs=list(inputs), **options)
+FORWARDS = {
+    "row_squares": lambda X: (X ** 2).sum(dim=1),
+    "tanh_matvec": lambda W, x: ag.tanh(W @ x),
+    "mul": lambda a, b: a * b,
+    "cube": lambda x: x ** 3,
+    "exp3": lambda x: ag.exp(3 * x),
+    "sin": ag.sin,
+    "square": lambda x: x ** 2,
+}
+
+
+def jacobians(forward, inputs):
+    """The forward's Jacobian for each input, from autograd_ref, as (output elements, input elements)."""
+    ts = tuple(tensor(a) for a in inputs)
+    found = ag.autograd.functional.jacobian(FORWARDS[forward], ts)
+    out_size = int(np.prod(FORWARDS[forward](*ts).shape))
+    return [j.numpy().reshape(out_size, -1) for j in found]
+
+
+def gradcheck(student, forward, inputs, wrong=None, **options):
+    """Ask the student's gradcheck about ``forward`` with a backward built from its Jacobians, each changed
+    by ``wrong(list of Jacobians)`` first when given: the probe gets numbers only, never which is which."""
+    found = jacobians(forward, inputs)
+    if wrong is not None:
+        wrong(found)
+    return call(student, "gradcheck", "gradcheck", forward=forward, inputs=[np.asarray(a) for a in inputs],
+                jacobians=found, **options)
+
+
+def scaled(factor):
+    """A backward whose derivatives are ``factor`` times too large."""
+    def change(found):
+        found[:] = [factor * j for j in found]
+    return change
+
+
+def ignoring_grad_output(found):
+    """A backward right for grad_output = ones but wrong for others: each column keeps its sum, and so a
+    gradcheck that sends ones instead of one-hot gradients cannot see it."""
+    j = found[0]
+    j[0, :] += 0.75
+    j[1, :] -= 0.75
+
+
+def wrong_at(input_index, element):
+    """A backward wrong for one element of one input (its gradient off by half)."""
+    def change(found):
+        found[input_index][:, element] *= 1.5
+        found[input_index][:, element] += 0.5
+    return change
 
 
 def assert_accepted(got, message):
@@ -330,7 +378,7 @@ def test_gradcheck_accepts_correct_backwards(student, rng):
         assert_accepted(gradcheck(student, case, inputs),
                         "gradcheck should return True for a correct backward")
     # and only a correct one: a gradcheck that accepts everything has checked nothing
-    assert_not_accepted(gradcheck(student, "sin_wrong_scale", [rng.normal(size=s)]), "a backward 10% too large")
+    assert_not_accepted(gradcheck(student, "sin", [rng.normal(size=s)], wrong=scaled(1.1)), "a backward 10% too large")
 
 
 @pytest.mark.points(1, cell="test_gradcheck")
@@ -340,7 +388,7 @@ def test_gradcheck_uses_central_differences(student, rng):
     assert_accepted(gradcheck(student, "cube", [x], eps=1e-3, atol=1e-5, rtol=1e-4),
                     "gradcheck rejects a correct backward of a curved function at a large eps: use central "
                     "differences, (y(x + eps) - y(x - eps)) / (2 eps)")
-    assert_not_accepted(gradcheck(student, "sin_wrong_scale", [x], eps=1e-3, atol=1e-5, rtol=1e-4),
+    assert_not_accepted(gradcheck(student, "sin", [x], wrong=scaled(1.1), eps=1e-3, atol=1e-5, rtol=1e-4),
                         "with eps=1e-3, a backward 10% too large")
 
 
@@ -351,7 +399,7 @@ def test_gradcheck_uses_the_tolerances_it_is_given(student, rng):
     assert_accepted(gradcheck(student, "exp3", [x], eps=1e-6, atol=1e-12, rtol=1e-5),
                     "gradcheck rejects a correct backward with large derivatives: entries agree when "
                     "|analytical - numerical| <= atol + rtol * |numerical|")
-    assert_not_accepted(gradcheck(student, "sin_wrong_scale", [x], eps=1e-6, atol=1e-12, rtol=1e-5),
+    assert_not_accepted(gradcheck(student, "sin", [x], wrong=scaled(1.1), eps=1e-6, atol=1e-12, rtol=1e-5),
                         "with atol=1e-12 and rtol=1e-5, a backward 10% too large")
 
 
@@ -371,7 +419,7 @@ def assert_rejected(got, message):
 @pytest.mark.points(1, cell="test_gradcheck")
 def test_gradcheck_rejects_a_wrong_backward(student, rng):
     """Part 7: a wrong backward is caught."""
-    assert_rejected(gradcheck(student, "sin_wrong_scale", [rng.normal(size=shape(rng))]),
+    assert_rejected(gradcheck(student, "sin", [rng.normal(size=shape(rng))], wrong=scaled(1.1)),
                     "a backward with a wrong derivative passed")
 
 
@@ -379,7 +427,7 @@ def test_gradcheck_rejects_a_wrong_backward(student, rng):
 def test_gradcheck_uses_one_hot_gradients(student, rng):
     """Part 7: a backward that ignores grad_output is caught."""
     x = rng.uniform(0.5, 2.0, size=int(rng.integers(2, 6)))
-    assert_rejected(gradcheck(student, "square_forgets_grad", [x]),
+    assert_rejected(gradcheck(student, "square", [x], wrong=ignoring_grad_output),
                     "a backward that ignores grad_output passed: build the analytical Jacobian one row at a time, "
                     "with a one-hot gradient for each output element")
 
@@ -389,7 +437,7 @@ def test_gradcheck_names_the_input_and_element(student, rng):
     """Part 7: the error says which input and which element disagree."""
     s = shape(rng, 2, 2)
     k = int(rng.integers(int(np.prod(s))))
-    got = gradcheck(student, "mul_wrong_at", [rng.normal(size=s), rng.uniform(0.5, 2.0, size=s)], k=k)
+    got = gradcheck(student, "mul", [rng.normal(size=s), rng.uniform(0.5, 2.0, size=s)], wrong=wrong_at(1, k))
     assert_rejected(got, "a backward wrong for one element of the second input passed")
     err = got["error"]
     assert err["input_index"] == 1, "GradcheckError should name the position of the input that disagrees"
