@@ -149,6 +149,20 @@ def _system_package_dirs() -> list[str]:
                    if os.path.isdir(p)})
 
 
+def _seccomp_pipe() -> int | None:
+    """The read end of a pipe holding the filter that stops the child from starting processes (bwrap reads
+    it), or None on an architecture the filter does not know (the process limit still applies there)."""
+    from .seccomp import no_new_processes
+
+    program = no_new_processes()
+    if program is None:
+        return None
+    read_end, write_end = os.pipe()
+    os.write(write_end, program)     # a few hundred bytes: well within a pipe's buffer
+    os.close(write_end)
+    return read_end
+
+
 def _uid_for_this_process() -> int:
     return UID_BASE + os.getpid()
 
@@ -253,29 +267,33 @@ class Child:
 
         requests_r, self._requests_w = os.pipe()
         self._replies_r, replies_w = os.pipe()
+        inherited = [requests_r, replies_w]
         config = {"requests_fd": requests_r, "replies_fd": replies_w, "uid": self._uid, "gid": self._uid}
         if self.kind == "bwrap":
-            argv, cwd = self._bwrap_argv(config), None
+            seccomp_fd = _seccomp_pipe()
+            if seccomp_fd is not None:
+                inherited.append(seccomp_fd)
+            argv, cwd = self._bwrap_argv(config, seccomp_fd), None
         else:
             argv, cwd = self._fallback_argv(config)
         try:
             self._process = subprocess.Popen(
                 argv, cwd=cwd, env=dict(CHILD_ENV), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, pass_fds=(requests_r, replies_w), start_new_session=True,
+                stderr=subprocess.DEVNULL, pass_fds=tuple(inherited), start_new_session=True,
                 preexec_fn=self._set_limits, close_fds=True,
             )
         except BaseException:
-            for fd in (requests_r, replies_w, self._requests_w, self._replies_r):
+            for fd in inherited + [self._requests_w, self._replies_r]:
                 os.close(fd)
             self._cleanup_dirs()
             raise
-        os.close(requests_r)
-        os.close(replies_w)
+        for fd in inherited:
+            os.close(fd)
         os.set_blocking(self._replies_r, False)
 
     # -- starting ---------------------------------------------------------------------------------------
 
-    def _bwrap_argv(self, config: dict) -> list[str]:
+    def _bwrap_argv(self, config: dict, seccomp_fd: int | None) -> list[str]:
         exe, prefix = _interpreter()
         binds = []
         for path in ("/usr", "/lib", "/lib64", "/lib32"):
@@ -305,8 +323,10 @@ class Child:
         for key, value in CHILD_ENV.items():
             env += ["--setenv", key, value]
         config = dict(config, site=SANDBOX_SITE, preload=[])
+        # One process, no threads: the memory and file limits then hold for the whole submission.
+        seccomp = ["--seccomp", str(seccomp_fd)] if seccomp_fd is not None else []
         return [
-            "bwrap", *isolation, "--die-with-parent", "--new-session", *binds,
+            "bwrap", *isolation, *seccomp, "--die-with-parent", "--new-session", *binds,
             # Every writable place is a tmpfs of bounded size (they live in memory): the working directory,
             # /tmp and /dev/shm.
             "--perms", "1777", "--size", str(self.limits.work_mb << 20), "--tmpfs", SANDBOX_WORK,

@@ -267,3 +267,28 @@ def test_bwrap_hides_the_systems_python_packages_and_bounds_every_writable_place
         assert value[d] == [], (d, value[d][:5])
     for d in ("/work", "/tmp", "/dev/shm"):
         assert value[d] <= 16, (d, value[d])
+
+
+@pytest.mark.needs("bwrap")
+def test_bwrap_child_is_one_process_so_its_limits_are_the_submissions():
+    """Per-process limits add up over forks (six forks of 300 MB under a 1 GB limit held 1.8 GB): the child
+    cannot start processes, so what it holds is under its one address-space limit. Threads (which share
+    that address space) still work: exercise 6 needs them."""
+    box = Sandbox.detect("bwrap", Limits(cpu_s=20, memory_mb=768, processes=16, file_mb=4, work_mb=16))
+    code = ("import os, threading, subprocess\nresult = []\n"
+            "for attempt in (os.fork, lambda: threading.Thread(target=print).start(),\n"
+            "                lambda: subprocess.run(['/usr/bin/true']), lambda: os.posix_spawn('/usr/bin/true', ['true'], {})):\n"
+            "    try:\n        attempt()\n        result.append('started')\n"
+            "    except Exception as e:\n        result.append(type(e).__name__)\n")
+    error, value = evaluate(box, code)
+    assert error is None and value[1] == "started", value
+    assert value[0] == value[2] == value[3] == "BlockingIOError", value
+
+
+def test_the_seccomp_program_is_well_formed():
+    from autograd_course import seccomp
+
+    for machine in ("x86_64", "aarch64"):
+        program = seccomp.no_new_processes(machine)
+        assert program and len(program) % 8 == 0 and len(program) // 8 < 32
+    assert seccomp.no_new_processes("sparc") is None
