@@ -8,7 +8,12 @@ process of the sandbox is left. The same is done with every assignment of exerci
 """
 
 import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -87,6 +92,21 @@ def hostile_code(course: Path, notebook: Path) -> dict[str, str]:
         "ctypes_crash": "import ctypes\nctypes.string_at(0)",
         # IPython's own transformer, run in the trusted process, took minutes on a cell like this one
         "ipython_lines": "!x\n" * 33_000,
+        # per-process limits: six processes of 300 MB each under a 1 GB limit
+        "memory_across_forks": (
+            "import os, time\nfor i in range(6):\n    try:\n        if os.fork() == 0:\n"
+            "            hog = bytearray(300 << 20)\n            time.sleep(30)\n            os._exit(0)\n"
+            "    except Exception:\n        pass\n"
+        ),
+        # a process that leaves the group and comes back after grading to rewrite what it finds
+        "daemon": (
+            "import os, time\ntry:\n    if os.fork() == 0:\n        os.setsid()\n        time.sleep(3)\n"
+            "        for d, _, files in os.walk('/'):\n            for f in files:\n"
+            "                if f.endswith(('.json', '.csv', '.py')):\n                    try:\n"
+            "                        open(os.path.join(d, f), 'a').write('pwned')\n"
+            "                    except Exception:\n                        pass\n        os._exit(0)\n"
+            "except Exception:\n    pass\n"
+        ),
         "kill_the_grader": (
             "import os, signal\nfor action in (lambda: os.kill(os.getppid(), 9), lambda: os.killpg(0, 9),\n"
             "               lambda: os.kill(1, 9)):\n    try:\n        action()\n    except Exception:\n        pass\n"
@@ -114,10 +134,6 @@ TOY_FUNCTIONS = {
 }
 
 TOY_HONEST = {"solution": TOY_MAX, "wrong_grad": TOY_MAX - 3, "exit_then_honest": TOY_MAX - 2}
-
-
-def sandbox_kinds():
-    return [pytest.param("bwrap", marks=pytest.mark.needs("bwrap"))]
 
 
 def plant_canaries(course: Path):
@@ -163,18 +179,88 @@ def grader_temp_files() -> set:
     return set(Path(tempfile.gettempdir()).glob("autograd-course-*"))
 
 
-def run_batch(tmp, kind, course, assignment, submissions, extra=()):
+UNPRIVILEGED = 65534      # nobody
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def as_user_command(uid: int, *command) -> list[str]:
+    if os.geteuid() != 0:
+        return list(command)
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all", *command]
+
+
+@pytest.fixture(scope="session")
+def unprivileged_python(tmp_path_factory):
+    """An interpreter the unprivileged user can run the grader with: this one if that user can reach it
+    (bubblewrap binds the interpreter's folder, so the user must be able to read it), else a virtual
+    environment of the system's Python with what grading needs (numpy, pytest; the repository on
+    PYTHONPATH)."""
+    if os.geteuid() != 0:
+        return sys.executable
+    real = os.path.realpath(sys.executable)
+    reachable = subprocess.run(as_user_command(UNPRIVILEGED, "/usr/bin/test", "-r", os.path.dirname(real)),
+                               capture_output=True).returncode == 0
+    if reachable:
+        return sys.executable
+    if not os.path.exists(SYSTEM_PYTHON):
+        pytest.skip(f"the interpreter under {os.path.dirname(real)} is private to root and there is no "
+                    f"{SYSTEM_PYTHON} for the unprivileged grader")
+    venv = Path(tempfile.mkdtemp(prefix="autograd-course-unprivileged-venv-"))
+    subprocess.run([SYSTEM_PYTHON, "-m", "venv", str(venv)], check=True, capture_output=True, timeout=300)
+    import numpy
+    installed = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", f"numpy=={numpy.__version__}",
+                                f"pytest=={pytest.__version__}"], capture_output=True, text=True, timeout=900)
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    subprocess.run(["chmod", "-R", "a+rX", str(venv)], check=True)
+    yield str(venv / "bin" / "python")
+    shutil.rmtree(venv, ignore_errors=True)
+
+
+def run_batch(tmp, kind, course, assignment, submissions, extra=(), as_user=None, python=None):
+    """``autograd-course grade`` in this process, or, with ``as_user``, in a process of that uid (the
+    guide's set-up: an ordinary user grades), started with setpriv when this one is root."""
     out = tmp / "out"
     args = ["grade", assignment, *map(str, submissions), "--course-dir", str(course), "--out", str(out),
             "--timeout", TIMEOUT, "-j", "2", "--seed", "1", *extra]
     args += ["--sandbox", kind]
-    return main(args), out
+    if as_user is None:
+        return main(args), out
+    out.mkdir()
+    if os.geteuid() == 0:
+        os.chown(out, as_user, as_user)
+    command = as_user_command(as_user, python or sys.executable, "-m", "autograd_course.cli", *args)
+    done = subprocess.run(command, cwd=tmp, capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp), "LANG": "C.UTF-8", "PYTHONPATH": str(REPO),
+                               "PYTHONDONTWRITEBYTECODE": "1"})
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    return done.returncode, out
 
 
-@pytest.fixture(scope="module", params=sandbox_kinds())
+def uid_processes(uid: int) -> list[int]:
+    return [int(e) for e in os.listdir("/proc") if e.isdigit() and _owner(e) == uid]
+
+
+def _owner(pid: str):
+    try:
+        return os.stat(f"/proc/{pid}").st_uid
+    except OSError:
+        return None
+
+
+@pytest.fixture(scope="module", params=[pytest.param("grader", marks=pytest.mark.needs("bwrap")),
+                                        pytest.param("unprivileged", marks=pytest.mark.needs("bwrap"))])
 def toy_batch(request, tmp_path_factory):
-    kind = request.param
-    tmp = tmp_path_factory.mktemp(f"hostile-{kind}")
+    python = request.getfixturevalue("unprivileged_python") if request.param == "unprivileged" else None
+    """The toy batch graded by the grader's own uid, and by an ordinary user (nobody, when the tests run as
+    root: setpriv; otherwise this user already is one)."""
+    kind, who = "bwrap", request.param
+    as_user = None if who == "grader" else (UNPRIVILEGED if os.geteuid() == 0 else os.geteuid())
+    if as_user is None:
+        tmp = tmp_path_factory.mktemp(f"hostile-{who}")
+    else:       # a folder the other user can read (pytest's own are private to this one)
+        tmp = Path(tempfile.mkdtemp(prefix="hostile-unprivileged-"))
+        os.chmod(tmp, 0o755)
+        request.addfinalizer(lambda: shutil.rmtree(tmp, ignore_errors=True))
     course = copy_course(tmp / "course")
     plant_canaries(course)
     make_gradebook(course / "gradebook.db")
@@ -196,10 +282,14 @@ def toy_batch(request, tmp_path_factory):
     watched = (course, subs, EXERCISES, REPO / "tests" / "grading_fixtures")
     before = snapshot(*watched)
     temp_before = grader_temp_files()
-    code, out = run_batch(tmp, kind, course, "toy", paths)
+    code, out = run_batch(tmp, kind, course, "toy", paths, as_user=as_user, python=python)
+    graded = snapshot(out)
+    time.sleep(4)   # what the submissions started would act now (the daemon case waits 3 s)
     return {"kind": kind, "code": code, "out": out, "results": load_results(out), "before": before,
             "after": snapshot(*watched), "hostile": [p.stem for p in paths if p.stem not in TOY_HONEST],
-            "new_temp_files": grader_temp_files() - temp_before}
+            "new_temp_files": grader_temp_files() - temp_before, "graded": graded,
+            "out_later": snapshot(out), "user": as_user,
+            "left": uid_processes(as_user) if as_user not in (None, os.geteuid()) else []}
 
 
 def test_the_grader_survives_and_grades_everyone(toy_batch):
@@ -246,8 +336,12 @@ def test_no_secret_reaches_a_result(toy_batch):
 
 
 def test_no_sandbox_process_or_temporary_file_is_left(toy_batch):
-    assert orphaned_sandbox_processes() == []
+    assert orphaned_sandbox_processes() == [] and toy_batch["left"] == []
     assert toy_batch["new_temp_files"] == set()
+
+
+def test_nothing_changes_the_results_after_grading(toy_batch):
+    assert toy_batch["out_later"] == toy_batch["graded"]
 
 
 def test_failures_say_what_happened(toy_batch):
