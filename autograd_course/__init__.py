@@ -62,11 +62,17 @@ hidden suite ``exercises/hidden/A/``:
     grader shows only that message (for an exception other than an assertion, only its type), never
     pytest's traceback, which would print hidden code.
 
+    A test earns points only for behaviour that was built: a check that something did *not* happen ("does
+    not change grad_output") must also check that the right thing did, so that code which does nothing
+    scores zero (``tests/test_exercises.py`` grades a corpus of such stubs for every assignment). A probe
+    gives the student's code inputs and numbers, never a name that tells the answer: student code can read
+    its callers' frames.
+
 What the child runs: the source notebook's code cells in order, except autograder test cells (nbgrader
 ``grade: true`` without ``solution``: they may hold hidden tests and never reach the child). Every solution
 cell (``solution: true``) is taken from the submission by ``grade_id``; a missing or renamed one counts as
-blank. IPython syntax (magics, ``!cmd``) is turned into Python in the trusted process. An error in a cell is
-recorded and the next cell runs. Cells that import anything but the stdlib and numpy (``autograd_ref``
+blank. IPython syntax (magics, ``!cmd``) becomes ``pass``, one line at a time. The probes are loaded before
+the cells run. An error in a cell is recorded and the next cell runs. Cells that import anything but the stdlib and numpy (``autograd_ref``
 included) fail in the child.
 """
 

@@ -63,6 +63,7 @@ def pip_cache_dir() -> str | None:
 
 
 @pytest.mark.slow
+@pytest.mark.needs("bwrap")          # the guide grades, and grades only come from bubblewrap
 @pytest.mark.timeout(2400)
 def test_the_instructor_guide_runs_as_written(tmp_path):
     tree = copy_tracked_tree(tmp_path / "repo")
