@@ -432,3 +432,31 @@ def test_reading_the_probes_frames_gives_nothing_away(tmp_path):
     result = load_results(out)["frames"]
     part7 = [t for t in result["tests"] if t["extra_data"]["cell"] == "test_gradcheck"]
     assert code == 0 and part7 and all(t["score"] == 0 for t in part7), [(t["name"], t["score"]) for t in part7]
+
+
+# Parts 2 to 5 of ex05, each handing its work to the probes' own correct version, found through the frames.
+REFERENCE_THIEF = {
+    name: (f"import sys, gc\ndef {name}(*args, **kwargs):\n"
+           "    frame = sys._getframe(1)\n"
+           "    while frame is not None:\n"
+           "        reference = frame.f_globals.get('REFERENCE')\n"
+           f"        if isinstance(reference, dict) and '{name}' in reference:\n"
+           f"            return reference['{name}'](*args, **kwargs)\n"
+           "        frame = frame.f_back\n"
+           "    raise NotImplementedError()")
+    for name in ("run_hooks", "retain_grad", "accumulate_grad", "before_backward")
+}
+
+
+@pytest.mark.needs("bwrap")
+@pytest.mark.xfail(strict=True, reason="known hole (issue 14, left open): ex05's and ex06's probes keep correct "
+                                       "versions of the parts in the sandbox, to grade each part on its own, and "
+                                       "student code reaches them through its callers' frames")
+def test_the_probes_hold_no_correct_answers_to_borrow(tmp_path):
+    assignment = "ex05_hooks"
+    source = next((EXERCISES / "source" / assignment).glob("*.ipynb"))
+    sub = make_submission(tmp_path / "thief.ipynb", REFERENCE_THIEF, source=source, blank_others=True)
+    out = tmp_path / "out"
+    code = main(["grade", assignment, str(sub), "--course-dir", str(EXERCISES), "--out", str(out), "--seed", "5"])
+    result = load_results(out)["thief"]
+    assert code == 0 and result["score"] == 0, [(t["name"], t["score"]) for t in result["tests"] if t["score"]]
