@@ -54,6 +54,11 @@ class Assignment:
     hidden_dir: Path
     probes_source: str
     cells: list = field(repr=False, default_factory=list)
+    # Correct versions of parts, ``reference/<part>.py`` (sandbox code), and which probes may have them:
+    # probes.py's ``REFERENCES = {"probe name": ["part", ...]}``. A probe runs in a child holding only the
+    # references it names, so the child that grades a part never holds that part's answer.
+    references: dict = field(repr=False, default_factory=dict)
+    probe_references: dict = field(repr=False, default_factory=dict)
 
     @classmethod
     def load(cls, course_dir: str | Path, name: str) -> "Assignment":
@@ -71,7 +76,10 @@ class Assignment:
             cells = notebooks.read_notebook(found[0])
         except NotebookError as e:
             raise GradingError(str(e)) from None
-        return cls(name, course_dir, found[0], hidden_dir, (hidden_dir / "probes.py").read_text(), cells)
+        probes_source = (hidden_dir / "probes.py").read_text()
+        references = {p.stem: p.read_text() for p in sorted((hidden_dir / "reference").glob("*.py"))}
+        return cls(name, course_dir, found[0], hidden_dir, probes_source, cells, references,
+                   _probe_references(probes_source))
 
     @property
     def autograded_cells(self) -> dict:
@@ -79,9 +87,31 @@ class Assignment:
 
     @functools.cached_property
     def secrets(self) -> "SecretText":
-        """The probes, their helpers and the hidden tests, for keeping them out of feedback."""
+        """The probes, their helpers, the references and the hidden tests, to keep out of feedback."""
         tests = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(self.hidden_dir.glob("*.py"))]
-        return SecretText(self.probes_source, probe_prelude_source(), *tests)
+        return SecretText(self.probes_source, probe_prelude_source(), *self.references.values(), *tests)
+
+    def probes_for(self, parts: tuple[str, ...]) -> str:
+        """The probes' source for a child that may hold the references of ``parts`` (and no others)."""
+        return "\n\n".join([self.probes_source] + [self.references[part] for part in parts])
+
+
+def _probe_references(probes_source: str) -> dict[str, tuple[str, ...]]:
+    """probes.py's ``REFERENCES`` literal, read without running probes.py (it is sandbox code)."""
+    import ast
+
+    try:
+        tree = ast.parse(probes_source)
+    except SyntaxError:
+        return {}          # check_suite reports it
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "REFERENCES" for t in node.targets):
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                raise GradingError("probes.py's REFERENCES must be a literal dict of probe name: [parts]") from None
+            return {str(k): tuple(sorted(map(str, v))) for k, v in value.items()}
+    return {}
 
 
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._@+-]")
@@ -184,6 +214,23 @@ def _short(text, limit: int = MAX_OUTPUT) -> str:
 WITHHELD = "(a message from your code was withheld: it repeats text of the grader's own code)"
 
 
+class SubmissionClock:
+    """One wall-clock budget for a submission, shared by all its children: it starts at the first request."""
+
+    def __init__(self, budget: float):
+        self.budget = budget
+        self.end: float | None = None
+
+    def seconds_left(self) -> float:
+        now = time.monotonic()
+        if self.end is None:
+            self.end = now + self.budget
+        return self.end - now
+
+    def spent(self) -> bool:
+        return self.end is not None and time.monotonic() >= self.end
+
+
 class SecretText:
     """Text no feedback may repeat: the probes, their helpers and the hidden tests of an assignment.
 
@@ -214,28 +261,26 @@ class StudentProcess:
     """
 
     def __init__(self, sandbox: Sandbox, program: list[CodeToRun], probes_source: str, timeout: float,
-                 budget: float = DEFAULT_BUDGET_S, secrets: "SecretText | None" = None):
+                 budget: float = DEFAULT_BUDGET_S, secrets: "SecretText | None" = None,
+                 clock: SubmissionClock | None = None):
         self.secrets = secrets
         self.sandbox = sandbox
         self.program = program
         self.probes_source = probes_source
         self.timeout = timeout
-        self.budget = budget
+        self.clock = clock or SubmissionClock(budget)
+        self.budget = self.clock.budget
         self.cell_errors: list[dict] | None = None
         self._child = None
         self._cells_pending = False  # the probes and cells were sent and their replies not read yet
         self._nonces: tuple[str, str] | None = None
         self._cells_deadline = 0.0
-        self._budget_end: float | None = None
         self._starts = 0
         self._fatal: str | None = None
 
     def _seconds_for_request(self) -> float:
         """The time the next request may take: its timeout, or what is left of the budget if less."""
-        now = time.monotonic()
-        if self._budget_end is None:
-            self._budget_end = now + self.budget
-        left = self._budget_end - now
+        left = self.clock.seconds_left()
         if left <= 0:
             self._fatal = self._budget_spent()
             raise ProbeFailed(self._fatal)
@@ -305,7 +350,7 @@ class StudentProcess:
         return f" (limit {self.timeout:g} s)" if "time" in str(error) else ""
 
     def _over_budget(self) -> bool:
-        return self._budget_end is not None and time.monotonic() >= self._budget_end
+        return self.clock.spent()
 
     def probe(self, name: str, inputs: dict):
         child = self._ready_child()
@@ -329,14 +374,37 @@ class StudentProcess:
 
 
 class Student:
-    """What a hidden test sees of the submission: ``student.probe(name, **inputs)``."""
+    """What a hidden test sees of the submission: ``student.probe(name, **inputs)``.
 
-    def __init__(self, process: StudentProcess):
-        self._process = process
+    A probe runs in the child that holds the references it is allowed (``Assignment.probe_references``):
+    one child per set of references, each started when first needed, all under one clock."""
+
+    def __init__(self, assignment: "Assignment", sandbox: Sandbox, program: list[CodeToRun], timeout: float,
+                 budget: float = DEFAULT_BUDGET_S):
+        self.assignment, self.sandbox, self.program, self.timeout = assignment, sandbox, program, timeout
+        self.clock = SubmissionClock(budget)
+        self.processes: dict[tuple, StudentProcess] = {}
+
+    def process(self, parts: tuple = ()) -> StudentProcess:
+        if parts not in self.processes:
+            self.processes[parts] = StudentProcess(self.sandbox, self.program, self.assignment.probes_for(parts),
+                                                   self.timeout, secrets=self.assignment.secrets, clock=self.clock)
+        return self.processes[parts]
 
     def probe(self, name: str, **inputs):
         """Run ``probe_<name>(ns, **inputs)`` in the child; return its plain data or raise ProbeFailed."""
-        return self._process.probe(name, inputs)
+        return self.process(self.assignment.probe_references.get(name, ())).probe(name, inputs)
+
+    @property
+    def cell_errors(self) -> list[dict]:
+        for process in self.processes.values():
+            if process.cell_errors is not None:
+                return process.cell_errors
+        return []
+
+    def close(self):
+        for process in self.processes.values():
+            process.close()
 
 
 # -- the pytest plugin -------------------------------------------------------------------------------------
@@ -355,7 +423,7 @@ class TestOutcome:
 class GradingPlugin:
     """Fixtures ``student`` and ``rng`` for a hidden suite, and the record of each test's outcome."""
 
-    def __init__(self, process: StudentProcess, seed: int):
+    def __init__(self, process: "Student", seed: int):
         self.process = process
         self.seed = seed
         self.outcomes: dict[str, TestOutcome] = {}
@@ -392,7 +460,7 @@ class GradingPlugin:
     # Fixtures: pytest finds them on a registered plugin object as on a conftest module.
     @pytest.fixture
     def student(self):
-        return Student(self.process)
+        return self.process
 
     @pytest.fixture
     def rng(self, request):
@@ -504,10 +572,10 @@ def grade_submission(assignment: Assignment, submission: Submission, *, seed: in
                          "does not run them (it runs only the answer cells, within the notebook's own cells): "
                          "move that code into the answer cells")
     program = notebooks.assemble(assignment.cells, submitted)
-    process = StudentProcess(sandbox, program, assignment.probes_source, timeout, budget, assignment.secrets)
+    process = Student(assignment, sandbox, program, timeout, budget)
     plugin = GradingPlugin(process, seed)
     try:
-        process.start()
+        process.process().start()      # the cells run while pytest collects
         run_hidden_suite(assignment, plugin)
     finally:
         process.close()
@@ -515,7 +583,7 @@ def grade_submission(assignment: Assignment, submission: Submission, *, seed: in
         raise GradingError("the hidden suite does not load: " + "; ".join(plugin.collection_errors))
     return results.gradescope_result(
         assignment=assignment.name, student=submission.student, outcomes=list(plugin.outcomes.values()),
-        seed=seed, sandbox=sandbox, cell_errors=process.cell_errors or [], notes=notes,
+        seed=seed, sandbox=sandbox, cell_errors=process.cell_errors, notes=notes,
         execution_time=time.monotonic() - started, status=status,
     )
 
@@ -593,6 +661,16 @@ def check_suite(assignment: Assignment) -> list[str]:
         compile(assignment.probes_source, "probes.py", "exec")
     except SyntaxError as e:
         problems.append(f"probes.py does not compile: {e}")
+    for probe, parts in assignment.probe_references.items():
+        missing = [part for part in parts if part not in assignment.references]
+        if missing:
+            problems.append(f"probes.py's REFERENCES gives probe {probe!r} the reference(s) {missing}, which "
+                            f"have no file in {assignment.hidden_dir / 'reference'}")
+    for part, source in assignment.references.items():
+        try:
+            compile(source, f"reference/{part}.py", "exec")
+        except SyntaxError as e:
+            problems.append(f"reference/{part}.py does not compile: {e}")
     return problems
 
 

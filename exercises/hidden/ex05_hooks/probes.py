@@ -2,70 +2,34 @@
 cells, with ``ns`` the namespace those cells defined; the standard library and numpy only.
 
 Each part is probed on its own: while a probe runs, the functions of the OTHER parts are replaced in ``ns``
-by the correct versions below (``_using``), and put back afterwards, so that one mistake costs one part's
-points. Hooks are put into ``tensor._hooks`` directly, and ``retains_grad`` set directly, where a probe does
+by their correct versions (``_using``, with the references the grader gave this child), and put back
+afterwards, so that one mistake costs one part's points. Hooks are put into ``tensor._hooks`` directly, and ``retains_grad`` set directly, where a probe does
 not test registering or retain_grad themselves. Probes return plain data; the tests judge.
 """
 import numpy as np
 
 
 # -- the correct parts, used in place of the student's while another part is probed -------------------------
+#
+# They are not in this file: each is reference/<part>.py, and the grader adds to a child only those that the
+# probe it runs there may use (REFERENCES below; none for a probe not named). The child that grades a part
+# never holds that part's correct version, so no student code can borrow it through its callers' frames.
 
+REFERENCE = {}      # filled by the reference files the grader adds after this file
 
-class _Handle:
-    next_id = 0
-
-    def __init__(self, hooks):
-        self.hooks = hooks
-        self.id = ("reference", _Handle.next_id)
-        _Handle.next_id += 1
-
-    def remove(self):
-        if self.id in self.hooks:
-            del self.hooks[self.id]
-
-
-def _register_hook(tensor, fn):
-    if not tensor.requires_grad:
-        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-    handle = _Handle(tensor._hooks)
-    tensor._hooks[handle.id] = fn
-    return handle
-
-
-def _run_hooks(tensor, grad):
-    for hook in list(tensor._hooks.values()):
-        result = hook(grad)
-        if result is not None:
-            grad = result
-    return grad
-
-
-def _retain_grad(tensor):
-    if not tensor.requires_grad:
-        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-    if tensor.grad_fn is not None:
-        tensor.retains_grad = True
-
-
-def _accumulate_grad(leaf, grad):
-    grad = _run_hooks(leaf, grad)
-    leaf.grad = np.array(grad, dtype=float) if leaf.grad is None else leaf.grad + grad
-
-
-def _before_backward(tensor, grad):
-    grad = _run_hooks(tensor, grad)
-    if tensor.retains_grad:
-        tensor.grad = np.array(grad, dtype=float) if tensor.grad is None else tensor.grad + grad
-    return grad
-
-
-REFERENCE = {"register_hook": _register_hook, "run_hooks": _run_hooks, "retain_grad": _retain_grad,
-             "accumulate_grad": _accumulate_grad, "before_backward": _before_backward}
+# A literal: the grader reads it without running this file.
+REFERENCES = {
+    "leaf": ["register_hook", "run_hooks", "retain_grad", "before_backward"],
+    "leaf_copies": ["register_hook", "run_hooks", "retain_grad", "before_backward"],
+    "non_leaf": ["register_hook", "run_hooks", "retain_grad", "accumulate_grad"],
+    "reverse": ["register_hook", "run_hooks", "retain_grad", "accumulate_grad", "before_backward"],
+    "capture": ["register_hook", "run_hooks", "retain_grad", "accumulate_grad", "before_backward"],
+    "capture_error": ["register_hook", "run_hooks", "retain_grad", "accumulate_grad", "before_backward"],
+}
 
 
 class _using:
-    """with _using(ns, student=["run_hooks"]): every function of REFERENCE except those is the correct one."""
+    """with _using(ns, student=["run_hooks"]): every part in REFERENCE except those is the correct one."""
 
     def __init__(self, ns, student):
         self.ns, self.names = ns, [n for n in REFERENCE if n not in student]
@@ -283,7 +247,7 @@ def probe_capture(ns, x, k, names, scale_y):
     with _using(ns, student=[]):
         t = _chain(ns, x, k)
         if scale_y is not None:
-            _register_hook(t["y"], lambda grad: grad * scale_y)
+            REFERENCE["register_hook"](t["y"], lambda grad: grad * scale_y)
         before = {n: list(t[n]._hooks.values()) for n in ("x", "y", "w")}
         got = ns["capture_grads"](t["loss"], [t[n] for n in names])
         got = list(got)
