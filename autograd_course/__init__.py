@@ -66,7 +66,9 @@ hidden suite ``exercises/hidden/A/``:
     not change grad_output") must also check that the right thing did, so that code which does nothing
     scores zero (``tests/test_exercises.py`` grades a corpus of such stubs for every assignment). A probe
     gives the student's code inputs and numbers, never a name that tells the answer: student code can read
-    its callers' frames.
+    its callers' frames. Correct versions of parts, for grading one part with the others right, live in
+    ``reference/<part>.py`` and reach only the children of the probes that ``REFERENCES`` in probes.py
+    names (``grading.Student``).
 
 What the child runs: the source notebook's code cells in order, except autograder test cells (nbgrader
 ``grade: true`` without ``solution``: they may hold hidden tests and never reach the child). Every solution
