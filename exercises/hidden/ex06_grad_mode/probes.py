@@ -2,12 +2,12 @@
 with ``ns`` the namespace those cells defined; the standard library and numpy only.
 
 Each part is probed on its own: while a probe runs, the functions of the OTHER parts are replaced in ``ns``
-by the correct versions below (``_using``), whose grad mode lives here, and put back afterwards. So a
+by their correct versions (``_using``, with the references the grader gave this child), whose grad mode lives
+in the probes, and put back afterwards. So a
 submission with a global flag loses the points of Part 1 only, and a probe that leaves a student's grad mode
 switched off harms no other probe. Threads started here are daemons and are waited for with a time limit,
 so that a student's hanging code cannot keep the child alive. Probes return plain data; the tests judge.
 """
-import functools
 import threading
 
 import numpy as np
@@ -21,74 +21,39 @@ def _plain_bool(value):
 
 
 # -- the correct parts, used in place of the student's while another part is probed -----------------------
+#
+# They are not in this file: each is reference/<part>.py (flag, record, contexts, decorator, detach), and the
+# grader adds to a child only those that the probe it runs there may use (REFERENCES below; none for a probe
+# not named). The child that grades a part never holds that part's correct version, so no student code can
+# borrow it through its callers' frames. The flag reference also gives the probes their own view of grad
+# mode (_is_grad_enabled, _set_grad_enabled), which every probe of Parts 2 to 6 uses.
 
-_mode = threading.local()
+REFERENCE = {}      # part -> build(ns) -> {name in ns: correct version}; filled by the reference files
 
-
-def _is_grad_enabled():
-    return getattr(_mode, "enabled", True)
-
-
-def _set_grad_enabled(mode):
-    _mode.enabled = bool(mode)
-
-
-def _context_decorator(make_context, fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        with make_context():
-            return fn(*args, **kwargs)
-    return wrapper
-
-
-class _GradMode:
-    mode = None
-
-    def __enter__(self):
-        self.prev = _is_grad_enabled()
-        _set_grad_enabled(self.mode)
-
-    def __exit__(self, *exc):
-        _set_grad_enabled(self.prev)
-        return False
-
-    def __call__(self, fn):
-        return _context_decorator(type(self), fn)
-
-
-class _NoGrad(_GradMode):
-    mode = False
-
-
-class _EnableGrad(_GradMode):
-    mode = True
-
-
-def _reference(ns):
-    def record(data, name, inputs, backward):
-        out = ns["Tensor"](data)
-        if _is_grad_enabled() and any(t.requires_grad for t in inputs):
-            out.requires_grad = True
-            out.grad_fn = ns["Node"](name, inputs, backward)
-        return out
-
-    def detach(t):
-        return ns["Tensor"](t.data)
-
-    return {"is_grad_enabled": _is_grad_enabled, "_set_grad_enabled": _set_grad_enabled, "record": record,
-            "no_grad": _NoGrad, "enable_grad": _EnableGrad, "context_decorator": _context_decorator,
-            "detach": detach}
+# A literal: the grader reads it without running this file.
+REFERENCES = {
+    "record": ["contexts", "decorator", "detach", "flag"],
+    "nesting": ["decorator", "detach", "flag", "record"],
+    "decorated": ["contexts", "detach", "flag", "record"],
+    "decorated_recursive": ["contexts", "detach", "flag", "record"],
+    "decorated_raises": ["contexts", "detach", "flag", "record"],
+    "detach": ["contexts", "decorator", "flag", "record"],
+    "detach_path": ["contexts", "decorator", "flag", "record"],
+    "grad_of": ["contexts", "decorator", "detach", "flag", "record"],
+}
 
 
 class _using:
-    """with _using(ns, student=["record"]): every part except those is the correct one, and the correct
-    grad mode of this thread starts switched on."""
+    """with _using(ns, student=["record"]): every part this child has a reference for, except those, is
+    the correct one, and the correct grad mode of this thread starts switched on."""
 
     def __init__(self, ns, student):
         self.ns, self.student = ns, student
 
     def __enter__(self):
-        reference = _reference(self.ns)
+        reference = {}
+        for build in REFERENCE.values():
+            reference.update(build(self.ns))
         names = [n for n in reference if n not in self.student]
         self.saved = {n: self.ns.get(n) for n in names}
         self.ns.update({n: reference[n] for n in names})
@@ -104,7 +69,9 @@ class _using:
         return False
 
 
-CONTEXTS = {"no_grad": _NoGrad, "enable_grad": _EnableGrad}
+def _contexts():
+    """The correct no_grad and enable_grad (reference/contexts.py), by name."""
+    return {"no_grad": _NoGrad, "enable_grad": _EnableGrad}
 
 
 # -- Part 1: the flag, one per thread ------------------------------------------------------------------------
@@ -276,7 +243,7 @@ def probe_decorated(ns, mode, calls):
             seen.append(_is_grad_enabled())
             return (a + b) * scale
 
-        wrapped = ns["context_decorator"](CONTEXTS[mode], target)
+        wrapped = ns["context_decorator"](_contexts()[mode], target)
         at_definition = len(seen)
         results = []
         for start, a, b, scale in calls:
@@ -304,7 +271,7 @@ def probe_decorated_recursive(ns, mode, start, depth, repeats):
                 seen.append(_is_grad_enabled())
             return n
 
-        holder["fn"] = ns["context_decorator"](CONTEXTS[mode], descend)
+        holder["fn"] = ns["context_decorator"](_contexts()[mode], descend)
         _set_grad_enabled(start)
         for _ in range(repeats):
             holder["fn"](depth)
@@ -322,7 +289,7 @@ def probe_decorated_raises(ns, mode, start):
         def works(x):
             return x + 1
 
-        wrapped = ns["context_decorator"](CONTEXTS[mode], fails)
+        wrapped = ns["context_decorator"](_contexts()[mode], fails)
         _set_grad_enabled(start)
         error = None
         try:
@@ -332,7 +299,7 @@ def probe_decorated_raises(ns, mode, start):
         except Exception as e:  # the student's code
             error = type(e).__name__
         after = _is_grad_enabled()
-        value = ns["context_decorator"](CONTEXTS[mode], works)(41)
+        value = ns["context_decorator"](_contexts()[mode], works)(41)
         return {"error": error, "after": after, "value": value if isinstance(value, int) else None,
                 "after_second": _is_grad_enabled()}
 
