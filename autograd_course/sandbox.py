@@ -328,10 +328,10 @@ class Child:
         return [
             "bwrap", *isolation, *seccomp, "--die-with-parent", "--new-session", *binds,
             # Every writable place is a tmpfs of bounded size (they live in memory): the working directory,
-            # /tmp and /dev/shm.
+            # /tmp and /dev/shm. No /proc: its mountinfo would show the host's paths behind every bind.
             "--perms", "1777", "--size", str(self.limits.work_mb << 20), "--tmpfs", SANDBOX_WORK,
             "--perms", "1777", "--size", str(self.limits.work_mb << 20), "--tmpfs", "/tmp",
-            "--proc", "/proc", "--dev", "/dev",
+            "--dev", "/dev",
             "--perms", "1777", "--size", str(self.limits.work_mb << 20), "--tmpfs", "/dev/shm",
             "--chdir", SANDBOX_WORK,
             "--clearenv", *env,

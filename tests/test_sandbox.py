@@ -292,3 +292,13 @@ def test_the_seccomp_program_is_well_formed():
         program = seccomp.no_new_processes(machine)
         assert program and len(program) % 8 == 0 and len(program) // 8 < 32
     assert seccomp.no_new_processes("sparc") is None
+
+
+@pytest.mark.needs("bwrap")
+def test_bwrap_shows_no_host_paths():
+    """/proc/self/mountinfo would list the host path behind every bind (the course's virtual environment,
+    say): the sandbox has no /proc, and nothing else it can read names a host folder."""
+    box = Sandbox.detect("bwrap")
+    error, value = evaluate(box, "import os\nresult = [os.path.exists('/proc/self/mountinfo'), "
+                                 "os.path.exists('/proc/self/environ'), sorted(os.listdir('/'))]")
+    assert error is None and value[0] is False and value[1] is False and "proc" not in value[2], value
