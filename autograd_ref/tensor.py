@@ -67,6 +67,8 @@ class Tensor:
     _is_param = False
 
     def __init__(self, *args, device=None):
+        if len(args) == 1 and isinstance(args[0], Size):
+            args = tuple(args[0])          # Tensor(x.size()): a shape, as in PyTorch, not data
         if len(args) == 1 and not isinstance(args[0], numbers.Integral):
             data = _to_array(args[0], dtypes.get_default_dtype(), dtypes.get_default_dtype())
         elif all(isinstance(a, numbers.Integral) for a in args):
@@ -215,6 +217,11 @@ class Tensor:
                     "gradient must match the tensor's dtype.")
         self._grad = value
 
+    @grad.deleter
+    def grad(self):
+        """``del x.grad``: the same as ``x.grad = None``."""
+        self._grad = None
+
     @property
     def retains_grad(self):
         return self._retains_grad
@@ -355,7 +362,8 @@ class Tensor:
 
             >>> x.detach().numpy()
         """
-        if self._requires_grad and not force:
+        # As PyTorch: refused only where the result could be mistaken for a recorded value (grad mode on).
+        if self._requires_grad and not force and grad_mode.is_grad_enabled():
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         if self._device is not CPU:

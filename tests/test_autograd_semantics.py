@@ -788,3 +788,54 @@ def test_reductions_over_every_dim_keep_dims_when_asked(reduce):
     assert y.shape == (1, 1)
     y.sum().backward()
     assert x.grad.shape == (2, 3)
+
+
+# ---- small behaviours that real PyTorch code relies on (checked with torch 2.13.0) ----------------------
+
+
+def test_numpy_of_a_tensor_that_requires_grad_is_refused_only_with_grad_mode_on():
+    """torch 2.13: allowed under no_grad() and inside a custom Function's forward (where grad mode is off),
+    refused (test_errors.py) with grad mode on."""
+    x = ag.ones(3, requires_grad=True)
+    with ag.no_grad():
+        assert x.numpy().tolist() == [1.0, 1.0, 1.0]
+    seen = []
+
+    class Double(ag.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            seen.append(a.numpy().tolist())
+            return a * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 2
+
+    Double.apply(x).sum().backward()
+    assert seen == [[1.0, 1.0, 1.0]] and values(x.grad) == [2.0, 2.0, 2.0]
+
+
+def test_legacy_constructor_takes_a_size_as_a_shape():
+    """torch.Tensor(x.size()) makes an uninitialised tensor of that shape (torch 2.13), not one of its sizes."""
+    x = ag.ones(4, 2)
+    assert ag.Tensor(x.size()).shape == (4, 2) and ag.Tensor(ag.Size([3])).shape == (3,)
+    assert ag.Tensor(x.size()).dtype == ag.get_default_dtype()
+    assert ag.Tensor([4, 2]).tolist() == [4.0, 2.0]          # a list is still data
+
+
+def test_del_grad_is_assigning_none():
+    x = ag.ones(2, requires_grad=True)
+    (x * 3).sum().backward()
+    del x.grad
+    assert x.grad is None
+    (x * 3).sum().backward()
+    assert values(x.grad) == [3.0, 3.0]
+
+
+def test_mse_loss_of_float32_and_an_integer_target_is_float32():
+    """torch 2.13: nn.MSELoss()(float32 output, int64 target) is a float32 loss whose gradient is float32."""
+    out = ag.tensor([1.0, 2.0, 4.0], dtype=ag.float32, requires_grad=True)
+    loss = ag.nn.MSELoss()(out, ag.tensor([1, 2, 3]))
+    assert loss.dtype == ag.float32 and abs(loss.item() - 1 / 3) < 1e-6
+    loss.backward()
+    assert out.grad.dtype == ag.float32 and values(out.grad) == pytest.approx([0.0, 0.0, 2 / 3])
