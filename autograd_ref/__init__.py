@@ -25,8 +25,8 @@ from .ops.pointwise import (abs, add, allclose, bitwise_and, bitwise_not, bitwis
                             logical_or, logical_xor, lt, masked_fill, maximum, minimum, mul, ne, neg,
                             pow, reciprocal, relu, remainder, round, rsqrt, sigmoid, sign, sin,
                             sqrt, square, sub, tanh, where)
-from .ops.reduction import (all, any, argmax, argmin, log_softmax, max, mean, min, norm, softmax, std, sum,
-                            var)
+from .ops.reduction import (all, any, argmax, argmin, log_softmax, max, mean, min, norm, prod, softmax, std,
+                            sum, var)
 from .ops.shape import (cat, chunk, clone, concat, flatten, narrow, permute, reshape,
                         select, split, squeeze, stack, swapaxes, t, transpose, unbind, unsqueeze)
 

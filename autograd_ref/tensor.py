@@ -533,7 +533,7 @@ def _attach_methods():
         "floor_divide": pw.floor_divide, "remainder": pw.remainder, "masked_fill": pw.masked_fill,
         # reductions
         "sum": red.sum, "mean": red.mean, "max": red.max, "min": red.min, "argmax": red.argmax,
-        "argmin": red.argmin, "norm": red.norm, "var": red.var, "std": red.std,
+        "argmin": red.argmin, "norm": red.norm, "var": red.var, "std": red.std, "prod": red.prod,
         "softmax": red.softmax, "log_softmax": red.log_softmax, "all": red.all, "any": red.any,
         # products
         "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "dot": linalg.dot, "mv": linalg.mv,
@@ -541,7 +541,7 @@ def _attach_methods():
         "view": sh.view, "view_as": sh.view_as, "reshape": sh.reshape, "reshape_as": sh.reshape_as,
         "flatten": sh.flatten, "transpose": sh.transpose, "swapaxes": sh.swapaxes, "t": sh.t,
         "permute": sh.permute, "squeeze": sh.squeeze, "unsqueeze": sh.unsqueeze,
-        "expand": sh.expand, "expand_as": sh.expand_as, "split": sh.split, "chunk": sh.chunk,
+        "expand": sh.expand, "expand_as": sh.expand_as, "repeat": sh.repeat, "split": sh.split, "chunk": sh.chunk,
         "unbind": sh.unbind, "clone": sh.clone, "contiguous": sh.contiguous, "to": sh.to,
         "float": sh.float_, "double": sh.double, "long": sh.long, "int": sh.int_, "bool": sh.bool_,
         "cpu": sh.cpu, "cuda": sh.cuda, "select": sh.select, "narrow": sh.narrow,

@@ -73,6 +73,68 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):   # noqa: A001 - PyTorch
     return res
 
 
+def _prod_grad(grad, input, result, dim, keepdim):
+    """d prod / d x_i is the product of the other elements: result / x_i where no element is zero; where
+    exactly one is, only that one has a gradient (the product of the rest); with two or more, none has.
+    Written with tensor operations, so that create_graph=True differentiates it again (exactly where no
+    element is zero; at zeros, PyTorch's second derivatives may differ)."""
+    from .pointwise import where
+
+    if dim is None:
+        grad, result = grad.expand(input.shape), result.expand(input.shape)
+    elif not keepdim:
+        grad, result = grad.unsqueeze(dim), result.unsqueeze(dim)
+    zero = input == 0
+    safe = where(zero, 1.0, input)
+    zeros = zero.sum() if dim is None else zero.sum(dim, keepdim=True)
+    rest = safe.prod() if dim is None else safe.prod(dim, keepdim=True)
+    only_zero = where(zero, grad * rest, 0.0)
+    return where(zeros == 0, grad * result / safe, where(zeros == 1, only_zero, 0.0))
+
+
+class ProdBackward0(Node):
+    """``x.prod()``."""
+    __slots__ = ()
+
+    def backward(self, grad):
+        input, result = self.saved_tensors
+        return _prod_grad(grad, input, result, None, False)
+
+
+class ProdBackward1(Node):
+    """``x.prod(dim, keepdim)``."""
+    __slots__ = ("dim", "keepdim")
+
+    def backward(self, grad):
+        input, result = self.saved_tensors
+        return _prod_grad(grad, input, result, self.dim, self.keepdim)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """Product of all elements, or along one ``dim``.
+
+        >>> prod(tensor([[1., 2.], [3., 4.]]), dim=1)
+        tensor([ 2., 12.])
+    """
+    data = input._data
+    if dtype is None and data.dtype.kind in "bi":
+        dtype = dtypes.int64
+    np_dtype = dtype.np if dtype is not None else data.dtype
+    if dim is None:
+        res = make_tensor(data.prod(dtype=np_dtype), input._device)
+        node = ProdBackward0((edge_to(input),)) if _state.enabled and input._requires_grad else None
+    else:
+        d = normalize_dim(dim, data.ndim)
+        res = make_tensor(data.prod(axis=d, keepdims=keepdim, dtype=np_dtype), input._device)
+        node = ProdBackward1((edge_to(input),)) if _state.enabled and input._requires_grad else None
+        if node is not None:
+            node.dim, node.keepdim = d, keepdim
+    if node is not None:
+        node.save_for_backward(input, res)
+        attach(res, node)
+    return res
+
+
 class MeanBackward0(Node):
     __slots__ = ("shape", "count")
 

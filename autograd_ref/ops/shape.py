@@ -298,6 +298,40 @@ def expand_as(input, other):
     return expand(input, other.shape)
 
 
+class RepeatBackward0(Node):
+    """Each block of ``x.repeat(*repeats)`` is a copy of x: x's gradient is the sum of the blocks'."""
+    __slots__ = ("repeats", "shape")
+
+    def backward(self, grad):
+        shape = (1,) * (len(self.repeats) - len(self.shape)) + tuple(self.shape)
+        blocks = []
+        for r, s in zip(self.repeats, shape):
+            blocks += [r, s]
+        summed = grad.reshape(blocks).sum(tuple(range(0, len(blocks), 2))) if blocks else grad
+        return summed.reshape(self.shape)
+
+
+def repeat(input, *repeats):
+    """Copies of the tensor, tiled ``repeats[i]`` times along each dimension (new ones in front).
+
+        >>> tensor([1., 2.]).repeat(2, 2)
+        tensor([[1., 2., 1., 2.],
+                [1., 2., 1., 2.]])
+    """
+    repeats = _sizes(repeats)
+    if len(repeats) < input.dim():
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions "
+                           "of tensor")
+    if any(r < 0 for r in repeats):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(repeats)}: {list(repeats)}")
+    out = make_tensor(input._device.xp.tile(input._data, repeats), input._device)
+    if _state.enabled and input._requires_grad:
+        node = RepeatBackward0((edge_to(input),))
+        node.repeats, node.shape = repeats, input.shape
+        attach(out, node)
+    return out
+
+
 # ---- joining and splitting -------------------------------------------------
 
 class CatBackward0(Node):
