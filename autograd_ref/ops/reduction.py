@@ -33,6 +33,14 @@ def _expand_back(grad, shape, dims, keepdim):
     return grad.expand(shape)
 
 
+def _accumulation_dtype(data, dtype):
+    """The numpy dtype a sum or product is computed in: ``dtype`` if given, int64 for integers and
+    booleans (as PyTorch), else the input's."""
+    if dtype is None and data.dtype.kind in "bi":
+        dtype = dtypes.int64
+    return dtype.np if dtype is not None else data.dtype
+
+
 class SumBackward0(Node):
     __slots__ = ("shape",)
 
@@ -54,9 +62,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):   # noqa: A001 - PyTorch
         tensor([4., 6.])
     """
     data = input._data
-    if dtype is None and data.dtype.kind in "bi":
-        dtype = dtypes.int64
-    np_dtype = dtype.np if dtype is not None else data.dtype
+    np_dtype = _accumulation_dtype(data, dtype)
     if dim is None and not keepdim:
         res = make_tensor(data.sum(dtype=np_dtype), input._device)
         if _state.enabled and input._requires_grad:
@@ -117,9 +123,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
         tensor([ 2., 12.])
     """
     data = input._data
-    if dtype is None and data.dtype.kind in "bi":
-        dtype = dtypes.int64
-    np_dtype = dtype.np if dtype is not None else data.dtype
+    np_dtype = _accumulation_dtype(data, dtype)
     if dim is None:
         res = make_tensor(data.prod(dtype=np_dtype), input._device)
         node = ProdBackward0((edge_to(input),)) if _state.enabled and input._requires_grad else None
