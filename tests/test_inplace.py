@@ -591,3 +591,25 @@ def test_in_place_on_views_without_autograd_changes_the_base():
     with ag.no_grad():
         y[0:2].add_(1)
     assert y.tolist() == [3.0, 3.0, 2.0]
+
+
+def test_an_in_place_change_to_a_view_of_a_leaf_that_came_to_require_grad_is_refused():
+    """torch 2.13: b = a[:]; a.requires_grad = True; b.add_(5) raises, as does every other in-place op on
+    such a view while grad mode is on; under no_grad it is allowed (and changes the leaf)."""
+    message = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+    for change in (lambda b: b.add_(5), lambda b: b.mul_(2), lambda b: b.zero_(), lambda b: b.exp_(),
+                   lambda b: b.copy_(ag.ones(3)), lambda b: b.__setitem__(0, 3.0)):
+        a = ag.ones(3)
+        b = a[:]
+        a.requires_grad = True
+        with pytest.raises(RuntimeError, match=re.escape(message)):
+            change(b)
+        assert a.tolist() == [1.0, 1.0, 1.0]
+        with ag.no_grad():
+            change(b)
+    a = ag.ones(3)
+    b = a.view(3)
+    a.requires_grad_()
+    with ag.no_grad():
+        b.add_(1)
+    assert a.tolist() == [2.0, 2.0, 2.0]

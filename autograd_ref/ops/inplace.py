@@ -20,6 +20,17 @@ from .common import (_state, array_on, attach, check_broadcastable, check_castab
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
+VIEW_OF_LEAF_MESSAGE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def _check_not_view_of_grad_leaf(self):
+    """A view taken before its base was made to require grad (``b = a[:]; a.requires_grad_()``): changing
+    it would change the leaf behind autograd's back, so with grad mode on it is refused, as in PyTorch."""
+    base = self._base
+    if base is not None and base._requires_grad and base.grad_fn is None and _state.enabled:
+        raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
+
+
 def _check_castable(self, value_dtype):
     check_castable(value_dtype, self.dtype)
 
@@ -69,6 +80,7 @@ def _apply(self, op, other, ufunc, *args, **kwargs):
         if op is pointwise.div and not value_dtype.is_floating_point:
             value_dtype = dtypes.get_default_dtype()
         _check_castable(self, value_dtype)
+    _check_not_view_of_grad_leaf(self)
     if needs_grad(self, other):
         _check_recordable(self)
         return _rebase(self, op(_snapshot(self), other, *args, **kwargs))
@@ -135,6 +147,7 @@ def pow_(self, exponent):
 
 
 def _unary_inplace(self, op, *args, **kwargs):
+    _check_not_view_of_grad_leaf(self)
     if needs_grad(self):
         _check_recordable(self)
         return _rebase(self, op(_snapshot(self), *args, **kwargs))
@@ -208,6 +221,7 @@ class FillBackward3(Node):
 
 def _overwrite(self, node_cls, write):
     """Replace every element: the old value gets no gradient at all."""
+    _check_not_view_of_grad_leaf(self)
     recording = _state.enabled and self._requires_grad
     if recording:
         _check_recordable(self)
@@ -266,6 +280,7 @@ def copy_(self, src, non_blocking=False):
     """
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+    _check_not_view_of_grad_leaf(self)
     check_broadcastable(self._data.shape, src._data.shape)
     try:
         value = self._device.xp.broadcast_to(array_on(src, self._device), self._data.shape)
@@ -323,6 +338,7 @@ def setitem(self, index, value):
 
         >>> x = zeros(3); x[1] = 5.
     """
+    _check_not_view_of_grad_leaf(self)
     items, basic = shape.to_index(index, self._device)
     integer_arrays = any(getattr(i, "dtype", None) is not None and i.dtype.kind != "b" for i in items)
     view = basic and any(i is not Ellipsis for i in items)
@@ -344,8 +360,7 @@ def setitem(self, index, value):
         array = value       # numbers are converted to our dtype, as PyTorch does
     if needs_grad(self, value):
         if view and self.grad_fn is None and self._requires_grad:
-            raise RuntimeError(
-                "a view of a leaf Variable that requires grad is being used in an in-place operation.")
+            raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
         _check_recordable(self)
         kept = xp.ones(self._data.shape, dtype=bool)
         kept[items] = False
