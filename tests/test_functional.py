@@ -6,7 +6,7 @@ import re
 import pytest
 
 import autograd_ref as ag
-from autograd_ref.autograd.functional import hessian, jacobian, jvp, vjp
+from autograd_ref.autograd.functional import hessian, hvp, jacobian, jvp, vhp, vjp
 
 D = ag.float64
 
@@ -359,3 +359,47 @@ def test_functional_is_reachable_as_an_attribute_of_autograd():
             "print(torch.autograd.functional.jacobian(lambda x: x * 3, torch.ones(2)).tolist())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[[3.0, 0.0], [0.0, 3.0]]"
+
+
+# ---- vhp and hvp (values and messages recorded with torch 2.13.0) -------------------------------------------
+
+
+def two_inputs(a, b):
+    return (a ** 3 * b).sum() + (a * b).sum()
+
+
+F64 = dict(dtype=ag.float64)
+
+
+@pytest.mark.parametrize("product", [vhp, hvp])
+def test_vhp_and_hvp_give_the_hessian_times_v(product):
+    a, b = ag.tensor([1., 2., 3.], **F64), ag.tensor([0.5, -1., 2.], **F64)
+    v = (ag.tensor([1., 0., 2.], **F64), ag.tensor([0., 1., 1.], **F64))
+    out, (ra, rb) = product(two_inputs, (a, b), v)
+    assert out.item() == 51.0 and ra.tolist() == [3.0, 13.0, 100.0] and rb.tolist() == [4.0, 0.0, 56.0]
+    assert not ra.requires_grad and not out.requires_grad
+    hess = hessian(two_inputs, (a, b))                      # the same as v^T H from the whole Hessian
+    for i, result in enumerate((ra, rb)):
+        want = sum((v[j].unsqueeze(1) * hess[j][i]).sum(0) for j in range(2))
+        assert result.tolist() == pytest.approx(want.tolist())
+    _, r = product(lambda x: (x ** 3).sum(), ag.tensor([2.], **F64))       # v may be left out
+    assert r.tolist() == [12.0]
+    x = ag.tensor([1., 2., 3.], requires_grad=True, **F64)
+    _, (ra, _) = product(two_inputs, (x, b), v, create_graph=True)
+    assert ra.requires_grad and ra.grad_fn is not None
+    _, r = product(lambda x, y: (x ** 2).sum(), (ag.ones(2, **F64), ag.ones(2, **F64)), (ag.ones(2, **F64),) * 2)
+    assert [t.tolist() for t in r] == [[2.0, 2.0], [0.0, 0.0]]        # an unused input gets zeros
+
+
+@pytest.mark.parametrize("product", [vhp, hvp])
+def test_vhp_and_hvp_errors(product):
+    name = product.__name__
+    with pytest.raises(RuntimeError, match=re.escape(
+            f"The Tensor returned by the function given to {name} should contain a single element")):
+        product(lambda x: x * 2, ag.ones(2, **F64), ag.ones(2, **F64))
+    linear = ("While computing the hessian, found that the jacobian of the user-provided function with "
+              "respect to input 0 is independent of the input.")
+    with pytest.raises(RuntimeError, match=re.escape(linear)):
+        product(lambda x: (x * 2).sum(), ag.ones(2, **F64), ag.ones(2, **F64), strict=True)
+    with pytest.raises(RuntimeError, match=re.escape(linear)):
+        product(lambda x, y: (x * 2).sum(), (ag.ones(2, **F64),) * 2, (ag.ones(2, **F64),) * 2, strict=True)

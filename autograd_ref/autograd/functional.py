@@ -28,7 +28,7 @@ from ..tensor import Tensor
 from . import grad
 from .grad_mode import enable_grad, is_grad_enabled, set_grad_enabled
 
-__all__ = ["vjp", "jvp", "jacobian", "hessian"]
+__all__ = ["vjp", "jvp", "jacobian", "hessian", "vhp", "hvp"]
 
 
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
@@ -226,6 +226,66 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
     return _unpack(result, (inputs_tuple, inputs_tuple))
 
 
+def vhp(func, inputs, v=None, create_graph=False, strict=False):
+    """``func(inputs)`` (one element) and the vector-Hessian product ``v^T H``: the gradient of
+    ``gradient . v``, so one backward through the gradient's graph.
+
+        >>> vhp(lambda a: (a ** 3).sum(), tensor([1., 2.]), tensor([1., 1.]))     # v^T diag(6a)
+        (tensor(9.), tensor([ 6., 12.]))
+    """
+    with enable_grad():
+        inputs_tuple, inputs, v, outputs_tuple, out, jac = _first_gradient(func, inputs, v, strict, "vhp")
+    with set_grad_enabled(create_graph or is_grad_enabled()):
+        grads = _grad_of_some(jac, inputs, v, create_graph)
+        result = _zeros_for_unused(grads, inputs, strict, create_graph, "double_back")
+    return (_unpack(_finish((out,), create_graph), outputs_tuple),
+            _unpack(_finish(result, create_graph), inputs_tuple))
+
+
+def hvp(func, inputs, v=None, create_graph=False, strict=False):
+    """``func(inputs)`` (one element) and the Hessian-vector product ``H v``, by the double-backward
+    trick (as ``jvp``): for a twice-differentiable function H is symmetric, so it equals ``vhp``.
+
+        >>> hvp(lambda a: (a ** 3).sum(), tensor([1., 2.]), tensor([1., 0.]))
+        (tensor(9.), tensor([6., 0.]))
+    """
+    with enable_grad():
+        inputs_tuple, inputs, v, outputs_tuple, out, jac = _first_gradient(func, inputs, v, strict, "hvp")
+        # g(u) = u^T H, built so that it can be differentiated in u (linear in u: zeros will do).
+        us = tuple(zeros_like(x, requires_grad=True) for x in inputs)
+        double_back = _grad_of_some(jac, inputs, us, create_graph=True)
+        _check_hessian_depends_on_inputs(jac, strict)
+    with set_grad_enabled(create_graph or is_grad_enabled()):
+        grads = _grad_of_some(double_back, us, v, create_graph)
+        result = _zeros_for_unused(grads, inputs, strict, create_graph, "double_back_trick")
+    return (_unpack(_finish((out,), create_graph), outputs_tuple),
+            _unpack(_finish(result, create_graph), inputs_tuple))
+
+
+def _first_gradient(func, inputs, v, strict, name):
+    """What vhp and hvp share: the inputs and ``v`` checked, the one-element output, and its gradient
+    with ``create_graph=True``."""
+    inputs_tuple, inputs = _as_tuple(inputs, "inputs", name)
+    inputs = _prepare_inputs(inputs, True)
+    if v is not None:
+        v = _prepare_vectors(_as_tuple(v, "v", name)[1], False)
+        _validate_v(v, inputs, inputs_tuple)
+    elif len(inputs) != 1 or inputs[0].numel() != 1:
+        raise RuntimeError(
+            "The vector v can only be None if the input to the user-provided function is a "
+            "single Tensor with a single element.")
+    out = func(*inputs)
+    outputs_tuple, outputs = _as_tuple(out, "outputs of the user-provided function", name)
+    _check_outputs_require_grad(outputs, strict)
+    if outputs_tuple or not isinstance(outputs[0], Tensor):
+        raise RuntimeError(f"The function given to {name} should return a single Tensor")
+    if outputs[0].numel() != 1:
+        raise RuntimeError(f"The Tensor returned by the function given to {name} should contain a single element")
+    jac = _grad_of_some(outputs, inputs, (None,), create_graph=True)
+    _check_jacobian_depends_on_inputs(jac, strict)
+    return inputs_tuple, inputs, v, outputs_tuple, outputs[0], jac
+
+
 # ---- the steps every function shares ---------------------------------------------
 
 def _as_tuple(x, arg_name, fn_name):
@@ -344,7 +404,9 @@ def _check_independent(grads, strict):
 def _check_jacobian_depends_on_inputs(jacobians, strict):
     if not strict:
         return
-    for i, jac in enumerate(jacobians):
+    for i, jac in enumerate(jacobians):       # in order, as PyTorch checks them
+        if jac is None:                         # the output does not use input i at all
+            raise RuntimeError(_UNUSED_MESSAGES["back"].format(i=i))
         if not jac.requires_grad:
             raise RuntimeError(
                 f"While computing the hessian, found that the jacobian of the user-provided "
@@ -354,12 +416,28 @@ def _check_jacobian_depends_on_inputs(jacobians, strict):
                 "violated by a linear function for example).")
 
 
+def _check_hessian_depends_on_inputs(jacobians, strict):
+    if not strict:
+        return
+    for i, jac in enumerate(jacobians):
+        if not jac.requires_grad:
+            raise RuntimeError(
+                f"The hessian of the user-provided function with respect to input {i} is independent "
+                "of the input. This is not allowed in strict mode. You should ensure that your "
+                "function is thrice differentiable and that the hessian depends on the inputs.")
+
+
 _UNUSED_MESSAGES = {
     "back": "The output of the user-provided function is independent of input {i}. This is not "
             "allowed in strict mode.",
     "back_trick": "The gradient with respect to the input is independent of entry {i} in the "
                   "grad_outputs when using the double backward trick to compute forward mode "
                   "gradients. This is not allowed in strict mode.",
+    "double_back": "The jacobian of the user-provided function is independent of input {i}. This is "
+                   "not allowed in strict mode.",
+    "double_back_trick": "The hessian of the user-provided function is independent of entry {i} in the "
+                         "grad_jacobian. This is not allowed in strict mode as it prevents from using "
+                         "the double backward trick to replace forward mode AD.",
 }
 
 
