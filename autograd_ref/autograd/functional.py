@@ -88,7 +88,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
         # g is linear in u, so u's value does not matter: zeros will do.
         us = tuple(zeros_like(out, requires_grad=True) for out in outputs)
         g = _grad_of_some(outputs, inputs, us, create_graph=True)
-        _check_independent(g, strict)
+        _refuse_independent(g, strict, "gradient")
 
     with set_grad_enabled(create_graph or is_grad_enabled()):
         # d(g(u) . v)/du = J v
@@ -218,7 +218,7 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
 
     def gradient(*xs):
         g = jacobian(single_output, xs, create_graph=True)
-        _check_jacobian_depends_on_inputs(g, strict)
+        _refuse_independent(g, strict, "jacobian")
         return g
 
     result = jacobian(gradient, inputs, create_graph=create_graph, strict=strict,
@@ -254,7 +254,7 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
         # g(u) = u^T H, built so that it can be differentiated in u (linear in u: zeros will do).
         us = tuple(zeros_like(x, requires_grad=True) for x in inputs)
         double_back = _grad_of_some(jac, inputs, us, create_graph=True)
-        _check_hessian_depends_on_inputs(jac, strict)
+        _refuse_independent(jac, strict, "hessian")
     with set_grad_enabled(create_graph or is_grad_enabled()):
         grads = _grad_of_some(double_back, us, v, create_graph)
         result = _zeros_for_unused(grads, inputs, strict, create_graph, "double_back_trick")
@@ -282,7 +282,7 @@ def _first_gradient(func, inputs, v, strict, name):
     if outputs[0].numel() != 1:
         raise RuntimeError(f"The Tensor returned by the function given to {name} should contain a single element")
     jac = _grad_of_some(outputs, inputs, (None,), create_graph=True)
-    _check_jacobian_depends_on_inputs(jac, strict)
+    _refuse_independent(jac, strict, "jacobian")
     return inputs_tuple, inputs, v, outputs_tuple, outputs[0], jac
 
 
@@ -386,45 +386,29 @@ def _check_outputs_require_grad(outputs, strict):
                 "strict mode.")
 
 
-def _check_independent(grads, strict):
-    """jvp's first backward: an input the outputs do not use gets None."""
-    if not strict:
-        return
-    for i, g in enumerate(grads):
-        if g is None:
-            raise RuntimeError(
-                f"The output of the user-provided function is independent of input {i}. This is "
-                "not allowed in strict mode.")
-        if not g.requires_grad:
-            raise RuntimeError(
-                f"The gradient with respect to input {i} is independent of the inputs of the "
-                "user-provided function. This is not allowed in strict mode.")
+_INDEPENDENT = {
+    "gradient": "The gradient with respect to input {i} is independent of the inputs of the user-provided "
+                "function. This is not allowed in strict mode.",
+    "jacobian": "While computing the hessian, found that the jacobian of the user-provided function with "
+                "respect to input {i} is independent of the input. This is not allowed in strict mode. You "
+                "should ensure that your function is twice differentiable and that the jacobian depends on "
+                "the inputs (this would be violated by a linear function for example).",
+    "hessian": "The hessian of the user-provided function with respect to input {i} is independent of the "
+               "input. This is not allowed in strict mode. You should ensure that your function is thrice "
+               "differentiable and that the hessian depends on the inputs.",
+}
 
 
-def _check_jacobian_depends_on_inputs(jacobians, strict):
+def _refuse_independent(items, strict, what):
+    """Strict mode, in order as PyTorch checks: an item that is None (the output does not use input i) or
+    that does not require grad (the ``what`` does not depend on the inputs) is an error."""
     if not strict:
         return
-    for i, jac in enumerate(jacobians):       # in order, as PyTorch checks them
-        if jac is None:                         # the output does not use input i at all
+    for i, item in enumerate(items):
+        if item is None:
             raise RuntimeError(_UNUSED_MESSAGES["back"].format(i=i))
-        if not jac.requires_grad:
-            raise RuntimeError(
-                f"While computing the hessian, found that the jacobian of the user-provided "
-                f"function with respect to input {i} is independent of the input. This is not "
-                "allowed in strict mode. You should ensure that your function is twice "
-                "differentiable and that the jacobian depends on the inputs (this would be "
-                "violated by a linear function for example).")
-
-
-def _check_hessian_depends_on_inputs(jacobians, strict):
-    if not strict:
-        return
-    for i, jac in enumerate(jacobians):
-        if not jac.requires_grad:
-            raise RuntimeError(
-                f"The hessian of the user-provided function with respect to input {i} is independent "
-                "of the input. This is not allowed in strict mode. You should ensure that your "
-                "function is thrice differentiable and that the hessian depends on the inputs.")
+        if not item.requires_grad:
+            raise RuntimeError(_INDEPENDENT[what].format(i=i))
 
 
 _UNUSED_MESSAGES = {
