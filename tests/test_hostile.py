@@ -128,6 +128,20 @@ TOY_FUNCTIONS = {
         "grad_square": "def grad_square(x):\n    return 'x' * (4 << 20)",
         "mean_grad": "import numpy as np\ndef mean_grad(x):\n    return np.zeros((1000, 1000))",
     },
+    # hooks compile and exec to catch the probes' source, then sends what it caught back in its errors
+    "compile_spy": {
+        "square": ("import builtins, sys\n_seen = []\n_compile, _exec = builtins.compile, builtins.exec\n"
+                   "def _spy(real):\n    def spy(source, *args, **kwargs):\n        _seen.append(str(source))\n"
+                   "        return real(source, *args, **kwargs)\n    return spy\n"
+                   "builtins.compile, builtins.exec = _spy(_compile), _spy(_exec)\n"
+                   "def _leak(at):\n    frames, frame = [], sys._getframe(1)\n"
+                   "    while frame is not None:\n        frames.append(repr(frame.f_locals)[:100])\n"
+                   "        frame = frame.f_back\n"
+                   "    raise ValueError(' '.join(_seen)[at:at + 250] + ' '.join(frames))\n"
+                   "def square(x):\n    _leak(0)"),
+        "grad_square": "def grad_square(x):\n    _leak(250)",
+        "mean_grad": "def mean_grad(x):\n    _leak(500)",
+    },
     "sleeps_when_probed": {sid: f"def {sid}(x):\n    import time\n    time.sleep(100)"
                            for sid in ("square", "grad_square", "mean_grad")},
     "exits_when_probed": {sid: f"def {sid}(x):\n    import os\n    os._exit(0)" for sid in ("square", "grad_square", "mean_grad")},
@@ -323,9 +337,14 @@ def test_the_output_folder_holds_only_results(toy_batch):
 
 
 def test_no_secret_reaches_a_result(toy_batch):
+    from autograd_course.grading import SecretText, probe_prelude_source
+
+    probes = SecretText((REPO / "tests" / "grading_fixtures" / "course" / "hidden" / "toy" / "probes.py").read_text(),
+                        probe_prelude_source())
     for path in toy_batch["out"].iterdir():
         text = path.read_text()
         assert "CANARY" not in text and "leaks:" not in text, path.name
+        assert not probes.found_in(text), f"{path.name} repeats the probes' code"
     output = toy_batch["results"]["read_files"]["output"]
     assert "ValueError: nothing leaked" in output, output  # the code ran, and found nothing
 
@@ -415,18 +434,33 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
     return True'''
 
 
-@pytest.mark.needs("bwrap")
-def test_reading_the_probes_frames_gives_nothing_away(tmp_path):
+@pytest.fixture(params=[pytest.param("grader", marks=pytest.mark.needs("bwrap")),
+                        pytest.param("unprivileged", marks=pytest.mark.needs("bwrap"))])
+def grade_as(request):
+    """grade(assignment, answers, name): a submission of exercises/ (the source with ``answers`` in place
+    of its answer cells, the others blank) graded as the grader's uid or as an unprivileged one."""
+    python = request.getfixturevalue("unprivileged_python") if request.param == "unprivileged" else None
+    as_user = None if request.param == "grader" else (UNPRIVILEGED if os.geteuid() == 0 else os.geteuid())
+    tmp = Path(tempfile.mkdtemp(prefix="hostile-one-"))
+    os.chmod(tmp, 0o755)
+    request.addfinalizer(lambda: shutil.rmtree(tmp, ignore_errors=True))
+
+    def grade(assignment, answers, name):
+        source = next((EXERCISES / "source" / assignment).glob("*.ipynb"))
+        sub = make_submission(tmp / f"{name}.ipynb", answers, source=source, blank_others=True)
+        code, out = run_batch(tmp, "bwrap", EXERCISES, assignment, [sub], as_user=as_user, python=python)
+        assert code == 0
+        return load_results(out)[name]
+
+    return grade
+
+
+def test_reading_the_probes_frames_gives_nothing_away(grade_as):
     """ex07's gradcheck probes hold numbers, not labels: a gradcheck that reads every frame and closure
     it can reach, instead of computing, earns none of Part 7's points."""
-    assignment = "ex07_custom_functions"
-    source = next((EXERCISES / "source" / assignment).glob("*.ipynb"))
-    sub = make_submission(tmp_path / "frames.ipynb", {"gradcheck": FRAME_READER}, source=source)
-    out = tmp_path / "out"
-    code = main(["grade", assignment, str(sub), "--course-dir", str(EXERCISES), "--out", str(out), "--seed", "3"])
-    result = load_results(out)["frames"]
+    result = grade_as("ex07_custom_functions", {"gradcheck": FRAME_READER}, "frames")
     part7 = [t for t in result["tests"] if t["extra_data"]["cell"] == "test_gradcheck"]
-    assert code == 0 and part7 and all(t["score"] == 0 for t in part7), [(t["name"], t["score"]) for t in part7]
+    assert part7 and all(t["score"] == 0 for t in part7), [(t["name"], t["score"]) for t in part7]
 
 
 # Parts of ex05 and ex06, each handing its work to a correct version of itself found in the probes' globals,
@@ -458,17 +492,11 @@ def thief(name):
     return THIEF + f"def {name}(*args, **kwargs):\n    return _borrowed({name!r}, args, kwargs)"
 
 
-@pytest.mark.needs("bwrap")
 @pytest.mark.parametrize("assignment,parts", [
     ("ex05_hooks", ("run_hooks", "retain_grad", "accumulate_grad", "before_backward")),
     ("ex06_grad_mode", ("record", "detach", "context_decorator")),
 ])
-def test_the_probes_hold_no_correct_answers_to_borrow(tmp_path, assignment, parts):
+def test_the_probes_hold_no_correct_answers_to_borrow(grade_as, assignment, parts):
     """A child that grades a part never holds a correct version of that part."""
-    source = next((EXERCISES / "source" / assignment).glob("*.ipynb"))
-    sub = make_submission(tmp_path / "thief.ipynb", {part: thief(part) for part in parts}, source=source,
-                          blank_others=True)
-    out = tmp_path / "out"
-    code = main(["grade", assignment, str(sub), "--course-dir", str(EXERCISES), "--out", str(out), "--seed", "5"])
-    result = load_results(out)["thief"]
-    assert code == 0 and result["score"] == 0, [(t["name"], t["score"]) for t in result["tests"] if t["score"]]
+    result = grade_as(assignment, {part: thief(part) for part in parts}, "thief")
+    assert result["score"] == 0, [(t["name"], t["score"]) for t in result["tests"] if t["score"]]
