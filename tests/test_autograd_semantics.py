@@ -839,3 +839,50 @@ def test_mse_loss_of_float32_and_an_integer_target_is_float32():
     assert loss.dtype == ag.float32 and abs(loss.item() - 1 / 3) < 1e-6
     loss.backward()
     assert out.grad.dtype == ag.float32 and values(out.grad) == pytest.approx([0.0, 0.0, 2 / 3])
+
+
+def test_hooks_on_an_output_that_gets_no_gradient_are_called_with_none():
+    """torch 2.13: a, b, c = x.unbind(); hooks on a and b; backward from b alone calls a's hook with None,
+    then b's with its gradient; a hook may not replace None with a tensor."""
+    x = ag.ones(3, requires_grad=True)
+    a, b, _ = x.unbind()
+    seen = []
+    a.register_hook(lambda g: seen.append(("a", g)))
+    b.register_hook(lambda g: seen.append(("b", None if g is None else g.item())))
+    (b * 2).backward()
+    assert seen == [("a", None), ("b", 2.0)] and values(x.grad) == [0.0, 2.0, 0.0]
+
+    x = ag.ones(3, requires_grad=True)
+    a, b, _ = x.unbind()
+    a.register_hook(lambda g: ag.tensor(5.0) if g is None else g)
+    with pytest.raises(RuntimeError, match="can't replace a None gradient with a non-None value"):
+        b.backward()
+
+
+def test_a_second_backward_through_tensor_indexing_is_refused():
+    """torch 2.13: indexing with a tensor or list (IndexBackward0) and assigning through one
+    (IndexPutBackward0) save their indices, so a second backward raises instead of counting twice;
+    slices (CopySlices, SliceBackward0) save nothing and allow it."""
+    freed = "Trying to backward through the graph a second time"
+    b = ag.ones(3, requires_grad=True)
+    c = ag.zeros(3)
+    c[[1, 2]] = b[[1, 1]]
+    assert c.grad_fn.name() == "IndexPutBackward0"
+    c.sum().backward()
+    assert values(b.grad) == [0.0, 2.0, 0.0]
+    with pytest.raises(RuntimeError, match=freed):
+        c.sum().backward()
+    b = ag.ones(3, requires_grad=True)
+    d = b[[1, 1]]
+    d.sum().backward()
+    with pytest.raises(RuntimeError, match=freed):
+        d.sum().backward()
+    b = ag.ones(3, requires_grad=True)
+    e = b[1:]
+    e.sum().backward()
+    e.sum().backward()
+    assert values(b.grad) == [0.0, 2.0, 2.0]
+    c = ag.zeros(3)
+    c[[1, 2]] = b[[1, 1]]
+    c.sum().backward(retain_graph=True)
+    c.sum().backward()                      # kept with retain_graph

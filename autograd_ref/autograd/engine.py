@@ -232,8 +232,10 @@ def _call_pre_hooks(node, grads, shared):
     else:
         if node._tensor_pre_hooks:
             grads = list(grads)
-            for nr, hooks in node._tensor_pre_hooks.items():
-                if hooks and grads[nr] is not None:
+            for nr, hooks in sorted(node._tensor_pre_hooks.items()):
+                # An output of a multi-output node (x.unbind(), x.split()) that got no gradient still
+                # has its hooks called, with None, as in PyTorch.
+                if hooks:
                     grads[nr] = _run_tensor_hooks(hooks, grads[nr], shared)
         if node._retains_grad:
             for nr, ref in node._retains_grad.items():
@@ -250,11 +252,15 @@ def _call_pre_hooks(node, grads, shared):
 
 def _run_tensor_hooks(hooks, grad, shared):
     for hook in list(hooks.values()):
-        shared.add(_memory_id(grad._data))
+        if grad is not None:
+            shared.add(_memory_id(grad._data))
         new = hook(grad)
         if new is not None:
+            if grad is None:
+                raise RuntimeError("can't replace a None gradient with a non-None value")
             grad = new
-    shared.add(_memory_id(grad._data))
+    if grad is not None:
+        shared.add(_memory_id(grad._data))
     return grad
 
 

@@ -309,15 +309,23 @@ class CopySlices(Node):
         return "torch::autograd::CopySlices"        # PyTorch's C++ name
 
     def backward(self, grad):
+        return self._gradients(grad, self.index)
+
+    def _gradients(self, grad, index):
         return (grad * self.kept if self.next_functions[0][0] is not None else None,
-                reduce_to(shape.getitem_advanced(grad, self.index), self.value_shape)
+                reduce_to(shape.getitem_advanced(grad, index), self.value_shape)
                 if self.next_functions[1][0] is not None else None)
 
 
 class IndexPutBackward0(CopySlices):
-    """``self[index] = value`` with integer or boolean tensors in ``index``."""
+    """``self[index] = value`` with integer or boolean tensors in ``index``: the index tensors are saved, as
+    in PyTorch, so a second backward through it is refused once they are freed."""
     __slots__ = ()
     name = Node.name
+
+    def backward(self, grad):
+        (index,) = self.saved_tensors
+        return self._gradients(grad, index)
 
 
 def _fit_value(value, dest_shape):
@@ -367,7 +375,10 @@ def setitem(self, index, value):
         node = (CopySlices if basic else IndexPutBackward0)((edge_to(self), edge_to(value)
                                                             if isinstance(value, Tensor) else (None, 0)))
         node.kept = make_tensor(kept, self._device)
-        node.index = items
+        if basic:
+            node.index = items
+        else:
+            node.save_for_backward(items)
         node.value_shape = value.shape if isinstance(value, Tensor) else ()
         self._data[items] = array
         self._version_counter[0] += 1

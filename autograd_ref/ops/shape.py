@@ -654,10 +654,13 @@ class AliasBackward0(Node):
 
 
 class IndexBackward0(Node):
-    __slots__ = ("shape", "index")
+    """``x[index]`` with tensors in the index. The index is saved as PyTorch saves its index tensors, so it is
+    freed after backward and a second backward through it is refused."""
+    __slots__ = ("shape",)
 
     def backward(self, grad):
-        return _place(grad, self.shape, self.index, accumulate=True)
+        (index,) = self.saved_tensors
+        return _place(grad, self.shape, index, accumulate=True)
 
 
 def _select_index(dim, item):
@@ -693,7 +696,8 @@ def getitem_advanced(input, index):
     out = make_tensor(input._data[index], input._device)
     if _state.enabled and input._requires_grad:
         node = IndexBackward0((edge_to(input),))
-        node.shape, node.index = input.shape, index
+        node.shape = input.shape
+        node.save_for_backward(index)
         attach(out, node)
     return out
 
