@@ -358,3 +358,31 @@ def test_gradgradcheck_with_given_grad_outputs():
 def test_gradgradcheck_catches_a_backward_that_is_not_differentiable():
     with pytest.raises(GradcheckError, match="^Jacobian mismatch for output 0 with respect to input 0,"):
         gradgradcheck(DetachedBackward.apply, (double(3),))
+
+
+# ---- the operations added for real PyTorch code, first and second derivatives, CPU and GPU stand-in -----
+
+F = ag.nn.functional
+NEW_OPERATIONS = {
+    "prod": lambda x: x.prod(),
+    "prod-dim": lambda x: x.prod(1, keepdim=True),
+    "repeat": lambda x: (x.repeat(2, 1, 3) ** 2),
+    "log1p": lambda x: (x * x).log1p(),
+    "expm1": lambda x: x.expm1(),
+    "silu": F.silu,
+    "elu": lambda x: F.elu(x, 0.7),
+    "leaky_relu": lambda x: F.leaky_relu(x, 0.2) ** 2,
+    "softplus": lambda x: F.softplus(x, beta=1.5, threshold=3.0),
+    "hardtanh": lambda x: F.hardtanh(x, -0.4, 0.6) ** 2,
+}
+
+
+@pytest.mark.parametrize("name", list(NEW_OPERATIONS))
+def test_new_operations_pass_gradcheck_and_gradgradcheck(name, gpu):
+    import numpy
+
+    values = numpy.random.default_rng(7).uniform(0.3, 1.2, size=(2, 3)) * numpy.array([1, -1, 1])
+    for device in ("cpu", gpu):
+        x = ag.tensor(values, dtype=ag.float64, device=device, requires_grad=True)
+        assert gradcheck(NEW_OPERATIONS[name], (x,)), name
+        assert gradgradcheck(NEW_OPERATIONS[name], (x,)), name

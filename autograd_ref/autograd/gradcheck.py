@@ -437,7 +437,7 @@ def _all_zero(t):
 
 
 def _random_like(t):
-    """Uniform numbers in [-1, 1) of ``t``'s shape (float64 for a non-float ``t``)."""
+    """Uniform numbers in [-1, 1) of ``t``'s shape and device (float64 for a non-float ``t``)."""
     dtype = t.dtype if t.is_floating_point() else dtypes.float64
     with no_grad():
-        return rand(t.shape, dtype=dtype) * 2 - 1
+        return rand(t.shape, dtype=dtype, device=t.device) * 2 - 1

@@ -20,12 +20,13 @@ from .. import dtypes
 from .._backend import broadcast_shapes, ignoring_divide_by_zero
 from ..autograd.graph import Node, edge_to
 from ..creation import rand, zeros
+from ..ops import activations as _act
 from ..ops import reduction as _red
 from ..ops import pointwise as _pw
 from ..ops.common import _state, attach, check_same_device, reduce_to
 from ..tensor import make_tensor
 
-__all__ = ["relu", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout",
+__all__ = ["relu", "silu", "elu", "leaky_relu", "softplus", "hardtanh", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout",
            "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
            "nll_loss", "cross_entropy", "one_hot"]
 
@@ -39,6 +40,45 @@ def relu(input, inplace=False):
         tensor([0., 2.])
     """
     return input.relu_() if inplace else _pw.relu(input)
+
+
+def _no_inplace(name, inplace):
+    if inplace:
+        raise NotImplementedError(f"autograd_ref has no in-place {name}: call it with inplace=False (the default); "
+                                  "the result is the same, in new memory")
+
+
+def silu(input, inplace=False):
+    """``x * sigmoid(x)`` (swish).
+
+        >>> F.silu(tensor([0., 1.]))
+        tensor([0.0000, 0.7311])
+    """
+    _no_inplace("silu", inplace)
+    return _act.silu(input)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """``x`` where positive, ``alpha * (exp(x) - 1)`` elsewhere."""
+    _no_inplace("elu", inplace)
+    return _act.elu(input, alpha)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """``x`` where positive, ``negative_slope * x`` elsewhere."""
+    _no_inplace("leaky_relu", inplace)
+    return _act.leaky_relu(input, negative_slope)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """``log(1 + exp(beta * x)) / beta``, and ``x`` itself where ``beta * x > threshold``."""
+    return _act.softplus(input, beta, threshold)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """``x`` clamped to ``[min_val, max_val]``; the gradient flows strictly inside the range."""
+    _no_inplace("hardtanh", inplace)
+    return _act.hardtanh(input, min_val, max_val)
 
 
 def sigmoid(input):

@@ -513,14 +513,16 @@ class SigmoidBackward0(UnaryBackward):
         return grad * (y * (1 - y))
 
 
+def sigmoid_array(x, xp):
+    """``1 / (1 + exp(-x))`` of a float array, without overflow: exp of a negative number never
+    overflows, so it is used on both sides of zero."""
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
 def sigmoid(input):
     """``1 / (1 + exp(-x))`` for each element, computed without overflow."""
-    xp = input._device.xp
-    x = _float_array(input)
-    # exp of a negative number never overflows: use it on both sides of zero.
-    e = xp.exp(-xp.abs(x))
-    value = xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
-    return _unary(SigmoidBackward0, input, value, "result")
+    return _unary(SigmoidBackward0, input, sigmoid_array(_float_array(input), input._device.xp), "result")
 
 
 class ReluBackward0(UnaryBackward):
@@ -536,6 +538,27 @@ def relu(input):
     """
     xp = input._device.xp
     return _unary(ReluBackward0, input, xp.maximum(input._data, 0, dtype=input._data.dtype), "result")
+
+
+class Log1PBackward0(UnaryBackward):
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad / (x + 1)
+
+
+def log1p(input):
+    """``log(1 + x)`` for each element, accurate for small x."""
+    return _unary(Log1PBackward0, input, input._device.xp.log1p(_float_array(input)), "input")
+
+
+class Expm1Backward0(UnaryBackward):
+    def backward(self, grad):
+        return grad * (self.result() + 1)
+
+
+def expm1(input):
+    """``exp(x) - 1`` for each element, accurate for small x."""
+    return _unary(Expm1Backward0, input, input._device.xp.expm1(_float_array(input)), "result")
 
 
 class SqrtBackward0(UnaryBackward):
