@@ -18,15 +18,15 @@ from .creation import *  # noqa: F401,F403 - tensor, zeros, randn, manual_seed, 
 from .creation import __all__ as _creation_names
 from .dtypes import float32, float64, int64, get_default_dtype, set_default_dtype, promote_types
 from .dtypes import bool_ as bool  # noqa: A001 - PyTorch's name
-from .ops.linalg import bmm, dot, matmul, mm, mv
+from .ops.linalg import bmm, dot, matmul, mm, mv, outer, tril, triu
 from .ops.pointwise import (abs, add, allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor,
                             ceil, clamp, clip, cos, div, eq, equal, exp, expm1, floor, floor_divide, ge,
                             gt, isclose, isfinite, isinf, isnan, le, log, log1p, logical_and, logical_not,
                             logical_or, logical_xor, lt, masked_fill, maximum, minimum, mul, ne, neg,
                             pow, reciprocal, relu, remainder, round, rsqrt, sigmoid, sign, sin,
                             sqrt, square, sub, tanh, where)
-from .ops.reduction import (all, any, argmax, argmin, log_softmax, max, mean, min, norm, prod, softmax, std,
-                            sum, var)
+from .ops.reduction import (all, amax, amin, any, argmax, argmin, cumsum, log_softmax, logsumexp, max, mean,
+                            min, norm, prod, softmax, std, sum, var)
 from .ops.shape import (cat, chunk, clone, concat, flatten, narrow, permute, reshape,
                         select, split, squeeze, stack, swapaxes, t, transpose, unbind, unsqueeze)
 

@@ -535,9 +535,11 @@ def _attach_methods():
         # reductions
         "sum": red.sum, "mean": red.mean, "max": red.max, "min": red.min, "argmax": red.argmax,
         "argmin": red.argmin, "norm": red.norm, "var": red.var, "std": red.std, "prod": red.prod,
+        "amax": red.amax, "amin": red.amin, "logsumexp": red.logsumexp, "cumsum": red.cumsum,
         "softmax": red.softmax, "log_softmax": red.log_softmax, "all": red.all, "any": red.any,
         # products
         "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "dot": linalg.dot, "mv": linalg.mv,
+        "outer": linalg.outer, "tril": linalg.tril, "triu": linalg.triu,
         # shapes and copies
         "view": sh.view, "view_as": sh.view_as, "reshape": sh.reshape, "reshape_as": sh.reshape_as,
         "flatten": sh.flatten, "transpose": sh.transpose, "swapaxes": sh.swapaxes, "t": sh.t,

@@ -374,6 +374,13 @@ NEW_OPERATIONS = {
     "leaky_relu": lambda x: F.leaky_relu(x, 0.2) ** 2,
     "softplus": lambda x: F.softplus(x, beta=1.5, threshold=3.0),
     "hardtanh": lambda x: F.hardtanh(x, -0.4, 0.6) ** 2,
+    "amax": lambda x: x.amax(1) ** 2,
+    "amin": lambda x: ag.amin(x) * x,
+    "logsumexp": lambda x: x.logsumexp(1),
+    "cumsum": lambda x: x.cumsum(1) ** 2,
+    "outer": lambda x: ag.outer(x[0], x[1]) ** 2,
+    "tril": lambda x: ag.tril(x.t() @ x, -1) ** 2,
+    "triu": lambda x: (x @ x.t()).triu(1) ** 2,
 }
 
 

@@ -274,3 +274,55 @@ def _product(node_cls, a, b):
         node.save_for_backward(a, b)
         attach(res, node)
     return res
+
+
+# ---- outer products and triangles -------------------------------------------------------
+
+def outer(input, vec2):
+    """``input[i] * vec2[j]`` for two vectors, as PyTorch computes it: a column view times a row.
+
+        >>> outer(tensor([1., 2.]), tensor([1., 10.]))
+        tensor([[ 1., 10.],
+                [ 2., 20.]])
+    """
+    if input.dim() != 1 or vec2.dim() != 1:
+        raise RuntimeError(f"outer: Expected 1-D argument self, but got {input.dim()}-D"
+                           if input.dim() != 1 else f"outer: Expected 1-D argument vec2, but got {vec2.dim()}-D")
+    return input.reshape(-1, 1) * vec2
+
+
+class TrilBackward0(Node):
+    """``x.tril(diagonal)``: the gradient of what was kept, nothing for what was zeroed."""
+    __slots__ = ("diagonal",)
+
+    def backward(self, grad):
+        return tril(grad, self.diagonal)
+
+
+class TriuBackward0(Node):
+    __slots__ = ("diagonal",)
+
+    def backward(self, grad):
+        return triu(grad, self.diagonal)
+
+
+def _triangle(input, diagonal, which, node_cls):
+    if input.dim() < 2:
+        raise RuntimeError(f"{which}: input tensor must have at least 2 dimensions")
+    xp = input._device.xp
+    res = make_tensor(getattr(xp, which)(input._data, diagonal), input._device)
+    if _state.enabled and input._requires_grad:
+        node = node_cls((edge_to(input),))
+        node.diagonal = diagonal
+        attach(res, node)
+    return res
+
+
+def tril(input, diagonal=0):
+    """The lower triangle of the last two dims (from ``diagonal`` down), zeros elsewhere."""
+    return _triangle(input, diagonal, "tril", TrilBackward0)
+
+
+def triu(input, diagonal=0):
+    """The upper triangle of the last two dims (from ``diagonal`` up), zeros elsewhere."""
+    return _triangle(input, diagonal, "triu", TriuBackward0)

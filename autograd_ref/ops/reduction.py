@@ -514,3 +514,113 @@ def _logical_reduce(input, dim, keepdim, which):
     axis = None if dim is None else _dims(dim, input._data.ndim)
     value = getattr(input._data.astype(bool, copy=False), which)(axis=axis, keepdims=keepdim)
     return make_tensor(input._device.xp.asarray(value), input._device)
+
+
+# ---- amax/amin, logsumexp, cumsum ---------------------------------------------
+
+class AmaxBackward0(Node):
+    """``x.amax(dims)``: the gradient is shared evenly among the elements tied for the maximum."""
+    __slots__ = ("shape", "dims", "keepdim")
+
+    def backward(self, grad):
+        x, value = self.saved_tensors
+        value = _expand_back(value, self.shape, self.dims, self.keepdim)
+        mask = x == value
+        count = _expand_back(mask.sum(self.dims, keepdim=True), self.shape, self.dims, True)
+        return _expand_back(grad, self.shape, self.dims, self.keepdim) * mask / count
+
+
+class AminBackward0(AmaxBackward0):
+    __slots__ = ()
+
+
+def _amax_or_amin(input, dim, keepdim, which):
+    data = input._data
+    dims = _dims(dim if dim != () else None, data.ndim)
+    if data.size == 0:
+        raise IndexError(f"{which}(): Expected reduction dim to be specified for input.numel() == 0.")
+    reduce = data.max if which == "amax" else data.min
+    res = make_tensor(reduce(axis=dims, keepdims=keepdim), input._device)
+    if _state.enabled and input._requires_grad:
+        node = (AmaxBackward0 if which == "amax" else AminBackward0)((edge_to(input),))
+        node.shape, node.dims, node.keepdim = input.shape, dims, keepdim
+        node.save_for_backward(input, res.detach())
+        attach(res, node)
+    return res
+
+
+def amax(input, dim=(), keepdim=False):
+    """The largest values over ``dim`` (all dims by default); ties share the gradient.
+
+        >>> amax(tensor([[1., 3.], [2., 0.]]), dim=1)
+        tensor([3., 2.])
+    """
+    return _amax_or_amin(input, dim, keepdim, "amax")
+
+
+def amin(input, dim=(), keepdim=False):
+    """The smallest values over ``dim`` (all dims by default); ties share the gradient."""
+    return _amax_or_amin(input, dim, keepdim, "amin")
+
+
+class LogsumexpBackward0(Node):
+    """``log(sum(exp(x)))`` over dims: d/dx = exp(x - result), the softmax over those dims."""
+    __slots__ = ("shape", "dims", "keepdim")
+
+    def backward(self, grad):
+        from .pointwise import exp
+
+        x, result = self.saved_tensors
+        result = reconnect(result, self)
+        back = _expand_back(result, self.shape, self.dims, self.keepdim)
+        return _expand_back(grad, self.shape, self.dims, self.keepdim) * exp(x - back)
+
+
+def logsumexp(input, dim, keepdim=False):
+    """``log(sum(exp(x), dim))``, computed without overflow.
+
+        >>> logsumexp(tensor([0., 0.]), 0)
+        tensor(0.6931)
+    """
+    xp = input._device.xp
+    data = input._data if input._data.dtype.kind == "f" else input._data.astype(dtypes.get_default_dtype().np)
+    dims = _dims(dim, data.ndim)
+    top = data.max(axis=dims, keepdims=True) if data.size else xp.zeros((1,) * data.ndim, data.dtype)
+    top = xp.where(xp.isfinite(top), top, 0)
+    with_top = xp.log(xp.exp(data - top).sum(axis=dims, keepdims=True)) + top
+    value = with_top if keepdim else with_top.reshape([s for i, s in enumerate(data.shape) if i not in dims])
+    res = make_tensor(value.astype(data.dtype, copy=False), input._device)
+    if _state.enabled and input._requires_grad:
+        node = LogsumexpBackward0((edge_to(input),))
+        node.shape, node.dims, node.keepdim = input.shape, dims, keepdim
+        node.save_for_backward(input, make_tensor(res._data, res._device, res._version_counter))
+        attach(res, node)
+    return res
+
+
+class CumsumBackward0(Node):
+    """``x.cumsum(dim)``: element i feeds every output from i on, so its gradient is the sum of the
+    incoming gradient from i to the end: total - cumsum(grad) + grad."""
+    __slots__ = ("dim",)
+
+    def backward(self, grad):
+        if self.dim is None:          # a 0-d tensor: its running sum is itself
+            return grad
+        return grad.sum(self.dim, keepdim=True) - grad.cumsum(self.dim) + grad
+
+
+def cumsum(input, dim, *, dtype=None):
+    """Running sums along ``dim``.
+
+        >>> cumsum(tensor([1., 2., 3.]), 0)
+        tensor([1., 3., 6.])
+    """
+    data = input._data
+    d = normalize_dim(dim, data.ndim or 1)     # a 0-d tensor takes dim 0 or -1
+    res = make_tensor(data.cumsum(axis=d if data.ndim else None, dtype=_accumulation_dtype(data, dtype))
+                      .reshape(data.shape), input._device)
+    if _state.enabled and input._requires_grad:
+        node = CumsumBackward0((edge_to(input),))
+        node.dim = d if data.ndim else None
+        attach(res, node)
+    return res
