@@ -614,7 +614,9 @@ def one_hot(tensor, num_classes=-1):
 
 
 # Convolution, pooling and batch norm: their operations and nodes live in ops/conv.py.
+from ..ops.normalization import layer_norm  # noqa: E402
 from ..ops.conv import (adaptive_avg_pool2d, avg_pool2d, batch_norm, conv2d, fold,  # noqa: E402
                         max_pool2d, unfold)
 
-__all__ += ["conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm", "unfold", "fold"]
+__all__ += ["conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm", "layer_norm", "unfold",
+            "fold"]

@@ -270,6 +270,15 @@ both("tril", lambda lib, x: x.tril(), X((3, 4)))
 both("tril-diagonal", lambda lib, x: lib.tril(x, -1), X((2, 3, 3)))
 both("triu", lambda lib, x: lib.triu(x), X((4, 3)))
 both("triu-diagonal", lambda lib, x: x.triu(1), X((3, 3)))
+both("layer-norm", lambda lib, x, w, b: lib.nn.functional.layer_norm(x, (4,), w, b), X((3, 4)), X((4,)), X((4,)))
+# Second derivatives with a constant bias: PyTorch's one backward node makes the bias's first derivative
+# require grad though it does not depend on any input; autograd_ref's does not (its second derivative is 0).
+both("layer-norm-second", lambda lib, x, w, b: lib.nn.functional.layer_norm(x, (4,), w, b), X((3, 4)), X((4,)),
+     C((4,)), second=True)
+both("layer-norm-2d-shape", lambda lib, x, w: lib.nn.functional.layer_norm(x, (3, 4), w, eps=1e-3),
+     X((2, 3, 4)), X((3, 4)), second=True)
+both("layer-norm-no-affine", lambda lib, x: lib.nn.functional.layer_norm(x, [5]), X((2, 5)), second=True)
+both("layer-norm-constant-weight", lambda lib, x, w: lib.nn.functional.layer_norm(x, (4,), w), X((3, 4)), C((4,)))
 both("repeat-new-dims", lambda lib, x: x.repeat(2, 1, 3), X((3,)))
 both("repeat-ones", lambda lib, x: x.repeat(1, 1), X((2, 3)))
 both("repeat-0dim", lambda lib, x: x.repeat(4), X(()))
