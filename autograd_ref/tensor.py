@@ -523,7 +523,7 @@ def _attach_methods():
         "div": pw.div, "divide": pw.div, "true_divide": pw.div, "pow": pw.pow, "neg": pw.neg,
         "negative": pw.neg, "exp": pw.exp, "log": pw.log, "sin": pw.sin, "cos": pw.cos,
         "tanh": pw.tanh, "sigmoid": pw.sigmoid, "relu": pw.relu, "sqrt": pw.sqrt,
-        "log1p": pw.log1p, "expm1": pw.expm1,
+        "log1p": pw.log1p, "expm1": pw.expm1, "xlogy": pw.xlogy,
         "rsqrt": pw.rsqrt, "reciprocal": pw.reciprocal, "abs": pw.abs, "sign": pw.sign,
         "clamp": pw.clamp, "clip": pw.clip, "maximum": pw.maximum, "minimum": pw.minimum,
         "square": pw.square, "floor": pw.floor, "ceil": pw.ceil, "round": pw.round,

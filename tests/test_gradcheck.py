@@ -382,6 +382,10 @@ NEW_OPERATIONS = {
     "tril": lambda x: ag.tril(x.t() @ x, -1) ** 2,
     "triu": lambda x: (x @ x.t()).triu(1) ** 2,
     "layer_norm": lambda x: F.layer_norm(x, (3,), x[0] * 2, x[1]),
+    "xlogy": lambda x: ag.xlogy(x, x * x + 1),
+    "smooth_l1_loss": lambda x: F.smooth_l1_loss(x * 3, x * 0.5, beta=0.5),
+    "huber_loss": lambda x: F.huber_loss(x * 3, x * 0.5, delta=0.5),
+    "kl_div": lambda x: F.kl_div(x.log_softmax(1), x.softmax(0), reduction="batchmean"),
 }
 
 

@@ -14,6 +14,7 @@ from .modules import ELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, 
 from .modules import ModuleList, Sequential
 from .modules import Dropout
 from .modules import Flatten
-from .modules import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .modules import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss,
+                      NLLLoss, SmoothL1Loss)
 from . import functional, init
 from .modules import Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm1d, BatchNorm2d, LayerNorm

@@ -26,7 +26,8 @@ from ..ops import pointwise as _pw
 from ..ops.common import _state, attach, check_same_device, reduce_to
 from ..tensor import make_tensor
 
-__all__ = ["relu", "silu", "elu", "leaky_relu", "softplus", "hardtanh", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout",
+__all__ = ["smooth_l1_loss", "huber_loss", "kl_div",
+           "relu", "silu", "elu", "leaky_relu", "softplus", "hardtanh", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout",
            "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
            "nll_loss", "cross_entropy", "one_hot"]
 
@@ -291,6 +292,101 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
         node.reduction, node.count = reduction, values.size
         attach(out, node)
     return out
+
+
+class SmoothL1LossBackward0(Node):
+    """Quadratic within ``beta`` of the target, linear outside: d/dx = d / beta inside, sign(d) outside."""
+    __slots__ = ("reduction", "count", "beta")
+
+    def backward(self, grad):
+        x, y = self.saved_tensors
+        d = x - y
+        g = _spread(grad, self.reduction, self.count) * _pw.where(d.abs() < self.beta, d / self.beta, d.sign())
+        (need_x, _), (need_y, _) = self.next_functions
+        return (g if need_x is not None else None, -g if need_y is not None else None)
+
+
+class HuberLossBackward0(Node):
+    """Quadratic within ``delta`` of the target, linear outside: d/dx = d inside, delta sign(d) outside."""
+    __slots__ = ("reduction", "count", "delta")
+
+    def backward(self, grad):
+        x, y = self.saved_tensors
+        d = x - y
+        g = _spread(grad, self.reduction, self.count) * _pw.where(d.abs() < self.delta, d, d.sign() * self.delta)
+        (need_x, _), (need_y, _) = self.next_functions
+        return (g if need_x is not None else None, -g if need_y is not None else None)
+
+
+def _piecewise_loss(input, target, reduction, node_cls, width, inside, outside, **attrs):
+    """A loss that is ``inside(d)`` where |d| < width and ``outside(d)`` elsewhere, d = input - target."""
+    input, target = _broadcast_pair(input, target)
+    dtype = dtypes.result_type(input, target).np
+    xp = input._device.xp
+    d = input._data.astype(dtype, copy=False) - target._data.astype(dtype, copy=False)
+    values = xp.where(xp.abs(d) < width, inside(d), outside(xp.abs(d))).astype(dtype, copy=False)
+    out = make_tensor(_reduce_array(values, reduction), input._device)
+    if _state.enabled and (input._requires_grad or target._requires_grad):
+        node = node_cls((edge_to(input), edge_to(target)))
+        node.save_for_backward(input, target)
+        node.reduction, node.count = reduction, values.size
+        for name, value in attrs.items():
+            setattr(node, name, value)
+        attach(out, node)
+    return out
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """``0.5 d² / beta`` where |d| < beta, ``|d| - 0.5 beta`` elsewhere (d = input - target); with
+    ``beta=0`` it is ``l1_loss``.
+
+        >>> F.smooth_l1_loss(tensor([0.5, 3.]), tensor([0., 0.]))
+        tensor(1.3125)
+    """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0:
+        return l1_loss(input, target, reduction=reduction)
+    return _piecewise_loss(input, target, reduction, SmoothL1LossBackward0, beta,
+                           lambda d: 0.5 * d * d / beta, lambda a: a - 0.5 * beta, beta=beta)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    """``0.5 d²`` where |d| < delta, ``delta (|d| - 0.5 delta)`` elsewhere (d = input - target).
+
+        >>> F.huber_loss(tensor([0.5, 3.]), tensor([0., 0.]))
+        tensor(1.3125)
+    """
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    return _piecewise_loss(input, target, reduction, HuberLossBackward0, delta,
+                           lambda d: 0.5 * d * d, lambda a: delta * (a - 0.5 * delta), delta=delta)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """The KL divergence of ``target`` from the distribution whose log-probabilities are ``input``:
+    ``target * (log(target) - input)`` per element (``exp(t) * (t - input)`` with ``log_target``), composed
+    of tensor operations as PyTorch composes it. ``reduction='batchmean'`` gives the KL divergence per
+    sample; 'mean' divides by every element (and warns, as PyTorch does)."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce, "mean")
+    elif reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      stacklevel=2)
+    if log_target:
+        values = _pw.exp(target) * (target - input)
+    else:
+        values = _pw.xlogy(target, target) - target * input
+    if reduction == "batchmean":
+        return values.sum() / input.size(0) if input.dim() else values.sum()
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return values.mean() if reduction == "mean" else values.sum() if reduction == "sum" else values
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):

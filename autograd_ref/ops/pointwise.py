@@ -8,6 +8,7 @@ import math
 import numbers
 
 from .. import dtypes
+from .._backend import ignoring_divide_by_zero
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
 from .common import (_state, array_on, attach, binary_arrays, binary_result, check_broadcastable, check_castable,
@@ -538,6 +539,40 @@ def relu(input):
     """
     xp = input._device.xp
     return _unary(ReluBackward0, input, xp.maximum(input._data, 0, dtype=input._data.dtype), "result")
+
+
+class XlogyBackward0(Node):
+    """``x * log(y)``, 0 where x is 0: d/dx = log(y) (0 where y is 0, as PyTorch), d/dy = x / y."""
+    __slots__ = ("shapes",)
+
+    def backward(self, grad):
+        x, y = self.saved_tensors
+        (need_x, _), (need_y, _) = self.next_functions
+        return (reduce_to(grad * xlogy(y != 0, y), self.shapes[0]) if need_x is not None else None,
+                reduce_to(grad * x / y, self.shapes[1]) if need_y is not None else None)
+
+
+def xlogy(input, other):
+    """``input * log(other)``, and 0 where ``input`` is 0 (unless ``other`` is NaN): the ``0 log 0 = 0``
+    of entropies and KL divergences.
+
+        >>> xlogy(tensor([0., 2.]), tensor([0., 1.]))
+        tensor([0., 0.])
+    """
+    a, b, dtype = binary_arrays(input, other, "xlogy")
+    device = first_tensor(input, other)._device
+    xp = device.xp
+    if dtype is not None and not dtype.is_floating_point or dtype is None and xp.asarray(a).dtype.kind != "f":
+        dtype = dtypes.get_default_dtype()
+    with ignoring_divide_by_zero():
+        value = xp.where((xp.asarray(a) == 0) & ~xp.isnan(b), 0, a * xp.log(b))
+    res = binary_result(value, input, other, dtype)
+    if needs_grad(input, other):
+        node = XlogyBackward0(edges(input, other))
+        node.save_for_backward(input, other)
+        node.shapes = (shape_of(input), shape_of(other))
+        attach(res, node)
+    return res
 
 
 class Log1PBackward0(UnaryBackward):

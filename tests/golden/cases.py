@@ -277,6 +277,25 @@ both("layer-norm-second", lambda lib, x, w, b: lib.nn.functional.layer_norm(x, (
      C((4,)), second=True)
 both("layer-norm-2d-shape", lambda lib, x, w: lib.nn.functional.layer_norm(x, (3, 4), w, eps=1e-3),
      X((2, 3, 4)), X((3, 4)), second=True)
+both("xlogy", lambda lib, x, y: lib.xlogy(x, y), X(values=[[0., 1.5, 2.], [0.5, 0., 3.]]), X((2, 3), kind="positive"),
+     second=True)
+both("xlogy-method-broadcast", lambda lib, x, y: x.xlogy(y), X((3,), kind="positive"), X((2, 3), kind="positive"))
+both("smooth-l1", lambda lib, x, y: lib.nn.functional.smooth_l1_loss(x, y), X(values=[0.2, -2., 1.5, 3.]),
+     X(values=[0., 0.5, 0., 1.]), second=True)
+both("smooth-l1-beta-sum", lambda lib, x, y: lib.nn.functional.smooth_l1_loss(x, y, reduction="sum", beta=0.5),
+     X((3, 4)), X((3, 4)))
+both("smooth-l1-beta0", lambda lib, x, y: lib.nn.functional.smooth_l1_loss(x, y, beta=0.0), X((3, 4)), C((3, 4)))
+both("huber", lambda lib, x, y: lib.nn.functional.huber_loss(x, y), X(values=[0.2, -2., 1.5, 3.]),
+     X(values=[0., 0.5, 0., 1.]), second=True)
+both("huber-delta-none", lambda lib, x, y: lib.nn.functional.huber_loss(x, y, reduction="none", delta=0.3),
+     X((3, 4)), C((3, 4)))
+both("kl-div-batchmean", lambda lib, x, t: lib.nn.functional.kl_div(x.log_softmax(1), t, reduction="batchmean"),
+     X((3, 4)), X((3, 4), kind="positive"), second=True)
+both("kl-div-sum-log-target", lambda lib, x, t: lib.nn.functional.kl_div(x, t, reduction="sum", log_target=True),
+     X((3, 4)), X((3, 4)))
+both("loss-modules", lambda lib, x, y: (lib.nn.SmoothL1Loss(beta=0.7)(x, y), lib.nn.HuberLoss(delta=0.4)(x, y),
+                                        lib.nn.KLDivLoss(reduction="batchmean")(x.log_softmax(1), y.softmax(1))),
+     X((3, 4)), X((3, 4)))
 both("layer-norm-no-affine", lambda lib, x: lib.nn.functional.layer_norm(x, [5]), X((2, 5)), second=True)
 both("layer-norm-constant-weight", lambda lib, x, w: lib.nn.functional.layer_norm(x, (4,), w), X((3, 4)), C((4,)))
 both("repeat-new-dims", lambda lib, x: x.repeat(2, 1, 3), X((3,)))

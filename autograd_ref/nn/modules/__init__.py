@@ -7,7 +7,8 @@ from .activation import ELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiL
 from .container import ModuleList, Sequential
 from .dropout import Dropout
 from .flatten import Flatten
-from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
+                   SmoothL1Loss)
 from .conv import Conv2d
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from .batchnorm import BatchNorm1d, BatchNorm2d
