@@ -515,7 +515,7 @@ def _unwrap_sequence(seq):
 def _attach_methods():
     """Give Tensor its methods and operators: each is the function of the same
     name in ``ops`` (so ``x.exp()`` is ``exp(x)``)."""
-    from .ops import inplace, linalg, pointwise as pw, reduction as red, shape as sh
+    from .ops import indexing as ix, inplace, linalg, pointwise as pw, reduction as red, shape as sh
 
     methods = {
         # arithmetic and math
@@ -540,6 +540,8 @@ def _attach_methods():
         # products
         "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "dot": linalg.dot, "mv": linalg.mv,
         "outer": linalg.outer, "tril": linalg.tril, "triu": linalg.triu,
+        "index_select": ix.index_select, "index_add": ix.index_add, "gather": ix.gather, "scatter": ix.scatter,
+        "scatter_add": ix.scatter_add,
         # shapes and copies
         "view": sh.view, "view_as": sh.view_as, "reshape": sh.reshape, "reshape_as": sh.reshape_as,
         "flatten": sh.flatten, "transpose": sh.transpose, "swapaxes": sh.swapaxes, "t": sh.t,

@@ -386,6 +386,11 @@ NEW_OPERATIONS = {
     "smooth_l1_loss": lambda x: F.smooth_l1_loss(x * 3, x * 0.5, beta=0.5),
     "huber_loss": lambda x: F.huber_loss(x * 3, x * 0.5, delta=0.5),
     "kl_div": lambda x: F.kl_div(x.log_softmax(1), x.softmax(0), reduction="batchmean"),
+    "gather": lambda x: x.gather(1, ag.tensor([[2, 0], [1, 1]], device=x.device)) ** 2,
+    "index_select": lambda x: x.index_select(1, ag.tensor([2, 2, 0], device=x.device)) ** 2,
+    "scatter_add": lambda x: x.scatter_add(0, ag.tensor([[1, 0, 1]], device=x.device), x[:1] * x[1:]) ** 2,
+    "scatter": lambda x: x.scatter(1, ag.tensor([[0], [2]], device=x.device), x[:, 1:2] ** 2) ** 2,
+    "index_add": lambda x: x.index_add(0, ag.tensor([1, 1], device=x.device), x * x, alpha=0.5) ** 2,
 }
 
 

@@ -296,6 +296,21 @@ both("kl-div-sum-log-target", lambda lib, x, t: lib.nn.functional.kl_div(x, t, r
 both("loss-modules", lambda lib, x, y: (lib.nn.SmoothL1Loss(beta=0.7)(x, y), lib.nn.HuberLoss(delta=0.4)(x, y),
                                         lib.nn.KLDivLoss(reduction="batchmean")(x.log_softmax(1), y.softmax(1))),
      X((3, 4)), X((3, 4)))
+both("gather", lambda lib, x, i: x.gather(1, i), X((3, 4)), C(values=[[0, 3], [1, 1], [2, 0]], dtype="int64"))
+both("gather-smaller-index", lambda lib, x, i: lib.gather(x, 0, i) ** 2, X((3, 4)),
+     C(values=[[2, 0], [1, 2]], dtype="int64"), second=True)
+both("index-select", lambda lib, x, i: x.index_select(0, i), X((3, 4)), C(values=[2, 0, 2], dtype="int64"))
+both("index-select-last-square", lambda lib, x, i: lib.index_select(x, -1, i) ** 2, X((2, 3, 4)),
+     C(values=[3, 1], dtype="int64"), second=True)
+both("index-add-alpha", lambda lib, x, i, s: x.index_add(1, i, s, alpha=2.0), X((2, 4)),
+     C(values=[3, 0, 3], dtype="int64"), X((2, 3)))
+both("scatter-add", lambda lib, x, i, s: x.scatter_add(0, i, s), X((3, 2)),
+     C(values=[[0, 1], [0, 2], [2, 2]], dtype="int64"), X((3, 2)))
+both("scatter-src", lambda lib, x, i, s: lib.scatter(x, 1, i, s), X((2, 4)),
+     C(values=[[3, 0], [1, 2]], dtype="int64"), X((2, 2)))
+both("scatter-add-smaller-index", lambda lib, x, i, s: x.scatter_add(1, i, s), X((3, 4)),
+     C(values=[[0, 0], [3, 1]], dtype="int64"), C((3, 3)))
+both("scatter-value", lambda lib, x, i: x.scatter(0, i, 0.5), X((3, 2)), C(values=[[2, 0]], dtype="int64"))
 both("layer-norm-no-affine", lambda lib, x: lib.nn.functional.layer_norm(x, [5]), X((2, 5)), second=True)
 both("layer-norm-constant-weight", lambda lib, x, w: lib.nn.functional.layer_norm(x, (4,), w), X((3, 4)), C((4,)))
 both("repeat-new-dims", lambda lib, x: x.repeat(2, 1, 3), X((3,)))
