@@ -886,3 +886,65 @@ def test_a_second_backward_through_tensor_indexing_is_refused():
     c[[1, 2]] = b[[1, 1]]
     c.sum().backward(retain_graph=True)
     c.sum().backward()                      # kept with retain_graph
+
+
+# ---- saved tensors: introspection and hooks (behaviour checked against torch 2.13.0) ------------------
+
+
+def test_a_node_shows_what_it_saved_under_pytorchs_names():
+    a = ag.tensor([1., 2., 3.], requires_grad=True)
+    b = ag.tensor([4., 5., 6.], requires_grad=True)
+    y = a * b
+    assert y.grad_fn._saved_self is a and values(y.grad_fn._saved_other) == [4.0, 5.0, 6.0]
+    e = a.exp()
+    assert e.grad_fn._saved_result.equal(e)
+    p = a ** 2
+    assert p.grad_fn._saved_exponent == 2 and p.grad_fn._saved_self is a
+    m = ag.tensor([[1., 2., 3.], [0., 1., 0.]]) @ a
+    assert m.grad_fn.name() == "MvBackward0" and m.grad_fn._saved_vec is a
+    y.sum().backward()
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        y.grad_fn._saved_self
+    with pytest.raises(AttributeError):
+        y.grad_fn._saved_nothing
+
+
+def test_saved_tensors_hooks_pack_what_is_saved_and_unpack_it_for_backward():
+    """The example of PyTorch's saved-tensors tutorial: pack and unpack run once per saved tensor, and what
+    unpack returns is what backward uses."""
+    a = ag.tensor([1., 2., 3.], requires_grad=True)
+    log = []
+
+    def pack(t):
+        log.append(("pack", values(t)))
+        return t * 10
+
+    def unpack(t):
+        log.append(("unpack", values(t)))
+        return t / 10
+
+    with ag.autograd.graph.saved_tensors_hooks(pack, unpack):
+        z = (a * 3).exp()                   # MulBackward1 saves nothing; ExpBackward0 saves its result
+    assert [kind for kind, _ in log] == ["pack"]
+    z.sum().backward()
+    assert [kind for kind, _ in log] == ["pack", "unpack"]
+    assert values(a.grad) == pytest.approx([3 * math.exp(3), 3 * math.exp(6), 3 * math.exp(9)], rel=1e-6)
+
+
+def test_a_packed_tensor_changed_in_place_is_still_caught():
+    x = ag.ones(3, requires_grad=True)
+    y = x * 2
+    with ag.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+        z = y * y
+    with ag.no_grad():
+        y.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.sum().backward()
+
+
+def test_save_on_cpu_keeps_the_gradients():
+    x = ag.ones(3, requires_grad=True)
+    with ag.autograd.graph.save_on_cpu():
+        r = (x * 2).sin()
+    r.sum().backward()
+    assert values(x.grad) == pytest.approx([2 * math.cos(2.0)] * 3)

@@ -11,9 +11,20 @@ gradient. The walk over this graph lives in ``engine.py``.
 """
 import itertools
 import re
+import threading
 import weakref
 
 _sequence = itertools.count()
+
+
+class _SavedTensorHooks(threading.local):
+    """The (pack, unpack) pairs of the ``saved_tensors_hooks`` blocks open on this thread, innermost last."""
+
+    def __init__(self):
+        self.stack = []
+
+
+_hooks = _SavedTensorHooks()
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved "
@@ -87,12 +98,27 @@ class Node:
         raise NotImplementedError(f"{self.name()} does not define backward")
 
     # ---- saved tensors --------------------------------------------------
+    # The names PyTorch gives what a node saves, in save_for_backward's order (``grad_fn._saved_self``),
+    # and the plain numbers it keeps as attributes of the same name (``PowBackward0._saved_exponent``).
+    SAVED = ()
+    SAVED_ATTRIBUTES = ()
+
     def save_for_backward(self, *values):
         """Keep tensors (or plain numbers) for ``backward``, with the version
         each tensor had, to notice later in-place changes."""
+        if _hooks.stack:
+            return self._save_packed(values, *_hooks.stack[-1])
         self._saved = values
         self._versions = [(v, v._version_counter[0]) for v in values
                           if hasattr(v, "_version_counter")]
+
+    def _save_packed(self, values, pack, unpack):
+        """Inside ``saved_tensors_hooks``: keep ``pack(tensor)`` instead of each tensor (and, for the
+        in-place check, only its version counter and a description, not the tensor)."""
+        from ..tensor import Tensor
+
+        self._saved = tuple(_Packed(pack(v), unpack) if isinstance(v, Tensor) else v for v in values)
+        self._versions = [(_VersionRecord(v), v._version_counter[0]) for v in values if isinstance(v, Tensor)]
 
     @property
     def saved_tensors(self):
@@ -104,7 +130,18 @@ class Node:
         for tensor, version in self._versions:
             if tensor._version_counter[0] != version:
                 raise RuntimeError(_modified_message(tensor, version))
+        if self._versions and isinstance(self._versions[0][0], _VersionRecord):
+            saved = tuple(v.unpack() if isinstance(v, _Packed) else v for v in saved)
         return saved
+
+    def __getattr__(self, name):
+        """``_saved_<name>``: one of the values this node saved, by PyTorch's name for it (``SAVED``)."""
+        what = name[len("_saved_"):] if name.startswith("_saved_") else None
+        if what in type(self).SAVED:
+            return self.saved_tensors[type(self).SAVED.index(what)]
+        if what in type(self).SAVED_ATTRIBUTES:
+            return object.__getattribute__(self, what)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def release_variables(self):
         """Free what the node saved; called after backward unless retain_graph."""
@@ -138,6 +175,66 @@ class Node:
         if "_metadata" not in self.__dict__:
             self.__dict__["_metadata"] = {}
         return self.__dict__["_metadata"]
+
+
+class _Packed:
+    """A value that a pack hook returned, with the unpack hook that turns it back into a tensor."""
+    __slots__ = ("packed", "unpack_hook")
+
+    def __init__(self, packed, unpack_hook):
+        self.packed, self.unpack_hook = packed, unpack_hook
+
+    def unpack(self):
+        return self.unpack_hook(self.packed)
+
+
+class _VersionRecord:
+    """What the in-place check needs of a packed tensor (its version counter and description), without
+    keeping the tensor itself alive."""
+    __slots__ = ("_version_counter", "dtype", "shape", "grad_fn", "_output_nr")
+
+    def __init__(self, tensor):
+        self._version_counter, self.dtype, self.shape = tensor._version_counter, tensor.dtype, tensor.shape
+        self.grad_fn, self._output_nr = tensor.grad_fn, tensor._output_nr
+
+
+class saved_tensors_hooks:
+    """Within the block, each tensor an operation saves for backward is replaced by ``pack_hook(tensor)``,
+    and turned back by ``unpack_hook(packed)`` when backward needs it.
+
+        >>> with saved_tensors_hooks(lambda t: t.numpy().copy(), lambda a: torch.from_numpy(a)):
+        ...     y = x * x           # MulBackward0 keeps numpy copies
+    """
+
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook, self.unpack_hook = pack_hook, unpack_hook
+
+    def __enter__(self):
+        _hooks.stack.append((self.pack_hook, self.unpack_hook))
+        return self
+
+    def __exit__(self, *exc):
+        _hooks.stack.pop()
+        return False
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """Saved tensors wait in CPU memory and go back to their device for backward (PyTorch's pin_memory
+    has no meaning here and is accepted).
+
+        >>> with save_on_cpu():
+        ...     loss = model(x_on_gpu).sum()
+    """
+
+    def __init__(self, pin_memory=False, device_type="cuda"):
+        def pack(tensor):
+            return tensor.device, tensor.detach().cpu() if tensor.device.type != "cpu" else tensor
+
+        def unpack(packed):
+            device, tensor = packed
+            return tensor.to(device)
+
+        super().__init__(pack, unpack)
 
 
 def _modified_message(tensor, expected):

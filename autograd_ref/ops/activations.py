@@ -14,6 +14,7 @@ from .pointwise import UnaryBackward, _float_array, _unary, exp, sigmoid, sigmoi
 
 class SiluBackward0(UnaryBackward):
     """``x * sigmoid(x)``: d/dx = s (1 + x (1 - s)), s = sigmoid(x)."""
+    SAVED = ("self",)
 
     def backward(self, grad):
         (x,) = self.saved_tensors
@@ -29,6 +30,7 @@ def silu(input):
 
 class EluBackward0(UnaryBackward):
     """``x`` for x > 0, ``alpha (e^x - 1)`` otherwise: d/dx = 1, or alpha e^x."""
+    SAVED = ("self",)
     __slots__ = ("alpha",)
 
     def backward(self, grad):
@@ -48,6 +50,7 @@ def elu(input, alpha=1.0):
 
 class LeakyReluBackward0(UnaryBackward):
     """``x`` for x > 0, ``negative_slope * x`` otherwise."""
+    SAVED = ("self",)
     __slots__ = ("negative_slope",)
 
     def backward(self, grad):
@@ -66,6 +69,7 @@ def leaky_relu(input, negative_slope=0.01):
 
 class SoftplusBackward0(UnaryBackward):
     """``log(1 + e^(beta x)) / beta``, and ``x`` where beta x > threshold: d/dx = sigmoid(beta x), or 1."""
+    SAVED = ("self",)
     __slots__ = ("beta", "threshold")
 
     def backward(self, grad):
@@ -87,6 +91,7 @@ def softplus(input, beta=1.0, threshold=20.0):
 
 class HardtanhBackward0(Node):
     """``clamp(x, min_val, max_val)``: the gradient passes strictly inside the range only."""
+    SAVED = ("self",)
     __slots__ = ("min_val", "max_val")
 
     def backward(self, grad):

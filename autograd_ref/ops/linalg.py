@@ -33,6 +33,7 @@ def _shape_str(t):
 
 class MmBackward0(Node):
     """d(A B) = dA B + A dB, so grad_A = grad B^T and grad_B = A^T grad."""
+    SAVED = ("self", "mat2")
     __slots__ = ()
 
     def backward(self, grad):
@@ -58,6 +59,7 @@ def mm(input, mat2):
 
 
 class BmmBackward0(Node):
+    SAVED = ("self", "mat2")
     __slots__ = ()
 
     def backward(self, grad):
@@ -80,6 +82,7 @@ def bmm(input, mat2):
 
 
 class DotBackward0(Node):
+    SAVED = ("self", "tensor")
     __slots__ = ()
 
     def backward(self, grad):
@@ -102,6 +105,7 @@ def dot(input, other):
 
 
 class MvBackward0(Node):
+    SAVED = ("self", "vec")
     __slots__ = ()
 
     def backward(self, grad):

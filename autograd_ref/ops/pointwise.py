@@ -110,6 +110,7 @@ def _refuse_bool_sub(a, b):
 
 
 class MulBackward0(Node):
+    SAVED = ("self", "other")
     __slots__ = ("shapes",)
 
     def backward(self, grad):
@@ -166,6 +167,7 @@ def mul_scalar(input, number):
 
 
 class DivBackward0(Node):
+    SAVED = ("self", "other")
     __slots__ = ("shapes",)
 
     def backward(self, grad):
@@ -312,6 +314,8 @@ def neg(input):
 
 class PowBackward0(Node):
     """d/dx x**c = c * x**(c-1)."""
+    SAVED = ("self",)
+    SAVED_ATTRIBUTES = ("exponent",)
     __slots__ = ("exponent",)
 
     def backward(self, grad):
@@ -324,6 +328,7 @@ class PowBackward0(Node):
 
 class PowBackward1(Node):
     """x**y with both tensors: d/dx = y x**(y-1), d/dy = x**y log x."""
+    SAVED = ("self", "exponent", "result")
     __slots__ = ("shapes",)
 
     def backward(self, grad):
@@ -451,6 +456,7 @@ class UnaryBackward(Node):
 
 
 class ExpBackward0(UnaryBackward):
+    SAVED = ("result",)
     def backward(self, grad):
         return grad * self.result()
 
@@ -465,6 +471,7 @@ def exp(input):
 
 
 class LogBackward0(UnaryBackward):
+    SAVED = ("self",)
     def backward(self, grad):
         (x,) = self.saved_tensors
         return grad / x
@@ -476,6 +483,7 @@ def log(input):
 
 
 class SinBackward0(UnaryBackward):
+    SAVED = ("self",)
     def backward(self, grad):
         (x,) = self.saved_tensors
         return grad * cos(x)
@@ -487,6 +495,7 @@ def sin(input):
 
 
 class CosBackward0(UnaryBackward):
+    SAVED = ("self",)
     def backward(self, grad):
         (x,) = self.saved_tensors
         return grad * -sin(x)
@@ -498,6 +507,7 @@ def cos(input):
 
 
 class TanhBackward0(UnaryBackward):
+    SAVED = ("result",)
     def backward(self, grad):
         y = self.result()
         return grad * (1 - y * y)
@@ -509,6 +519,7 @@ def tanh(input):
 
 
 class SigmoidBackward0(UnaryBackward):
+    SAVED = ("result",)
     def backward(self, grad):
         y = self.result()
         return grad * (y * (1 - y))
@@ -527,6 +538,7 @@ def sigmoid(input):
 
 
 class ReluBackward0(UnaryBackward):
+    SAVED = ("result",)
     def backward(self, grad):
         return grad * (self.result() > 0)
 
@@ -543,6 +555,7 @@ def relu(input):
 
 class XlogyBackward0(Node):
     """``x * log(y)``, 0 where x is 0: d/dx = log(y) (0 where y is 0, as PyTorch), d/dy = x / y."""
+    SAVED = ("self", "other")
     __slots__ = ("shapes",)
 
     def backward(self, grad):
@@ -576,6 +589,7 @@ def xlogy(input, other):
 
 
 class Log1PBackward0(UnaryBackward):
+    SAVED = ("self",)
     def backward(self, grad):
         (x,) = self.saved_tensors
         return grad / (x + 1)
@@ -587,6 +601,7 @@ def log1p(input):
 
 
 class Expm1Backward0(UnaryBackward):
+    SAVED = ("result",)
     def backward(self, grad):
         return grad * (self.result() + 1)
 
@@ -597,6 +612,7 @@ def expm1(input):
 
 
 class SqrtBackward0(UnaryBackward):
+    SAVED = ("result",)
     def backward(self, grad):
         return grad / (2 * self.result())
 
@@ -607,6 +623,7 @@ def sqrt(input):
 
 
 class RsqrtBackward0(UnaryBackward):
+    SAVED = ("result",)
     def backward(self, grad):
         y = self.result()
         return grad * (-0.5 * y * y * y)
@@ -618,6 +635,7 @@ def rsqrt(input):
 
 
 class ReciprocalBackward0(UnaryBackward):
+    SAVED = ("result",)
     def backward(self, grad):
         y = self.result()
         return grad * -(y * y)
@@ -630,6 +648,7 @@ def reciprocal(input):
 
 
 class AbsBackward0(UnaryBackward):
+    SAVED = ("self",)
     def backward(self, grad):
         (x,) = self.saved_tensors
         return grad * sign(x)
