@@ -4,6 +4,6 @@ training loops with batches.
     >>> from autograd_ref.utils.data import DataLoader, TensorDataset
     >>> loader = DataLoader(TensorDataset(x, y), batch_size=32, shuffle=True)
 """
-from . import data
+from . import checkpoint, data
 
-__all__ = ["data"]
+__all__ = ["checkpoint", "data"]
