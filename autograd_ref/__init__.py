@@ -12,7 +12,8 @@ custom Functions), ``_backend.py`` (numpy or CuPy, by device).
 from . import autograd, dtypes
 from .tensor import Size, Tensor  # first: it attaches the ops as methods
 from ._backend import Device, device, get_default_device, set_default_device
-from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+from .autograd import (enable_grad, inference_mode, is_anomaly_check_nan_enabled, is_anomaly_enabled,
+                       is_grad_enabled, is_inference_mode_enabled,
                        no_grad, set_grad_enabled)
 from .creation import *  # noqa: F401,F403 - tensor, zeros, randn, manual_seed, ...
 from .creation import __all__ as _creation_names

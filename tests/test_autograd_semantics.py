@@ -948,3 +948,55 @@ def test_save_on_cpu_keeps_the_gradients():
         r = (x * 2).sin()
     r.sum().backward()
     assert values(x.grad) == pytest.approx([2 * math.cos(2.0)] * 3)
+
+
+# ---- anomaly detection (messages as torch 2.13.0 gives them) ---------------------------------------------
+
+
+def test_detect_anomaly_names_the_node_that_returned_nan_and_where_it_was_made():
+    x = ag.tensor([-1.0, 2.0], requires_grad=True)
+    with pytest.warns(UserWarning, match="Anomaly Detection has been enabled"):
+        mode = ag.autograd.detect_anomaly()
+    with warnings.catch_warnings(record=True) as caught, mode:
+        warnings.simplefilter("always")
+        y = x.sqrt()                                  # the line the warning must point at
+        with pytest.raises(RuntimeError, match=r"^Function 'SqrtBackward0' returned nan values in its 0th output\.$"):
+            y.sum().backward()
+    trace = [str(w.message) for w in caught if "Error detected in" in str(w.message)]
+    assert trace and trace[0].startswith("Error detected in SqrtBackward0. Traceback of forward call")
+    assert "y = x.sqrt()" in trace[0] and "autograd_ref/ops" not in trace[0]
+    assert not ag.is_anomaly_enabled()
+    y = x.sqrt()                                       # off again: the NaN gradient passes, as in PyTorch
+    y.sum().backward()
+
+
+def test_set_detect_anomaly_switches_at_once_and_restores_as_a_context():
+    assert not ag.is_anomaly_enabled()
+    ag.autograd.set_detect_anomaly(True)
+    assert ag.is_anomaly_enabled() and ag.is_anomaly_check_nan_enabled()
+    ag.autograd.set_detect_anomaly(False)
+    with ag.autograd.set_detect_anomaly(True, check_nan=False):
+        assert ag.is_anomaly_enabled() and not ag.is_anomaly_check_nan_enabled()
+        x = ag.tensor([-1.0], requires_grad=True)
+        x.sqrt().sum().backward()                      # check_nan=False: no error
+    assert not ag.is_anomaly_enabled() and ag.is_anomaly_check_nan_enabled()
+
+
+def test_an_error_in_a_backward_is_reported_with_its_forward_stack():
+    class Broken(ag.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            raise ValueError("broken backward")
+
+    x = ag.ones(2, requires_grad=True)
+    with warnings.catch_warnings(record=True) as caught, ag.autograd.set_detect_anomaly(True):
+        warnings.simplefilter("always")
+        y = Broken.apply(x)
+        with pytest.raises(ValueError, match="broken backward"):
+            y.sum().backward()
+    assert any("Error detected in BrokenBackward" in str(w.message) and "Broken.apply(x)" in str(w.message)
+               for w in caught)

@@ -4,6 +4,7 @@
     >>> grad(x ** 2, x)
     (tensor(6.),)
 """
+from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
@@ -13,7 +14,8 @@ from .variable import Variable
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "backward", "grad", "Variable",
            "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
-           "gradcheck", "gradgradcheck", "functional", "graph", "Node", "AccumulateGrad"]
+           "gradcheck", "gradgradcheck", "functional", "graph", "Node", "AccumulateGrad",
+           "detect_anomaly", "set_detect_anomaly"]
 
 
 def _as_tuple(x):

@@ -9,7 +9,8 @@ recursion, so graphs of any depth work.
 """
 import heapq
 
-from . import grad_mode
+from . import anomaly_mode, grad_mode
+from .anomaly_mode import _state as _anomaly
 from .graph import AccumulateGrad, edge_to
 
 _state = grad_mode._state
@@ -85,7 +86,10 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             if grads[0] is None and _all_none(grads):
                 outputs = (None,) * len(node.next_functions)
             else:
-                outputs = node.backward(*grads)
+                if _anomaly.enabled:
+                    outputs = _backward_watched(node, grads)
+                else:
+                    outputs = node.backward(*grads)
                 if type(outputs) is not tuple:
                     outputs = (outputs,)
                 if node._post_hooks:
@@ -220,6 +224,18 @@ def _mark_shared(outputs, shared):
             if key in seen:
                 shared.add(key)
             seen.add(key)
+
+
+def _backward_watched(node, grads):
+    """A node's backward with anomaly detection on: an error, or a NaN in what it returns, is reported with
+    the stack of the forward call that made the node."""
+    try:
+        outputs = node.backward(*grads)
+    except Exception:
+        anomaly_mode.report(node)
+        raise
+    anomaly_mode.check_outputs(node, outputs if type(outputs) is tuple else (outputs,))
+    return outputs
 
 
 def _call_pre_hooks(node, grads, shared):

@@ -14,7 +14,7 @@ directions yourself.
 """
 import functools
 
-from . import grad_mode
+from . import anomaly_mode, grad_mode
 from .graph import Node, edge_to
 
 _state = grad_mode._state
@@ -198,6 +198,8 @@ class Function(metaclass=FunctionMeta):
                 out.grad_fn, out._requires_grad, out._output_nr = ctx, True, nr
             results.append(out)
         Node.save_for_backward(ctx, *ctx._to_save)
+        if anomaly_mode._state.enabled:
+            anomaly_mode.record_forward_stack(ctx)
         ctx.__dict__.pop("_to_save", None)     # absent when forward saved nothing
         return results[0] if single else tuple(results)
 

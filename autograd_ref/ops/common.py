@@ -5,6 +5,7 @@ import numbers
 from .. import dtypes
 from .._backend import CPU, transfer
 from ..autograd import grad_mode
+from ..autograd.anomaly_mode import _state as _anomaly, record_forward_stack
 from ..autograd.graph import edge_to
 from ..tensor import Tensor, make_tensor
 
@@ -83,6 +84,8 @@ def attach(out, node, output_nr=0):
     """Make ``node`` the grad_fn of the new tensor ``out``."""
     out.grad_fn = node
     out._requires_grad = True
+    if _anomaly.enabled:
+        record_forward_stack(node)
     if output_nr or out._output_nr:     # most tensors keep the class default 0
         out._output_nr = output_nr
     return out
