@@ -1,0 +1,221 @@
+"""``torch.func``'s transforms, as a thin layer over the engine: functions in, functions out.
+
+    >>> from autograd_ref import func
+    >>> func.grad(lambda x: (x ** 3).sum())(tensor([1., 2.]))
+    tensor([ 3., 12.])
+
+Each transform runs the function with recording on, on inputs of its own (so that transforms nest:
+``grad(grad(f))``), and asks the engine with ``create_graph=True``. What it returns is connected to the
+inputs only when an input required grad already (an outer transform, or the user's own graph); otherwise
+it is plain, as in PyTorch. Arguments may be tensors or dicts, lists and tuples of them (a model's
+parameters from ``functional_call``, say).
+
+``jvp`` and ``jacfwd`` compute forward-mode results with reverse mode (the double-backward trick and a
+Jacobian built row by row): the same numbers as PyTorch's forward mode. ``vmap`` is not offered: a loop
+over the batch is the honest way to write that here.
+"""
+from .autograd import grad as _grad
+from .autograd import functional as _functional
+from .autograd.grad_mode import enable_grad
+from .creation import zeros_like
+from .tensor import Tensor
+
+__all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "functional_call", "vmap"]
+
+
+# ---- arguments as trees of tensors ------------------------------------------------------------------
+
+def _leaves(tree):
+    if isinstance(tree, Tensor):
+        return [tree]
+    if isinstance(tree, dict):
+        return [leaf for key in tree for leaf in _leaves(tree[key])]
+    if isinstance(tree, (list, tuple)):
+        return [leaf for item in tree for leaf in _leaves(item)]
+    return []
+
+
+def _rebuild(tree, leaves):
+    """``tree`` with its tensors replaced, in order, by ``leaves`` (an iterator)."""
+    if isinstance(tree, Tensor):
+        return next(leaves)
+    if isinstance(tree, dict):
+        return {key: _rebuild(value, leaves) for key, value in tree.items()}
+    if isinstance(tree, (list, tuple)):
+        return type(tree)(_rebuild(item, leaves) for item in tree)
+    return tree
+
+
+def _track(tensor):
+    """An input of this transform's own: a view where the tensor is already tracked (so an outer transform
+    sees through it), else a detached copy that requires grad."""
+    return tensor.view_as(tensor) if tensor.requires_grad else tensor.detach().requires_grad_()
+
+
+def _finish(tree, keep):
+    return tree if keep else _rebuild(tree, iter([t.detach() for t in _leaves(tree)]))
+
+
+def _argnums(argnums, n_args, name):
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    for k in nums:
+        if not -n_args <= k < n_args:
+            raise RuntimeError(f"{name}: Got argnums={argnums}, but only {n_args} positional inputs")
+    return tuple(k % n_args for k in nums)
+
+
+# ---- grad --------------------------------------------------------------------------------------------
+
+def grad_and_value(func, argnums=0, has_aux=False):
+    """A function that returns ``(gradient, value)`` of ``func`` (``(gradient, (value, aux))`` with
+    ``has_aux``); the gradient is with respect to the argument(s) ``argnums``, shaped like them."""
+    def wrapper(*args, **kwargs):
+        nums = _argnums(argnums, len(args), "grad_and_value(f)(*args)")
+        with enable_grad():
+            args = list(args)
+            originals = [args[k] for k in nums]
+            for k in nums:
+                args[k] = _rebuild(args[k], iter([_track(t) for t in _leaves(args[k])]))
+            out = func(*args, **kwargs)
+            aux = None
+            if has_aux:
+                if not (isinstance(out, tuple) and len(out) == 2):
+                    raise RuntimeError("grad_and_value(f)(*args): output of function f should be a tuple: "
+                                       "(output, aux) if has_aux is True")
+                out, aux = out
+            if not isinstance(out, Tensor):
+                raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got "
+                                   f"{type(out).__name__}")
+            if out.dim() != 0:
+                raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got "
+                                   f"tensor with {out.dim()} dims. Maybe you wanted to use the vjp or jacrev "
+                                   "APIs instead?")
+            inputs = [leaf for k in nums for leaf in _leaves(args[k])]
+            grads = _grad(out, inputs, create_graph=True, allow_unused=True) if out.requires_grad else [None] * len(inputs)
+            grads = iter([zeros_like(x) if g is None else g for g, x in zip(grads, inputs)])
+            trees = [_rebuild(args[k], grads) for k in nums]
+        keep = any(t.requires_grad for tree in originals for t in _leaves(tree))
+        gradient = trees[0] if isinstance(argnums, int) else tuple(trees)
+        value = out if keep else out.detach()
+        if has_aux:
+            return _finish(gradient, keep), (value, _finish(aux, keep))
+        return _finish(gradient, keep), value
+    return wrapper
+
+
+def grad(func, argnums=0, has_aux=False):
+    """A function that returns the gradient of ``func`` (a scalar) with respect to argument ``argnums``
+    (``(gradient, aux)`` with ``has_aux``).
+
+        >>> grad(lambda x, y: (x * y).sum(), argnums=1)(tensor([1., 2.]), tensor([3., 4.]))
+        tensor([1., 2.])
+    """
+    with_value = grad_and_value(func, argnums, has_aux)
+
+    def wrapper(*args, **kwargs):
+        gradient, value = with_value(*args, **kwargs)
+        return (gradient, value[1]) if has_aux else gradient
+    return wrapper
+
+
+# ---- vjp, jvp and Jacobians --------------------------------------------------------------------------
+
+def vjp(func, *primals, has_aux=False):
+    """``(func(*primals), vjp_fn)``: ``vjp_fn(cotangents)`` gives, for each primal, ``cotangents^T J``."""
+    with enable_grad():
+        inputs = [_track(p) for p in primals]
+        out = func(*inputs)
+        aux = None
+        if has_aux:
+            out, aux = out
+    keep = any(p.requires_grad for p in primals)
+
+    def vjp_fn(*cotangents):
+        outs = _leaves(out)
+        cots = _leaves(cotangents)
+        if len(outs) != len(cots):
+            raise RuntimeError(f"Expected pytree structure of cotangents to be the same as pytree structure of "
+                               f"outputs to the function ({len(outs)} tensors, got {len(cots)})")
+        with enable_grad():
+            grads = _grad(outs, inputs, cots, create_graph=True, retain_graph=True, allow_unused=True)
+        return tuple(_finish(zeros_like(x) if g is None else g, keep) for g, x in zip(grads, inputs))
+
+    return (_finish(out, keep), vjp_fn, _finish(aux, keep)) if has_aux else (_finish(out, keep), vjp_fn)
+
+
+def jvp(func, primals, tangents):
+    """``(func(*primals), J tangents)``, by the double-backward trick (the numbers forward mode gives)."""
+    out, product = _functional.jvp(func, tuple(primals), tuple(tangents),
+                                   create_graph=any(p.requires_grad for p in primals))
+    return out, product
+
+
+def jacrev(func, argnums=0):
+    """A function that returns the Jacobian of ``func`` with respect to argument ``argnums``, built one
+    output element (one backward pass) at a time."""
+    def wrapper(*args):
+        nums = _argnums(argnums, len(args), "jacrev(f)(*args)")
+
+        def of_selected(*selected):
+            full = list(args)
+            for k, value in zip(nums, selected):
+                full[k] = value
+            return func(*full)
+
+        selected = tuple(args[k] for k in nums)
+        jac = _functional.jacobian(of_selected, selected, create_graph=any(s.requires_grad for s in selected))
+        return jac[0] if isinstance(argnums, int) else jac
+    return wrapper
+
+
+def jacfwd(func, argnums=0):
+    """As ``jacrev`` (the same numbers; computed here with reverse mode)."""
+    return jacrev(func, argnums)
+
+
+def hessian(func, argnums=0):
+    """A function that returns the Hessian of a scalar ``func`` with respect to argument ``argnums``."""
+    return jacfwd(jacrev(func, argnums), argnums)
+
+
+# ---- modules as functions ---------------------------------------------------------------------------------
+
+def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *, tie_weights=True,
+                    strict=False):
+    """Call ``module`` with the given tensors in place of its parameters and buffers (by their names in
+    ``named_parameters()``), then put its own back.
+
+        >>> functional_call(model, {"weight": w, "bias": b}, (x,))
+    """
+    tensors = {}
+    for d in (parameter_and_buffer_dicts if isinstance(parameter_and_buffer_dicts, (list, tuple))
+              else [parameter_and_buffer_dicts]):
+        tensors.update(d)
+    if strict:
+        expected = {name for name, _ in module.named_parameters()} | {name for name, _ in module.named_buffers()}
+        missing, unexpected = sorted(expected - set(tensors)), sorted(set(tensors) - expected)
+        if missing or unexpected:
+            raise RuntimeError(f"Error(s) in reparametrizing for {type(module).__name__}: missing keys "
+                               f"{missing}, unexpected keys {unexpected}")
+    swapped = []
+    try:
+        for name, tensor in tensors.items():
+            owner, _, attr = name.rpartition(".")
+            sub = module.get_submodule(owner) if owner else module
+            store = sub._parameters if attr in sub._parameters else sub._buffers if attr in sub._buffers else None
+            if store is None:
+                raise AttributeError(f"{type(sub).__name__} has no parameter or buffer named {attr!r}")
+            swapped.append((store, attr, store[attr]))
+            store[attr] = tensor
+        args = () if args is None else args if isinstance(args, tuple) else (args,)
+        return module(*args, **(kwargs or {}))
+    finally:
+        for store, attr, original in reversed(swapped):
+            store[attr] = original
+
+
+def vmap(func, *args, **kwargs):
+    """Not offered: autograd_ref has no batching rules. Loop over the batch instead, e.g.
+    ``stack([func(x) for x in batch])``."""
+    raise NotImplementedError("autograd_ref.func.vmap is not implemented (autograd_ref has no batching rules): "
+                              "loop over the batch dimension instead, e.g. torch.stack([f(x) for x in xs])")
