@@ -21,7 +21,7 @@ from .dtypes import float32, float64, int64, get_default_dtype, set_default_dtyp
 from .dtypes import bool_ as bool  # noqa: A001 - PyTorch's name
 from .ops.indexing import gather, index_add, index_select, scatter, scatter_add
 from .ops.linalg import bmm, dot, matmul, mm, mv, outer, tril, triu
-from .ops.pointwise import (abs, add, allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor,
+from .ops.pointwise import (abs, add, allclose, atan2, erf, bitwise_and, bitwise_not, bitwise_or, bitwise_xor,
                             ceil, clamp, clip, cos, div, eq, equal, exp, expm1, floor, floor_divide, ge,
                             gt, isclose, isfinite, isinf, isnan, le, log, log1p, logical_and, logical_not, xlogy,
                             logical_or, logical_xor, lt, masked_fill, maximum, minimum, mul, ne, neg,

@@ -464,3 +464,15 @@ def test_every_array_function_the_engine_calls_exists_in_cupy():
         except AttributeError:
             missing.append(name)
     assert not missing, f"CuPy {cupy.__version__} has no {missing}"
+
+
+def test_cupys_special_functions_the_engine_uses_exist():
+    """erf on a GPU goes to cupyx.scipy.special.erf, outside the xp namespace the check above reads."""
+    try:
+        special = importlib.import_module("cupyx.scipy.special")
+    except ImportError:
+        message = "CuPy is not installed (pip install -e '.[gpu]'; .ci/run installs it without the CUDA libraries)"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    assert callable(special.erf)

@@ -391,6 +391,10 @@ NEW_OPERATIONS = {
     "scatter_add": lambda x: x.scatter_add(0, ag.tensor([[1, 0, 1]], device=x.device), x[:1] * x[1:]) ** 2,
     "scatter": lambda x: x.scatter(1, ag.tensor([[0], [2]], device=x.device), x[:, 1:2] ** 2) ** 2,
     "index_add": lambda x: x.index_add(0, ag.tensor([1, 1], device=x.device), x * x, alpha=0.5) ** 2,
+    "erf": lambda x: ag.erf(x * 2),
+    "atan2": lambda x: ag.atan2(x, x * x + 1),
+    "gelu": F.gelu,
+    "gelu_tanh": lambda x: F.gelu(x, approximate="tanh"),
 }
 
 

@@ -10,7 +10,7 @@ losses; ``functional`` their stateless forms (``F.relu``, ``F.cross_entropy``);
 from .parameter import Parameter
 from .modules import Module
 from .modules import Identity, Linear
-from .modules import ELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
+from .modules import ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
 from .modules import ModuleList, Sequential
 from .modules import Dropout
 from .modules import Flatten

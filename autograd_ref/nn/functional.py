@@ -27,7 +27,7 @@ from ..ops.common import _state, attach, check_same_device, reduce_to
 from ..tensor import make_tensor
 
 __all__ = ["smooth_l1_loss", "huber_loss", "kl_div",
-           "relu", "silu", "elu", "leaky_relu", "softplus", "hardtanh", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout",
+           "relu", "gelu", "silu", "elu", "leaky_relu", "softplus", "hardtanh", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout",
            "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
            "nll_loss", "cross_entropy", "one_hot"]
 
@@ -57,6 +57,11 @@ def silu(input, inplace=False):
     """
     _no_inplace("silu", inplace)
     return _act.silu(input)
+
+
+def gelu(input, approximate="none"):
+    """``x * Phi(x)``, Phi the standard normal's CDF (``approximate='tanh'``: its tanh approximation)."""
+    return _act.gelu(input, approximate)
 
 
 def elu(input, alpha=1.0, inplace=False):

@@ -6,6 +6,9 @@ Each forward is one array expression and each backward is written with tensor op
     >>> leaky_relu(tensor([-2., 3.]), 0.1)
     tensor([-0.2000,  3.0000])
 """
+import math
+
+from .._backend import erf as _backend_erf
 from .common import _state, attach
 from ..autograd.graph import Node, edge_to
 from ..tensor import make_tensor
@@ -86,6 +89,40 @@ def softplus(input, beta=1.0, threshold=20.0):
     res = _unary(SoftplusBackward0, input, xp.where(z > threshold, x, smooth).astype(x.dtype, copy=False), "input")
     if res.grad_fn is not None:
         res.grad_fn.beta, res.grad_fn.threshold = beta, threshold
+    return res
+
+
+class GeluBackward0(UnaryBackward):
+    """``x * Phi(x)``, Phi the standard normal's CDF: d/dx = Phi(x) + x phi(x); with ``approximate='tanh'``,
+    the derivative of the tanh form."""
+    SAVED = ("self",)
+    __slots__ = ("approximate",)
+
+    def backward(self, grad):
+        from .pointwise import erf, tanh
+        (x,) = self.saved_tensors
+        if self.approximate == "tanh":
+            k = math.sqrt(2 / math.pi)
+            inner = k * (x + 0.044715 * x * x * x)
+            t = tanh(inner)
+            return grad * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x))
+        cdf = 0.5 * (1 + erf(x / math.sqrt(2)))
+        pdf = exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+        return grad * (cdf + x * pdf)
+
+
+def gelu(input, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    x = _float_array(input)
+    xp = input._device.xp
+    if approximate == "tanh":
+        value = 0.5 * x * (1 + xp.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)))
+    else:
+        value = 0.5 * x * (1 + _backend_erf(x / math.sqrt(2), input._device))
+    res = _unary(GeluBackward0, input, value.astype(x.dtype, copy=False), "input")
+    if res.grad_fn is not None:
+        res.grad_fn.approximate = approximate
     return res
 
 

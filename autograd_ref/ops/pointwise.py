@@ -8,7 +8,7 @@ import math
 import numbers
 
 from .. import dtypes
-from .._backend import ignoring_divide_by_zero
+from .._backend import erf as _backend_erf, ignoring_divide_by_zero
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
 from .common import (_state, array_on, attach, binary_arrays, binary_result, check_broadcastable, check_castable,
@@ -582,6 +582,52 @@ def xlogy(input, other):
     res = binary_result(value, input, other, dtype)
     if needs_grad(input, other):
         node = XlogyBackward0(edges(input, other))
+        node.save_for_backward(input, other)
+        node.shapes = (shape_of(input), shape_of(other))
+        attach(res, node)
+    return res
+
+
+class ErfBackward0(UnaryBackward):
+    """d/dx erf(x) = 2 / sqrt(pi) exp(-x²)."""
+    SAVED = ("self",)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * (2 / math.sqrt(math.pi) * exp(-(x * x)))
+
+
+def erf(input):
+    """The error function of each element."""
+    return _unary(ErfBackward0, input, _backend_erf(_float_array(input), input._device), "input")
+
+
+class Atan2Backward0(Node):
+    """atan2(y, x), the angle of the point (x, y): d/dy = x / (x² + y²), d/dx = -y / (x² + y²)."""
+    SAVED = ("self", "other")
+    __slots__ = ("shapes",)
+
+    def backward(self, grad):
+        y, x = self.saved_tensors
+        (need_y, _), (need_x, _) = self.next_functions
+        scale = grad / (x * x + y * y)
+        return (reduce_to(scale * x, self.shapes[0]) if need_y is not None else None,
+                reduce_to(scale * -y, self.shapes[1]) if need_x is not None else None)
+
+
+def atan2(input, other):
+    """The angle of the point (other, input) from the x axis, in (-pi, pi].
+
+        >>> atan2(tensor([1.]), tensor([0.]))
+        tensor([1.5708])
+    """
+    a, b, dtype = binary_arrays(input, other, "atan2")
+    device = first_tensor(input, other)._device
+    if dtype is not None and not dtype.is_floating_point or dtype is None and a.dtype.kind != "f":
+        dtype = dtypes.get_default_dtype()
+    res = binary_result(device.xp.arctan2(a, b), input, other, dtype)
+    if needs_grad(input, other):
+        node = Atan2Backward0(edges(input, other))
         node.save_for_backward(input, other)
         node.shapes = (shape_of(input), shape_of(other))
         attach(res, node)

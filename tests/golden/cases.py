@@ -157,6 +157,12 @@ both("softplus", lambda lib, x: lib.nn.functional.softplus(x), X((2, 3)), second
 both("softplus-beta-threshold", lambda lib, x: lib.nn.functional.softplus(x, beta=2.0, threshold=1.0),
      X(values=[-3., -0.2, 0.2, 0.6, 3.]))
 both("softplus-extreme", lambda lib, x: lib.nn.functional.softplus(x), X(values=[-100., -5., 0., 19., 25.]))
+both("erf", lambda lib, x: lib.erf(x), X((2, 3)), second=True)
+both("atan2", lambda lib, y, x: lib.atan2(y, x), X((2, 3)), X((2, 3)), second=True)
+both("atan2-method-broadcast", lambda lib, y, x: y.atan2(x), X((2, 3)), X((3,)))
+both("gelu", lambda lib, x: lib.nn.functional.gelu(x), X((2, 3)), second=True)
+both("gelu-tanh", lambda lib, x: lib.nn.functional.gelu(x, approximate="tanh"), X((2, 3)), second=True)
+both("gelu-module", lambda lib, x: lib.nn.GELU()(x), X(values=[-30., -3., 0., 3., 30.]))
 both("hardtanh", lambda lib, x: lib.nn.functional.hardtanh(x), X(values=[-2., -1., -0.5, 0.5, 1., 2.]))
 both("hardtanh-range", lambda lib, x: lib.nn.functional.hardtanh(x, -0.5, 2.0), X((2, 3)))
 both("activation-modules", lambda lib, x: (lib.nn.SiLU()(x), lib.nn.ELU(0.7)(x), lib.nn.LeakyReLU(0.3)(x),

@@ -3,7 +3,7 @@
 ``flatten.py``, ``loss.py``."""
 from .module import Module
 from .linear import Identity, Linear
-from .activation import ELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
+from .activation import ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
 from .container import ModuleList, Sequential
 from .dropout import Dropout
 from .flatten import Flatten

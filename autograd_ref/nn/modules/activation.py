@@ -1,4 +1,4 @@
-"""Activation functions as layers: ``ReLU``, ``SiLU``, ``ELU``, ``LeakyReLU``, ``Softplus``,
+"""Activation functions as layers: ``ReLU``, ``GELU``, ``SiLU``, ``ELU``, ``LeakyReLU``, ``Softplus``,
 ``Hardtanh``, ``Sigmoid``, ``Tanh``, ``Softmax``, ``LogSoftmax``.
 
     >>> ReLU()(tensor([-1., 2.]))
@@ -154,3 +154,17 @@ class Hardtanh(Module):
 
     def extra_repr(self):
         return f"min_val={self.min_val}, max_val={self.max_val}"
+
+
+class GELU(Module):
+    """``x * Phi(x)``, Phi the standard normal's CDF (``approximate='tanh'``: its tanh approximation)."""
+
+    def __init__(self, approximate="none"):
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, input):
+        return F.gelu(input, approximate=self.approximate)
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
