@@ -444,16 +444,21 @@ def _array_module_names(path):
             yield ".".join(reversed(chain))
 
 
-def test_every_array_function_the_engine_calls_exists_in_cupy():
-    """The fake CuPy lends numpy's whole namespace, so it cannot catch a function CuPy lacks; this
-    checks each name the engine looks up on ``xp`` against the real CuPy (importable without a GPU)."""
+def real_cupy_module(name):
+    """A module of the real CuPy (importable without a GPU); skipped without CuPy, failed under CI=true."""
     try:
-        cupy = importlib.import_module("cupy")
+        return importlib.import_module(name)
     except ImportError:
         message = "CuPy is not installed (pip install -e '.[gpu]'; .ci/run installs it without the CUDA libraries)"
         if os.environ.get("CI"):
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
+
+
+def test_every_array_function_the_engine_calls_exists_in_cupy():
+    """The fake CuPy lends numpy's whole namespace, so it cannot catch a function CuPy lacks; this
+    checks each name the engine looks up on ``xp`` against the real CuPy (importable without a GPU)."""
+    cupy = real_cupy_module("cupy")
     assert not isinstance(cupy, fake_cupy._Module), "a test left the fake CuPy in sys.modules"
     used = {name for path in PACKAGE.rglob("*.py") for name in _array_module_names(path)}
     assert {"exp", "matmul", "add.at", "cuda.Device", "less", "maximum"} <= used     # the scan finds them
@@ -468,11 +473,4 @@ def test_every_array_function_the_engine_calls_exists_in_cupy():
 
 def test_cupys_special_functions_the_engine_uses_exist():
     """erf on a GPU goes to cupyx.scipy.special.erf, outside the xp namespace the check above reads."""
-    try:
-        special = importlib.import_module("cupyx.scipy.special")
-    except ImportError:
-        message = "CuPy is not installed (pip install -e '.[gpu]'; .ci/run installs it without the CUDA libraries)"
-        if os.environ.get("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    assert callable(special.erf)
+    assert callable(real_cupy_module("cupyx.scipy.special").erf)

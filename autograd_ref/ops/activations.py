@@ -113,7 +113,7 @@ class GeluBackward0(UnaryBackward):
 
 def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+        raise RuntimeError("approximate argument must be either none or tanh.")
     x = _float_array(input)
     xp = input._device.xp
     if approximate == "tanh":
