@@ -12,7 +12,8 @@ from .._backend import erf as _backend_erf
 from .common import _state, attach
 from ..autograd.graph import Node, edge_to
 from ..tensor import make_tensor
-from .pointwise import UnaryBackward, _float_array, _unary, exp, sigmoid, sigmoid_array, where
+from .pointwise import where
+from .unary import UnaryBackward, _float_array, _unary, exp, sigmoid, sigmoid_array
 
 
 class SiluBackward0(UnaryBackward):
@@ -99,7 +100,7 @@ class GeluBackward0(UnaryBackward):
     __slots__ = ("approximate",)
 
     def backward(self, grad):
-        from .pointwise import erf, tanh
+        from .unary import erf, tanh
         (x,) = self.saved_tensors
         if self.approximate == "tanh":
             k = math.sqrt(2 / math.pi)

@@ -8,7 +8,7 @@ import math
 import numbers
 
 from .. import dtypes
-from .._backend import erf as _backend_erf, ignoring_divide_by_zero
+from .._backend import ignoring_divide_by_zero
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
 from .common import (_state, array_on, attach, binary_arrays, binary_result, check_broadcastable, check_castable,
@@ -419,139 +419,13 @@ def square(input):
     return pow(input, 2)
 
 
-# ---- functions of one tensor -----------------------------------------------
+# ---- functions of one tensor: in unary.py, named here too ---------------------
 
-def _float_array(t):
-    """The tensor's array, as the default float type if it holds integers
-    (``exp`` of an integer tensor is a float tensor, as in PyTorch)."""
-    data = t._data
-    if data.dtype.kind == "f":
-        return data
-    return data.astype(dtypes.get_default_dtype().np)
+from .unary import (  # noqa: E402,F401 - the names every caller of pointwise knows
+    _float_array, _unary, UnaryBackward, exp, log, sin, cos, tanh, sigmoid, sigmoid_array, relu, erf, log1p, expm1, sqrt, rsqrt, reciprocal, abs, sign, ExpBackward0, LogBackward0, SinBackward0, CosBackward0, TanhBackward0, SigmoidBackward0, ReluBackward0, ErfBackward0, Log1PBackward0, Expm1Backward0, SqrtBackward0, RsqrtBackward0, ReciprocalBackward0, AbsBackward0, SignBackward0)
 
 
-def _unary(node_cls, input, value, save):
-    """Wrap ``value`` and, if needed, record ``node_cls`` saving ``'input'`` or
-    ``'result'``."""
-    res = make_tensor(value, input._device)
-    if _state.enabled and input._requires_grad:
-        node = node_cls((edge_to(input),))
-        if save == "input":
-            node.save_for_backward(input)
-        elif save == "result":
-            node.save_for_backward(make_tensor(value, input._device, res._version_counter))
-        attach(res, node)
-    return res
-
-
-class UnaryBackward(Node):
-    """Base for one-input nodes that saved their input or their result."""
-    __slots__ = ()
-
-    def result(self):
-        """The saved output; reconnected to this node when building a
-        higher-order graph (``create_graph=True``)."""
-        (out,) = self.saved_tensors
-        return reconnect(out, self)
-
-
-class ExpBackward0(UnaryBackward):
-    SAVED = ("result",)
-    def backward(self, grad):
-        return grad * self.result()
-
-
-def exp(input):
-    """e to the power of each element.
-
-        >>> exp(tensor([0.]))
-        tensor([1.])
-    """
-    return _unary(ExpBackward0, input, input._device.xp.exp(_float_array(input)), "result")
-
-
-class LogBackward0(UnaryBackward):
-    SAVED = ("self",)
-    def backward(self, grad):
-        (x,) = self.saved_tensors
-        return grad / x
-
-
-def log(input):
-    """Natural logarithm of each element."""
-    return _unary(LogBackward0, input, input._device.xp.log(_float_array(input)), "input")
-
-
-class SinBackward0(UnaryBackward):
-    SAVED = ("self",)
-    def backward(self, grad):
-        (x,) = self.saved_tensors
-        return grad * cos(x)
-
-
-def sin(input):
-    """Sine of each element (radians)."""
-    return _unary(SinBackward0, input, input._device.xp.sin(_float_array(input)), "input")
-
-
-class CosBackward0(UnaryBackward):
-    SAVED = ("self",)
-    def backward(self, grad):
-        (x,) = self.saved_tensors
-        return grad * -sin(x)
-
-
-def cos(input):
-    """Cosine of each element (radians)."""
-    return _unary(CosBackward0, input, input._device.xp.cos(_float_array(input)), "input")
-
-
-class TanhBackward0(UnaryBackward):
-    SAVED = ("result",)
-    def backward(self, grad):
-        y = self.result()
-        return grad * (1 - y * y)
-
-
-def tanh(input):
-    """Hyperbolic tangent of each element."""
-    return _unary(TanhBackward0, input, input._device.xp.tanh(_float_array(input)), "result")
-
-
-class SigmoidBackward0(UnaryBackward):
-    SAVED = ("result",)
-    def backward(self, grad):
-        y = self.result()
-        return grad * (y * (1 - y))
-
-
-def sigmoid_array(x, xp):
-    """``1 / (1 + exp(-x))`` of a float array, without overflow: exp of a negative number never
-    overflows, so it is used on both sides of zero."""
-    e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
-
-
-def sigmoid(input):
-    """``1 / (1 + exp(-x))`` for each element, computed without overflow."""
-    return _unary(SigmoidBackward0, input, sigmoid_array(_float_array(input), input._device.xp), "result")
-
-
-class ReluBackward0(UnaryBackward):
-    SAVED = ("result",)
-    def backward(self, grad):
-        return grad * (self.result() > 0)
-
-
-def relu(input):
-    """``max(x, 0)`` for each element.
-
-        >>> relu(tensor([-1., 2.]))
-        tensor([0., 2.])
-    """
-    xp = input._device.xp
-    return _unary(ReluBackward0, input, xp.maximum(input._data, 0, dtype=input._data.dtype), "result")
-
+# ---- functions of two tensors ----------------------------------------------
 
 class XlogyBackward0(Node):
     """``x * log(y)``, 0 where x is 0: d/dx = log(y) (0 where y is 0, as PyTorch), d/dy = x / y."""
@@ -588,20 +462,6 @@ def xlogy(input, other):
     return res
 
 
-class ErfBackward0(UnaryBackward):
-    """d/dx erf(x) = 2 / sqrt(pi) exp(-x²)."""
-    SAVED = ("self",)
-
-    def backward(self, grad):
-        (x,) = self.saved_tensors
-        return grad * (2 / math.sqrt(math.pi) * exp(-(x * x)))
-
-
-def erf(input):
-    """The error function of each element."""
-    return _unary(ErfBackward0, input, _backend_erf(_float_array(input), input._device), "input")
-
-
 class Atan2Backward0(Node):
     """atan2(y, x), the angle of the point (x, y): d/dy = x / (x² + y²), d/dx = -y / (x² + y²)."""
     SAVED = ("self", "other")
@@ -632,88 +492,6 @@ def atan2(input, other):
         node.shapes = (shape_of(input), shape_of(other))
         attach(res, node)
     return res
-
-
-class Log1PBackward0(UnaryBackward):
-    SAVED = ("self",)
-    def backward(self, grad):
-        (x,) = self.saved_tensors
-        return grad / (x + 1)
-
-
-def log1p(input):
-    """``log(1 + x)`` for each element, accurate for small x."""
-    return _unary(Log1PBackward0, input, input._device.xp.log1p(_float_array(input)), "input")
-
-
-class Expm1Backward0(UnaryBackward):
-    SAVED = ("result",)
-    def backward(self, grad):
-        return grad * (self.result() + 1)
-
-
-def expm1(input):
-    """``exp(x) - 1`` for each element, accurate for small x."""
-    return _unary(Expm1Backward0, input, input._device.xp.expm1(_float_array(input)), "result")
-
-
-class SqrtBackward0(UnaryBackward):
-    SAVED = ("result",)
-    def backward(self, grad):
-        return grad / (2 * self.result())
-
-
-def sqrt(input):
-    """Square root of each element."""
-    return _unary(SqrtBackward0, input, input._device.xp.sqrt(_float_array(input)), "result")
-
-
-class RsqrtBackward0(UnaryBackward):
-    SAVED = ("result",)
-    def backward(self, grad):
-        y = self.result()
-        return grad * (-0.5 * y * y * y)
-
-
-def rsqrt(input):
-    """``1 / sqrt(x)`` for each element."""
-    return _unary(RsqrtBackward0, input, 1 / input._device.xp.sqrt(_float_array(input)), "result")
-
-
-class ReciprocalBackward0(UnaryBackward):
-    SAVED = ("result",)
-    def backward(self, grad):
-        y = self.result()
-        return grad * -(y * y)
-
-
-def reciprocal(input):
-    """``1 / x`` for each element."""
-    x = _float_array(input)
-    return _unary(ReciprocalBackward0, input, (1 / x).astype(x.dtype, copy=False), "result")
-
-
-class AbsBackward0(UnaryBackward):
-    SAVED = ("self",)
-    def backward(self, grad):
-        (x,) = self.saved_tensors
-        return grad * sign(x)
-
-
-def abs(input):   # noqa: A001 - PyTorch's name
-    """Absolute value of each element."""
-    return _unary(AbsBackward0, input, input._device.xp.abs(input._data), "input")
-
-
-class SignBackward0(UnaryBackward):
-    """Piecewise constant (sign, floor, ceil, round): the gradient is zero."""
-    def backward(self, grad):
-        return make_tensor(grad._device.xp.zeros_like(grad._data), grad._device)
-
-
-def sign(input):
-    """-1, 0 or 1 for each element (its gradient is zero)."""
-    return _unary(SignBackward0, input, input._device.xp.sign(input._data), None)
 
 
 class ClampBackward1(UnaryBackward):
