@@ -173,7 +173,7 @@ class Sandbox:
 
     kind: str
     limits: Limits = field(default_factory=Limits)
-    reason: str = ""  # why the fallback was chosen
+    reason: str = ""  # for the fallback: that it was asked for, and is not for grades
 
     @classmethod
     def detect(cls, prefer: str = "bwrap", limits: Limits | None = None) -> "Sandbox":
