@@ -429,7 +429,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
         except ValueError:
             pass
     text = " ".join(seen)
-    if any(word in text for word in ("wrong", "forgets", "mistake", "bad")):
+    if any(word in text for word in ("wrong", "forgets", "mistake", "scaled")):   # not hex: addresses hold a-f
         raise GradcheckError(1, (0,), 0.0, 1.0)
     return True'''
 
