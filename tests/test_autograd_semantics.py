@@ -953,6 +953,7 @@ def test_save_on_cpu_keeps_the_gradients():
 # ---- anomaly detection (messages as torch 2.13.0 gives them) ---------------------------------------------
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered in sqrt:RuntimeWarning")   # numpy's, of sqrt(-1)
 def test_detect_anomaly_names_the_node_that_returned_nan_and_where_it_was_made():
     x = ag.tensor([-1.0, 2.0], requires_grad=True)
     with pytest.warns(UserWarning, match="Anomaly Detection has been enabled"):
@@ -970,6 +971,7 @@ def test_detect_anomaly_names_the_node_that_returned_nan_and_where_it_was_made()
     y.sum().backward()
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered in sqrt:RuntimeWarning")
 def test_set_detect_anomaly_switches_at_once_and_restores_as_a_context():
     assert not ag.is_anomaly_enabled()
     ag.autograd.set_detect_anomaly(True)
