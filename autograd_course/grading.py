@@ -423,8 +423,8 @@ class TestOutcome:
 class GradingPlugin:
     """Fixtures ``student`` and ``rng`` for a hidden suite, and the record of each test's outcome."""
 
-    def __init__(self, process: "Student", seed: int):
-        self.process = process
+    def __init__(self, student: "Student", seed: int):
+        self.student_ = student      # not .student: that name is the fixture below
         self.seed = seed
         self.outcomes: dict[str, TestOutcome] = {}
         self.collection_errors: list[str] = []
@@ -460,7 +460,7 @@ class GradingPlugin:
     # Fixtures: pytest finds them on a registered plugin object as on a conftest module.
     @pytest.fixture
     def student(self):
-        return self.process
+        return self.student_
 
     @pytest.fixture
     def rng(self, request):
@@ -572,18 +572,18 @@ def grade_submission(assignment: Assignment, submission: Submission, *, seed: in
                          "does not run them (it runs only the answer cells, within the notebook's own cells): "
                          "move that code into the answer cells")
     program = notebooks.assemble(assignment.cells, submitted)
-    process = Student(assignment, sandbox, program, timeout, budget)
-    plugin = GradingPlugin(process, seed)
+    student = Student(assignment, sandbox, program, timeout, budget)
+    plugin = GradingPlugin(student, seed)
     try:
-        process.process().start()      # the cells run while pytest collects
+        student.process().start()      # the cells run while pytest collects
         run_hidden_suite(assignment, plugin)
     finally:
-        process.close()
+        student.close()
     if plugin.collection_errors:
         raise GradingError("the hidden suite does not load: " + "; ".join(plugin.collection_errors))
     return results.gradescope_result(
         assignment=assignment.name, student=submission.student, outcomes=list(plugin.outcomes.values()),
-        seed=seed, sandbox=sandbox, cell_errors=process.cell_errors, notes=notes,
+        seed=seed, sandbox=sandbox, cell_errors=student.cell_errors, notes=notes,
         execution_time=time.monotonic() - started, status=status,
     )
 
@@ -631,7 +631,7 @@ def grade_job(job: Job) -> dict:
 def collect_tests(assignment: Assignment) -> list[TestOutcome]:
     """The hidden suite's tests (name, points, cell), collected without running any; GradingError if the
     suite does not load."""
-    collector = GradingPlugin(process=None, seed=0)
+    collector = GradingPlugin(student=None, seed=0)
     hidden = str(assignment.hidden_dir)
     with _quiet_pytest_environment(assignment.hidden_dir):
         code = pytest.main([hidden, "-c", os.devnull, "--rootdir", hidden, "--confcutdir", hidden,

@@ -15,6 +15,7 @@ learner already has is kept as it is.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -65,8 +66,6 @@ def write_jupyter_config(folder: Path) -> Path:
 
     It goes on ``JUPYTER_CONFIG_PATH``, which Jupyter reads before the environment's own configuration
     (where nbgrader switches everything on), so it applies to this server only."""
-    import json
-
     (folder / "labconfig").mkdir(parents=True, exist_ok=True)
     (folder / "labconfig" / "page_config.json").write_text(json.dumps(
         {"disabledExtensions": {plugin: True for plugin in INSTRUCTOR_LAB_PLUGINS}}, indent=1))

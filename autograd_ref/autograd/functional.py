@@ -75,13 +75,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     with enable_grad():
         inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
         inputs = _prepare_inputs(inputs, create_graph)
-        if v is not None:
-            v = _prepare_vectors(_as_tuple(v, "v", "jvp")[1], create_graph)
-            _validate_v(v, inputs, inputs_tuple)
-        elif len(inputs) != 1 or inputs[0].numel() != 1:
-            raise RuntimeError(
-                "The vector v can only be None if the input to the user-provided function is a "
-                "single Tensor with a single element.")
+        v = _checked_v(v, inputs, inputs_tuple, "jvp", create_graph)
         outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "jvp")
         _check_outputs_require_grad(outputs, strict)
         # g(u) = u^T J, built with create_graph=True so it can be differentiated in u.
@@ -267,13 +261,7 @@ def _first_gradient(func, inputs, v, strict, name):
     with ``create_graph=True``."""
     inputs_tuple, inputs = _as_tuple(inputs, "inputs", name)
     inputs = _prepare_inputs(inputs, True)
-    if v is not None:
-        v = _prepare_vectors(_as_tuple(v, "v", name)[1], False)
-        _validate_v(v, inputs, inputs_tuple)
-    elif len(inputs) != 1 or inputs[0].numel() != 1:
-        raise RuntimeError(
-            "The vector v can only be None if the input to the user-provided function is a "
-            "single Tensor with a single element.")
+    v = _checked_v(v, inputs, inputs_tuple, name, False)
     out = func(*inputs)
     outputs_tuple, outputs = _as_tuple(out, "outputs of the user-provided function", name)
     _check_outputs_require_grad(outputs, strict)
@@ -318,6 +306,18 @@ def _prepare_inputs(inputs, create_graph):
     result can be differentiated with respect to them."""
     return tuple(x.view_as(x) if create_graph and x.requires_grad
                  else x.detach().requires_grad_(True) for x in inputs)
+
+
+def _checked_v(v, inputs, inputs_tuple, name, create_graph):
+    """``v`` prepared and checked against the inputs; it may be left out only for a single one-element input."""
+    if v is not None:
+        v = _prepare_vectors(_as_tuple(v, "v", name)[1], create_graph)
+        _validate_v(v, inputs, inputs_tuple)
+    elif len(inputs) != 1 or inputs[0].numel() != 1:
+        raise RuntimeError(
+            "The vector v can only be None if the input to the user-provided function is a "
+            "single Tensor with a single element.")
+    return v
 
 
 def _prepare_vectors(v, create_graph):

@@ -446,16 +446,23 @@ def xlogy(input, other):
         >>> xlogy(tensor([0., 2.]), tensor([0., 1.]))
         tensor([0., 0.])
     """
-    a, b, dtype = binary_arrays(input, other, "xlogy")
-    device = first_tensor(input, other)._device
-    xp = device.xp
+    def compute(xp, a, b):
+        with ignoring_divide_by_zero():
+            return xp.where((xp.asarray(a) == 0) & ~xp.isnan(b), 0, a * xp.log(b))
+
+    return _floating_binary(XlogyBackward0, input, other, "xlogy", compute)
+
+
+def _floating_binary(node_cls, input, other, op_name, compute):
+    """A function of two tensors (or a tensor and a number) whose result is floating, integers giving the
+    default float type: ``compute(xp, a, b)`` on the arrays, and ``node_cls`` recorded saving both."""
+    a, b, dtype = binary_arrays(input, other, op_name)
+    xp = first_tensor(input, other)._device.xp
     if dtype is not None and not dtype.is_floating_point or dtype is None and xp.asarray(a).dtype.kind != "f":
         dtype = dtypes.get_default_dtype()
-    with ignoring_divide_by_zero():
-        value = xp.where((xp.asarray(a) == 0) & ~xp.isnan(b), 0, a * xp.log(b))
-    res = binary_result(value, input, other, dtype)
+    res = binary_result(compute(xp, a, b), input, other, dtype)
     if needs_grad(input, other):
-        node = XlogyBackward0(edges(input, other))
+        node = node_cls(edges(input, other))
         node.save_for_backward(input, other)
         node.shapes = (shape_of(input), shape_of(other))
         attach(res, node)
@@ -481,17 +488,7 @@ def atan2(input, other):
         >>> atan2(tensor([1.]), tensor([0.]))
         tensor([1.5708])
     """
-    a, b, dtype = binary_arrays(input, other, "atan2")
-    device = first_tensor(input, other)._device
-    if dtype is not None and not dtype.is_floating_point or dtype is None and a.dtype.kind != "f":
-        dtype = dtypes.get_default_dtype()
-    res = binary_result(device.xp.arctan2(a, b), input, other, dtype)
-    if needs_grad(input, other):
-        node = Atan2Backward0(edges(input, other))
-        node.save_for_backward(input, other)
-        node.shapes = (shape_of(input), shape_of(other))
-        attach(res, node)
-    return res
+    return _floating_binary(Atan2Backward0, input, other, "atan2", lambda xp, a, b: xp.arctan2(a, b))
 
 
 class ClampBackward1(UnaryBackward):
