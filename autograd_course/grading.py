@@ -568,9 +568,11 @@ def grade_submission(assignment: Assignment, submission: Submission, *, seed: in
                          "from another notebook, which changes its id): it was graded as blank")
         outside = notebooks.code_outside_answers(assignment.cells, submitted)
         if outside:
+            needed = notebooks.names_defined_outside_answers(submitted)
+            uses = f" Your answers use {', '.join(map(repr, needed))} from them." if needed else ""
             notes.append(f"{outside} code cell(s) of your notebook are outside the answer cells, and the grader "
                          "does not run them (it runs only the answer cells, within the notebook's own cells): "
-                         "move that code into the answer cells")
+                         f"move that code into the answer cells.{uses}")
     program = notebooks.assemble(assignment.cells, submitted)
     student = Student(assignment, sandbox, program, timeout, budget)
     plugin = GradingPlugin(student, seed)

@@ -194,3 +194,79 @@ def to_python(code: str) -> str:
         match = _IPYTHON_LINE.match(line)
         lines.append(match.group("indent") + "pass" if match else line)
     return "\n".join(lines) + "\n"
+
+
+# --- Code the grader will not see ------------------------------------------------------------------------
+# The grader runs the answer cells within the notebook's own cells, never a cell the student added. An
+# answer that calls a helper defined in an added cell works in the notebook and fails when graded. The two
+# functions below find such helpers from the notebook alone, so that the check can run where the student
+# works: in the notebook's last cell, which nbgrader's Validate runs too.
+
+def _scope_names(code: str) -> tuple[set[str], set[str]]:
+    """(names the code binds at its top level, names it reads from the global scope), by Python's own
+    scope analysis (``symtable``): a function's parameters and locals are not global reads."""
+    import symtable
+
+    try:
+        table = symtable.symtable(code, "<cell>", "exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set(), set()
+    bound = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+    reads = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
+    pending = list(table.get_children())
+    while pending:
+        scope = pending.pop()
+        pending.extend(scope.get_children())
+        reads |= {s.get_name() for s in scope.get_symbols() if s.is_referenced() and s.is_global()}
+    return bound, reads
+
+
+def names_defined_outside_answers(cells: list[Cell]) -> dict[str, str]:
+    """The names the answer cells read that only code cells the student added define, each with the first
+    line of the cell that defines it. nbgrader's cells (answers, given code, tests) all carry a grade_id; an
+    added cell has none.
+
+        >>> names_defined_outside_answers([Cell("code", "def helper(x):\\n    return x"),
+        ...                                Cell("code", "def f(x):\\n    return helper(x)", "f", solution=True)])
+        {'helper': 'def helper(x):'}
+    """
+    inside_bound: set[str] = set()
+    inside_reads: set[str] = set()
+    outside: dict[str, str] = {}
+    for cell in cells:
+        if cell.kind != "code" or not cell.source.strip():
+            continue
+        bound, reads = _scope_names(to_python(cell.source))
+        if cell.grade_id is None:
+            first_line = next(line for line in cell.source.splitlines() if line.strip()).strip()
+            for name in bound:
+                outside.setdefault(name, first_line)
+        else:
+            inside_bound |= bound
+            if cell.solution:
+                inside_reads |= reads
+    return {name: outside[name] for name in sorted(inside_reads - inside_bound) if name in outside}
+
+
+def check_answers_stand_alone(notebook: str | Path) -> None:
+    """Raise AssertionError if an answer cell of the saved ``notebook`` uses code from a cell the student
+    added, which the grader does not run. The released exercises call it in their last cell:
+
+        check_answers_stand_alone("scalar_engine.ipynb")    # reads the notebook as last saved
+    """
+    path = Path(notebook)
+    if not path.is_file():
+        raise AssertionError(f"{path.name} is not in this folder: the grader looks for the notebook under this "
+                             "name, so keep it (File → Save Notebook As... can rename it back)")
+    try:
+        cells = read_notebook(path)
+    except NotebookError as e:
+        raise AssertionError(str(e)) from None
+    found = names_defined_outside_answers(cells)
+    if found:
+        lines = [f"  {name!r}, defined in the cell that starts `{first_line}`" for name, first_line in found.items()]
+        raise AssertionError(
+            "Your answers use code that is outside the answer cells:\n" + "\n".join(lines) + "\n"
+            "The grader runs the answer cells and nothing else, so there these names would not exist. "
+            "Move that code into the answer cell that uses it (and save the notebook).")
+    print("Your answers use nothing from outside the answer cells: the grader will see all they need.")

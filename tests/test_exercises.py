@@ -85,12 +85,13 @@ def test_notebook_is_committed_without_outputs(assignment):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_notebook_has_sound_nbgrader_metadata(assignment):
-    cells = load(source_notebook(assignment))["cells"]
+    path = source_notebook(assignment)
+    cells = load(path)["cells"]
     ids = [nbgrader_meta(c)["grade_id"] for c in cells if nbgrader_meta(c)]
     assert len(ids) == len(set(ids)), "grade_ids must be unique"
     assert all(re.fullmatch(r"[A-Za-z0-9_-]+", i) for i in ids)
     solutions = tests = 0
-    for cell in cells:
+    for index, cell in enumerate(cells):
         meta, text = nbgrader_meta(cell), source_text(cell)
         if not meta:
             assert cell["cell_type"] == "markdown", "code cells carry nbgrader metadata (setup cells are locked)"
@@ -102,6 +103,10 @@ def test_notebook_has_sound_nbgrader_metadata(assignment):
             assert cell["cell_type"] == "code" and not meta["grade"] and not meta["locked"]
             assert text.count("### BEGIN SOLUTION") == text.count("### END SOLUTION") >= 1, meta["grade_id"]
             assert "HIDDEN TESTS" not in text
+        elif meta["grade"] and meta["points"] == 0:   # the last cell: no points, a check nbgrader's Validate runs
+            assert meta["grade_id"] == "answers_stand_alone" and meta["locked"] and index == len(cells) - 2
+            assert text == f'from autograd_course.notebooks import check_answers_stand_alone\n\n' \
+                           f'check_answers_stand_alone("{path.name}")'
         elif meta["grade"]:
             tests += 1
             assert cell["cell_type"] == "code" and meta["locked"] and meta["points"] > 0, meta["grade_id"]
@@ -122,7 +127,7 @@ def test_hidden_suite_points_add_up_to_the_notebook_cells(assignment):
         assert test.cell is not None, f"{test.name}: give the test a cell in its points marker"
         per_cell[test.cell] = per_cell.get(test.cell, 0) + test.points
     cells = {nbgrader_meta(c)["grade_id"]: nbgrader_meta(c)["points"] for c in load(loaded.notebook)["cells"]
-             if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")}
+             if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution") and nbgrader_meta(c)["points"]}
     assert per_cell == cells
 
 
@@ -143,6 +148,33 @@ def test_nbgrader_validate_passes_the_solution_and_fails_the_blank_release(assig
     assert solution == {}, f"nbgrader validate fails the source notebook: {solution}"
     blank = validator.validate(str(SUBMISSIONS / assignment / "blank.ipynb"))
     assert blank.get("failed"), "the blank release should fail validation"
+
+
+def test_validate_names_a_helper_the_answers_need_from_a_cell_of_the_students_own(validator, tmp_path):
+    """The grader runs only the answer cells. An answer that calls a helper written in an added cell passes
+    every visible check in the notebook; nbgrader's Validate (and Run All) must say that it will fail when
+    graded, and name the helper. Scratch cells that the answers do not need are fine."""
+    nb = load(SUBMISSIONS / "pilot1_scalar_engine" / "solution.ipynb")
+    answer = next(c for c in nb["cells"] if nbgrader_meta(c).get("solution"))
+    name = re.match(r"def (\w+)\(", source_text(answer)).group(1)
+    scratch = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+               "source": "x = 3.0\nprint(x * 2)\n"}
+    folder = tmp_path / "pilot1_scalar_engine"
+    folder.mkdir()
+    path = folder / source_notebook("pilot1_scalar_engine").name
+
+    nb["cells"].insert(nb["cells"].index(answer), scratch)
+    path.write_text(json.dumps(nb))
+    assert validator.validate(str(path)) == {}, "a scratch cell the answers do not use is no problem"
+
+    helper = dict(scratch, source=source_text(answer).replace(f"def {name}(", "def my_helper(", 1))
+    answer["source"] = f"def {name}(*args, **kwargs):\n    return my_helper(*args, **kwargs)\n"
+    nb["cells"].insert(nb["cells"].index(answer), helper)
+    path.write_text(json.dumps(nb))
+    failed = validator.validate(str(path))["failed"]
+    assert len(failed) == 1 and "check_answers_stand_alone" in failed[0]["source"]
+    assert "'my_helper', defined in the cell that starts `def my_helper(" in failed[0]["raw_error"]
+    assert "The grader runs the answer cells and nothing else" in failed[0]["raw_error"]
 
 
 # -- the scores ------------------------------------------------------------------------------------------

@@ -434,6 +434,15 @@ def test_code_written_outside_the_answer_cells_is_reported_not_run(tmp_path):
     output = results["bob"]["output"]
     assert code == 0 and results["bob"]["score"] == TOY_MAX - 2
     assert "1 code cell(s) of your notebook are outside the answer cells" in output, output
+    assert "Your answers use" not in output      # square's answer cell raises; it uses nothing from outside
+
+    def add_helper(cells):
+        cells.append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                      "source": "def times(a, b):\n    return a * b\n"})
+    sub = edit_notebook(make_submission(tmp_path / "dan.ipynb", {"square": "def square(x):\n    return times(x, x)"}),
+                        add_helper)
+    _, helped = grade(tmp_path, sub, out=tmp_path / "out3")
+    assert "Your answers use 'times' from them." in helped["dan"]["output"]
     # an untouched notebook gets no such note
     _, clean = grade(tmp_path, make_submission(tmp_path / "carol.ipynb"), out=tmp_path / "out2")
     assert "outside the answer cells" not in clean["carol"]["output"]

@@ -107,7 +107,7 @@ def build(assignment: str) -> dict[str, str]:
     path = _source_notebook(assignment)
     nb = json.loads(path.read_text(encoding="utf-8"))
     points = {_nbgrader(c)["grade_id"]: _nbgrader(c)["points"] for c in nb["cells"]
-              if _nbgrader(c).get("grade") and not _nbgrader(c).get("solution")}
+              if _nbgrader(c).get("grade") and not _nbgrader(c).get("solution") and _nbgrader(c)["points"]}
     full, variants = _variants(assignment)
     if points != full:
         raise SystemExit(f"{path.name}: the autograded cells and points changed ({points}); update FULL in "
