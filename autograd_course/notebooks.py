@@ -248,25 +248,55 @@ def names_defined_outside_answers(cells: list[Cell]) -> dict[str, str]:
     return {name: outside[name] for name in sorted(inside_reads - inside_bound) if name in outside}
 
 
-def check_answers_stand_alone(notebook: str | Path) -> None:
-    """Raise AssertionError if an answer cell of the saved ``notebook`` uses code from a cell the student
-    added, which the grader does not run. The released exercises call it in their last cell:
+# The last code cell of every exercise: the same check, written out so that it runs in a student's
+# environment, which has the engine but not this package. tests/test_exercises.py keeps the cells equal to
+# stand_alone_check(...) and checks that the cell and names_defined_outside_answers agree.
+_STAND_ALONE_CHECK = """\
+# The grader runs your answer cells and nothing else. This check reads the notebook as last saved and names
+# anything your answers use that only a cell you added defines (Validate runs it too).
+import json
+import symtable
 
-        check_answers_stand_alone("scalar_engine.ipynb")    # reads the notebook as last saved
-    """
-    path = Path(notebook)
-    if not path.is_file():
-        raise AssertionError(f"{path.name} is not in this folder: the grader looks for the notebook under this "
-                             "name, so keep it (File → Save Notebook As... can rename it back)")
+
+def names_defined_and_read(code):
+    \"\"\"The names a cell defines at its top level, and the names it reads from the global scope.\"\"\"
     try:
-        cells = read_notebook(path)
-    except NotebookError as e:
-        raise AssertionError(str(e)) from None
-    found = names_defined_outside_answers(cells)
-    if found:
-        lines = [f"  {name!r}, defined in the cell that starts `{first_line}`" for name, first_line in found.items()]
-        raise AssertionError(
-            "Your answers use code that is outside the answer cells:\n" + "\n".join(lines) + "\n"
-            "The grader runs the answer cells and nothing else, so there these names would not exist. "
-            "Move that code into the answer cell that uses it (and save the notebook).")
-    print("Your answers use nothing from outside the answer cells: the grader will see all they need.")
+        table = symtable.symtable(code, "cell", "exec")
+    except SyntaxError:
+        return set(), set()
+    defined = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+    read = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
+    scopes = table.get_children()
+    while scopes:
+        scope = scopes.pop()
+        scopes += scope.get_children()
+        read |= {s.get_name() for s in scope.get_symbols() if s.is_referenced() and s.is_global()}
+    return defined, read
+
+
+with open("__NOTEBOOK__", encoding="utf-8") as f:
+    code_cells = [cell for cell in json.load(f)["cells"] if cell["cell_type"] == "code"]
+defined_in_given_cells, read_by_answers, defined_in_added_cells = set(), set(), {}
+for cell in code_cells:
+    source = "".join(cell["source"])
+    nbgrader = cell["metadata"].get("nbgrader", {})
+    defined, read = names_defined_and_read(source)
+    if nbgrader.get("grade_id"):
+        defined_in_given_cells |= defined
+        if nbgrader.get("solution"):
+            read_by_answers |= read
+    else:
+        for name in defined:
+            defined_in_added_cells.setdefault(name, source.strip().splitlines()[0])
+missing = sorted((read_by_answers - defined_in_given_cells) & defined_in_added_cells.keys())
+assert not missing, (
+    "Your answers use code that is outside the answer cells:\\n"
+    + "".join(f"  {name!r}, defined in the cell that starts `{defined_in_added_cells[name]}`\\n" for name in missing)
+    + "The grader runs the answer cells and nothing else, so there these names would not exist. "
+    "Move that code into the answer cell that uses it, and save the notebook.")
+print("Your answers use nothing from outside the answer cells: the grader will see all they need.")"""
+
+
+def stand_alone_check(notebook_name: str) -> str:
+    """The code of the check cell that ends the exercise ``notebook_name``."""
+    return _STAND_ALONE_CHECK.replace("__NOTEBOOK__", notebook_name)

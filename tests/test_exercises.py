@@ -32,6 +32,7 @@ SEEDS = (1, 20240617)
 
 grading = pytest.importorskip("autograd_course.grading", reason="the grader (autograd_course.grading) is missing")
 results = pytest.importorskip("autograd_course.results")
+notebooks = pytest.importorskip("autograd_course.notebooks")
 
 
 def source_notebook(assignment):
@@ -105,8 +106,7 @@ def test_notebook_has_sound_nbgrader_metadata(assignment):
             assert "HIDDEN TESTS" not in text
         elif meta["grade"] and meta["points"] == 0:   # the last cell: no points, a check nbgrader's Validate runs
             assert meta["grade_id"] == "answers_stand_alone" and meta["locked"] and index == len(cells) - 2
-            assert text == f'from autograd_course.notebooks import check_answers_stand_alone\n\n' \
-                           f'check_answers_stand_alone("{path.name}")'
+            assert text == notebooks.stand_alone_check(path.name)
         elif meta["grade"]:
             tests += 1
             assert cell["cell_type"] == "code" and meta["locked"] and meta["points"] > 0, meta["grade_id"]
@@ -172,9 +172,41 @@ def test_validate_names_a_helper_the_answers_need_from_a_cell_of_the_students_ow
     nb["cells"].insert(nb["cells"].index(answer), helper)
     path.write_text(json.dumps(nb))
     failed = validator.validate(str(path))["failed"]
-    assert len(failed) == 1 and "check_answers_stand_alone" in failed[0]["source"]
+    assert len(failed) == 1 and failed[0]["source"] == notebooks.stand_alone_check(path.name)
     assert "'my_helper', defined in the cell that starts `def my_helper(" in failed[0]["raw_error"]
     assert "The grader runs the answer cells and nothing else" in failed[0]["raw_error"]
+
+
+STAND_ALONE_CASES = {
+    "nothing added": ([], []),
+    "a scratch cell": (["x = 3\nloss = x * 2"], []),
+    "a helper and an import the answer uses": (["def helper(v):\n    return v", "import math"], ["helper", "math"]),
+    "a name the answer defines itself": (["def square(x):\n    return 0"], []),
+    "a local that shadows an added global": (["v = 1"], []),
+}
+
+
+@pytest.mark.parametrize("case", STAND_ALONE_CASES)
+def test_the_check_cell_and_the_grader_agree_on_what_answers_need(case, tmp_path, monkeypatch):
+    """The check cell (written out for the student's environment) and the grader's own function
+    (notebooks.names_defined_outside_answers) name the same helpers."""
+    added, expected = STAND_ALONE_CASES[case]
+    answer = "def square(v):\n    return helper(v) * math.sqrt(1) if False else v * v\n"
+    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": code}
+             for code in added]
+    cells.append({"cell_type": "code", "outputs": [], "execution_count": None, "source": answer,
+                  "metadata": {"nbgrader": {"grade_id": "square", "solution": True, "grade": False,
+                                            "locked": False, "schema_version": 3, "task": False}}})
+    (tmp_path / "n.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                                  "nbformat_minor": 5}))
+    assert list(notebooks.names_defined_outside_answers(notebooks.read_notebook(tmp_path / "n.ipynb"))) == expected
+    monkeypatch.chdir(tmp_path)
+    try:
+        exec(notebooks.stand_alone_check("n.ipynb"), {})
+        named = []
+    except AssertionError as e:
+        named = re.findall(r"  '(\w+)', defined in", str(e))
+    assert named == expected
 
 
 # -- the scores ------------------------------------------------------------------------------------------
