@@ -47,6 +47,11 @@ def tensor_repr(t):
         suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
+    if t._fw_grad is not None:
+        from .autograd.forward_ad import tangent_of
+        tangent = tangent_of(t)
+        if tangent is not None:
+            suffixes.append(f"tangent={tensor_repr(tangent)}")
     return _add_suffixes(prefix + body, suffixes, indent)
 
 

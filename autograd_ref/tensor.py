@@ -65,6 +65,7 @@ class Tensor:
     _base = None
     _device = CPU
     _is_param = False
+    _fw_grad = None     # (dual level, tangent) inside forward-mode AD (autograd/forward_ad.py)
 
     def __init__(self, *args, device=None):
         if len(args) == 1 and isinstance(args[0], Size):

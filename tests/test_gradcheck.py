@@ -319,11 +319,44 @@ def test_a_backward_failing_on_a_missing_gradient_fails_in_the_jacobian_already(
         gradcheck(_three_outputs(careless).apply, (double(3),))
 
 
-def test_options_needing_forward_ad_or_vmap_are_refused():
-    with pytest.raises(NotImplementedError, match="check_batched_grad=True"):
+def test_options_needing_vmap_are_refused():
+    with pytest.raises(NotImplementedError, match="check_batched_grad=True needs vmap"):
         gradcheck(ag.sin, (double(3),), check_batched_grad=True)
-    with pytest.raises(NotImplementedError, match="check_fwd_over_rev=True"):
-        gradgradcheck(ag.sin, (double(3),), check_fwd_over_rev=True)
+
+
+class CubeWithJvp(Cube):
+    """Cube with forward mode: jvp(t) = 3 x**2 t (or, with ``wrong``, 3 x t)."""
+    wrong = False
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        ctx.save_for_forward(x)
+        return x ** 3
+
+    @classmethod
+    def jvp(cls, ctx, t):
+        (x,) = ctx.saved_tensors
+        return 3 * (x if cls.wrong else x ** 2) * t
+
+
+class CubeWithWrongJvp(CubeWithJvp):
+    wrong = True
+
+
+def test_check_forward_ad_passes_for_operations_and_a_correct_jvp():
+    assert gradcheck(lambda a, b: (a * b.exp()).softmax(0), (double(3), double(3, seed=1)), check_forward_ad=True)
+    assert gradcheck(CubeWithJvp.apply, (double(3),), check_forward_ad=True)
+    assert gradgradcheck(lambda a: a.sigmoid() * a, (double(3),), check_fwd_over_rev=True)
+
+
+def test_check_forward_ad_catches_a_wrong_jvp_and_a_missing_one():
+    with pytest.raises(GradcheckError, match="^Jacobian computed with forward mode mismatch for output 0 "
+                                             "with respect to input 0,"):
+        gradcheck(CubeWithWrongJvp.apply, (double(3),), check_forward_ad=True)
+    assert gradcheck(CubeWithWrongJvp.apply, (double(3),))      # its backward is right
+    with pytest.raises(NotImplementedError, match="You must implement the jvp function"):
+        gradcheck(Cube.apply, (double(3),), check_forward_ad=True)
 
 
 # ---- gradgradcheck ----------------------------------------------------------------
@@ -346,6 +379,9 @@ def test_options_needing_forward_ad_or_vmap_are_refused():
 def test_gradgradcheck_passes_for_correct_operations(func, shapes):
     inputs = tuple(double(*s, seed=i) for i, s in enumerate(shapes))
     assert gradgradcheck(func, inputs) is True
+    if func != Cube.apply:      # Cube has no jvp
+        assert gradcheck(func, inputs, check_forward_ad=True) is True
+        assert gradgradcheck(func, inputs, check_fwd_over_rev=True) is True
 
 
 def test_gradgradcheck_with_given_grad_outputs():
@@ -405,5 +441,5 @@ def test_new_operations_pass_gradcheck_and_gradgradcheck(name, gpu):
     values = numpy.random.default_rng(7).uniform(0.3, 1.2, size=(2, 3)) * numpy.array([1, -1, 1])
     for device in ("cpu", gpu):
         x = ag.tensor(values, dtype=ag.float64, device=device, requires_grad=True)
-        assert gradcheck(NEW_OPERATIONS[name], (x,)), name
-        assert gradgradcheck(NEW_OPERATIONS[name], (x,)), name
+        assert gradcheck(NEW_OPERATIONS[name], (x,), check_forward_ad=True), name
+        assert gradgradcheck(NEW_OPERATIONS[name], (x,), check_fwd_over_rev=True), name

@@ -14,7 +14,7 @@ directions yourself.
 """
 import functools
 
-from . import anomaly_mode, grad_mode
+from . import anomaly_mode, forward_ad, grad_mode
 from .graph import Node, edge_to
 
 _state = grad_mode._state
@@ -41,6 +41,10 @@ class FunctionCtx:
     def mark_non_differentiable(self, *tensors):
         """Say which outputs have no gradient (indices, masks)."""
         self._non_differentiable = tensors
+
+    def save_for_forward(self, *tensors):
+        """Keep tensors for ``jvp`` (forward-mode AD); ``jvp`` reads them as ``ctx.saved_tensors``."""
+        self._to_save_forward = tensors
 
     def set_materialize_grads(self, value):
         """With False, ``backward`` receives None (not zeros) for unused outputs."""
@@ -154,6 +158,11 @@ class Function(metaclass=FunctionMeta):
 
     vjp = backward
 
+    @staticmethod
+    def jvp(ctx, *grad_inputs):
+        raise NotImplementedError(
+            "You must implement the jvp function for custom autograd.Function to use it with forward mode AD.")
+
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run ``forward`` without recording its inside, and record one node
@@ -161,14 +170,18 @@ class Function(metaclass=FunctionMeta):
         from ..tensor import Tensor, make_tensor
         is_tensor = [isinstance(a, Tensor) for a in args]
         record = _state.enabled and any(t and a._requires_grad for t, a in zip(is_tensor, args))
-        ctx = cls._backward_cls(tuple(edge_to(a) if t else (None, 0) for t, a in zip(is_tensor, args))
-                                if record else ())
+        with forward_ad._paused():      # plain edges: tangents go through jvp, below
+            ctx = cls._backward_cls(tuple(edge_to(a) if t else (None, 0) for t, a in zip(is_tensor, args))
+                                    if record else ())
         ctx.needs_input_grad = tuple(t and a._requires_grad for t, a in zip(is_tensor, args))
-        with grad_mode.no_grad():
+        tangents = _input_tangents(args) if forward_ad._state.active else None
+        with grad_mode.no_grad(), forward_ad._paused():     # forward sees plain tensors, no tangents
             outputs = cls.forward(ctx, *args, **kwargs)   # keyword arguments get no gradient
         single = not isinstance(outputs, tuple)
         outputs = (outputs,) if single else outputs
         if not record:
+            if tangents is not None:
+                outputs = _push_tangents(cls, ctx, tangents, outputs)
             return outputs[0] if single else outputs
 
         dirty = {id(t) for t in ctx._dirty}
@@ -201,7 +214,46 @@ class Function(metaclass=FunctionMeta):
         if anomaly_mode._state.enabled:
             anomaly_mode.record_forward_stack(ctx)
         ctx.__dict__.pop("_to_save", None)     # absent when forward saved nothing
+        if tangents is not None:
+            results = _push_tangents(cls, ctx, tangents, tuple(results))
         return results[0] if single else tuple(results)
+
+
+def _input_tangents(args):
+    """Inside a dual level: each argument's tangent for ``jvp`` (zeros for a tensor without one, None for
+    anything else), or None when no argument has a tangent."""
+    from ..tensor import Tensor, make_tensor
+    tangents = [forward_ad.tangent_of(a) if isinstance(a, Tensor) else None for a in args]
+    if all(t is None for t in tangents):
+        return None
+    return [t if t is not None or not isinstance(a, Tensor) else
+            make_tensor(a._device.xp.zeros_like(a._data), a._device) for a, t in zip(args, tangents)]
+
+
+def _push_tangents(cls, ctx, tangents, outputs):
+    """Give the outputs the tangents that the Function's ``jvp`` computes from the inputs' tangents."""
+    from ..tensor import Tensor
+    if cls.jvp is Function.jvp:
+        raise NotImplementedError(
+            "You must implement the jvp function for custom autograd.Function to use it with forward mode AD.")
+    kept = ctx._saved, getattr(ctx, "_versions", [])
+    ctx._saved, ctx._versions = tuple(ctx.__dict__.pop("_to_save_forward", ())), []
+    try:
+        with forward_ad._paused():
+            out_tangents = cls.jvp(ctx, *tangents)
+    finally:
+        ctx._saved, ctx._versions = kept
+    if not isinstance(out_tangents, tuple):
+        out_tangents = (out_tangents,)
+    if len(out_tangents) != len(outputs):
+        raise RuntimeError(f"function {cls.__name__}.jvp returned an incorrect number of forward gradients "
+                           f"(expected {len(outputs)}, got {len(out_tangents)})")
+    results = []
+    for out, tangent in zip(outputs, out_tangents):
+        if isinstance(out, Tensor) and tangent is not None and out.is_floating_point():
+            forward_ad.set_tangent(out, tangent)
+        results.append(out)
+    return tuple(results)
 
 
 class Error(Node):

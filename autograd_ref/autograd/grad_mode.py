@@ -16,6 +16,20 @@ class _GradState(threading.local):
 _state = _GradState()
 
 
+class _ForwardState:
+    """Forward-mode AD's mode (``forward_ad.py``): whether a dual level is open, its number, and the tensors
+    given tangents in it. Like PyTorch's dual levels, it is one for the whole process."""
+
+    def __init__(self):
+        self.active = False         # read by every operation: a plain attribute
+        self.level = None
+        self.duals = []             # weak references, to drop the tangents when the level closes
+        self.transposing = False    # inside forward_ad._transpose: saved outputs are constants
+
+
+_forward_state = _ForwardState()
+
+
 def is_grad_enabled():
     """True when operations on this thread record a graph.
 

@@ -26,7 +26,7 @@ from .. import dtypes
 from ..creation import rand, zeros_like
 from ..ops.common import attach
 from ..tensor import Tensor, make_tensor
-from . import grad
+from . import forward_ad, grad
 from .grad_mode import no_grad
 from .graph import Node, edge_to
 
@@ -52,10 +52,12 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     ``eps=1e-6``. ``fast_mode=True`` compares one random projection
     ``v^T J u`` per Jacobian instead of every element.
     """
-    _refuse_unsupported(check_batched_grad=check_batched_grad, check_forward_ad=check_forward_ad)
+    _refuse_unsupported(check_batched_grad=check_batched_grad)
     try:
         _gradcheck(func, _as_tuple(inputs), eps, atol, rtol, nondet_tol, check_undefined_grad,
                    check_grad_dtypes, fast_mode)
+        if check_forward_ad:
+            _forward_ad_check(func, _as_tuple(inputs), eps, atol, rtol)
     except GradcheckError:
         if raise_exception:
             raise
@@ -75,9 +77,10 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
         True
 
     ``grad_outputs`` weight the outputs in the first backward; by default they
-    are random, and they take part in the check as extra inputs.
+    are random, and they take part in the check as extra inputs. ``check_fwd_over_rev=True`` also checks
+    the second derivatives that forward mode gives through the first backward (forward-over-reverse).
     """
-    _refuse_unsupported(check_batched_grad=check_batched_grad, check_fwd_over_rev=check_fwd_over_rev)
+    _refuse_unsupported(check_batched_grad=check_batched_grad)
     inputs = _as_tuple(inputs)
     if grad_outputs is None:
         outputs = _differentiable(_tensors(func(*inputs)))
@@ -96,7 +99,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
         return tuple(g for g in grads if g is not None)
 
     return gradcheck(first_derivatives, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
-                     raise_exception=raise_exception, nondet_tol=nondet_tol,
+                     raise_exception=raise_exception, nondet_tol=nondet_tol, check_forward_ad=check_fwd_over_rev,
                      check_undefined_grad=check_undefined_grad,
                      check_grad_dtypes=check_grad_dtypes, fast_mode=fast_mode)
 
@@ -105,8 +108,7 @@ def _refuse_unsupported(**flags):
     for name, value in flags.items():
         if value:
             raise NotImplementedError(
-                f"gradcheck: {name}=True needs forward-mode AD or vmap, which autograd_ref "
-                "does not have; leave it False")
+                f"gradcheck: {name}=True needs vmap, which autograd_ref does not have; leave it False")
 
 
 # ---- the checks, in the order they run -------------------------------------------
@@ -178,6 +180,34 @@ def _allclose(a, n, rtol, atol):
     """``|a - n| <= atol + rtol * |n|`` for every element (NaN never passes)."""
     xp = a._device.xp
     return bool(xp.all(xp.abs(a._data - n._data) <= atol + rtol * xp.abs(n._data)))
+
+
+def _forward_ad_check(func, inputs, eps, atol, rtol):
+    """``check_forward_ad=True``: the Jacobians again, with forward-mode AD, one column (one input element's
+    one-hot tangent) at a time, against the same central differences."""
+    diff_inputs = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
+    func_out = _tensors(func(*inputs))
+    numerical = _numerical_jacobians(func, inputs, diff_inputs, func_out, eps)
+    for j, x in enumerate(diff_inputs):
+        xp = x._device.xp
+        forward = [xp.zeros((x.numel(), o.numel()), _numerical_dtype(o).np) for o in func_out]
+        for row, index in enumerate(_element_indices(x.shape)):
+            one_hot = zeros_like(x)
+            one_hot._data[index] = 1
+            with forward_ad.dual_level():
+                duals = tuple(forward_ad.make_dual(a, one_hot) if a is x else a for a in inputs)
+                tangents = [forward_ad.unpack_dual(o).tangent for o in _tensors(func(*duals))]
+            for jac, tangent in zip(forward, tangents):
+                if tangent is not None:
+                    jac[row] = tangent._data.reshape(-1)
+        for p, o in enumerate(func_out):
+            if not o.is_floating_point():
+                continue
+            a = make_tensor(forward[p], x._device)
+            if not _allclose(a, numerical[j][p], rtol, atol):
+                raise GradcheckError(
+                    f"Jacobian computed with forward mode mismatch for output {p} with respect to input {j},\n"
+                    f"numerical:{numerical[j][p]}\nanalytical:{a}\n")
 
 
 # ---- the numerical Jacobian: central differences ---------------------------------

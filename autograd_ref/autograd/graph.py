@@ -14,6 +14,8 @@ import re
 import threading
 import weakref
 
+from .grad_mode import _forward_state as _forward
+
 _sequence = itertools.count()
 
 
@@ -289,8 +291,17 @@ def grad_accumulator(tensor):
 
 def edge_to(tensor):
     """The ``(node, output_nr)`` edge a new node keeps for one of its inputs."""
+    if _forward.active:     # inside a dual level the edge also carries the input's tangent
+        return forward_ad.dual_edge(tensor, *_plain_edge(tensor))
+    return _plain_edge(tensor)
+
+
+def _plain_edge(tensor):
     if tensor.grad_fn is not None:
         return (tensor.grad_fn, tensor._output_nr)
     if tensor._requires_grad:
         return (grad_accumulator(tensor), 0)
     return (None, 0)
+
+
+from . import forward_ad  # noqa: E402 - it builds on Node, above

@@ -23,7 +23,7 @@ from ..creation import rand, zeros
 from ..ops import activations as _act
 from ..ops import reduction as _red
 from ..ops import pointwise as _pw
-from ..ops.common import _state, attach, check_same_device, reduce_to
+from ..ops.common import _fw, _state, attach, check_same_device, reduce_to
 from ..tensor import make_tensor
 
 __all__ = ["smooth_l1_loss", "huber_loss", "kl_div",
@@ -155,7 +155,7 @@ def _addmm(bias, mat1, mat2):
     value = mat1._data @ mat2._data
     value += bias._data
     out = make_tensor(value, mat1._device)
-    if _state.enabled and (bias._requires_grad or mat1._requires_grad or mat2._requires_grad):
+    if _state.enabled and (bias._requires_grad or mat1._requires_grad or mat2._requires_grad) or _fw.active:
         node = AddmmBackward0((edge_to(bias), edge_to(mat1), edge_to(mat2)))
         node.save_for_backward(mat1, mat2)
         node.bias_shape = bias.shape
@@ -291,7 +291,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     diff = input._data.astype(dtype, copy=False) - target._data.astype(dtype, copy=False)
     values = diff * diff
     out = make_tensor(_reduce_array(values, reduction), input._device)
-    if _state.enabled and (input._requires_grad or target._requires_grad):
+    if _state.enabled and (input._requires_grad or target._requires_grad) or _fw.active:
         node = MseLossBackward0((edge_to(input), edge_to(target)))
         node.save_for_backward(input, target)
         node.reduction, node.count = reduction, values.size
@@ -331,7 +331,7 @@ def _piecewise_loss(input, target, reduction, node_cls, width, inside, outside, 
     d = input._data.astype(dtype, copy=False) - target._data.astype(dtype, copy=False)
     values = xp.where(xp.abs(d) < width, inside(d), outside(xp.abs(d))).astype(dtype, copy=False)
     out = make_tensor(_reduce_array(values, reduction), input._device)
-    if _state.enabled and (input._requires_grad or target._requires_grad):
+    if _state.enabled and (input._requires_grad or target._requires_grad) or _fw.active:
         node = node_cls((edge_to(input), edge_to(target)))
         node.save_for_backward(input, target)
         node.reduction, node.count = reduction, values.size
@@ -457,7 +457,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if weight is not None:
         values = values * weight._data
     out = make_tensor(_reduce_array(values.astype(x.dtype, copy=False), reduction), input._device)
-    if _state.enabled and (input._requires_grad or target._requires_grad):
+    if _state.enabled and (input._requires_grad or target._requires_grad) or _fw.active:
         node = BinaryCrossEntropyBackward0((edge_to(input), edge_to(target)))
         node.save_for_backward(input, target, weight)
         node.reduction, node.count = reduction, values.size
@@ -526,7 +526,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if weight is not None:
         values = values * weight._data
     out = make_tensor(_reduce_array(values.astype(x.dtype, copy=False), reduction), input._device)
-    if _state.enabled and (input._requires_grad or target._requires_grad):
+    if _state.enabled and (input._requires_grad or target._requires_grad) or _fw.active:
         node = BinaryCrossEntropyWithLogitsBackward0((edge_to(input), edge_to(target)))
         node.save_for_backward(input, target, weight, pos_weight)
         node.reduction, node.count = reduction, values.size
@@ -620,7 +620,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         value = values.sum() / total if reduction == "mean" else values.sum()
         share = w / total if reduction == "mean" else w
     out = make_tensor(xp.asarray(value, dtype=input._data.dtype), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         coefficients = xp.zeros_like(input._data)
         coefficients[index] = -share
         node = (NllLoss2DBackward0 if input.dim() == 4 else NllLossBackward0)((edge_to(input),))

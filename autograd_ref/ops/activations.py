@@ -9,7 +9,7 @@ Each forward is one array expression and each backward is written with tensor op
 import math
 
 from .._backend import erf as _backend_erf
-from .common import _state, attach
+from .common import _fw, _state, attach
 from ..autograd.graph import Node, edge_to
 from ..tensor import make_tensor
 from .pointwise import where
@@ -45,11 +45,8 @@ class EluBackward0(UnaryBackward):
 def elu(input, alpha=1.0):
     x = _float_array(input)
     xp = input._device.xp
-    res = _unary(EluBackward0, input, xp.where(x > 0, x, alpha * xp.expm1(x)).astype(x.dtype, copy=False),
-                 "input")
-    if res.grad_fn is not None:
-        res.grad_fn.alpha = alpha
-    return res
+    return _unary(EluBackward0, input, xp.where(x > 0, x, alpha * xp.expm1(x)).astype(x.dtype, copy=False),
+                  "input", alpha=alpha)
 
 
 class LeakyReluBackward0(UnaryBackward):
@@ -64,11 +61,9 @@ class LeakyReluBackward0(UnaryBackward):
 
 def leaky_relu(input, negative_slope=0.01):
     x = _float_array(input)
-    res = _unary(LeakyReluBackward0, input,
-                 input._device.xp.where(x > 0, x, x * negative_slope).astype(x.dtype, copy=False), "input")
-    if res.grad_fn is not None:
-        res.grad_fn.negative_slope = negative_slope
-    return res
+    return _unary(LeakyReluBackward0, input,
+                  input._device.xp.where(x > 0, x, x * negative_slope).astype(x.dtype, copy=False), "input",
+                  negative_slope=negative_slope)
 
 
 class SoftplusBackward0(UnaryBackward):
@@ -87,10 +82,8 @@ def softplus(input, beta=1.0, threshold=20.0):
     z = x * beta
     # log(1 + e^z) without overflow: max(z, 0) + log1p(e^-|z|)
     smooth = (xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z)))) / beta
-    res = _unary(SoftplusBackward0, input, xp.where(z > threshold, x, smooth).astype(x.dtype, copy=False), "input")
-    if res.grad_fn is not None:
-        res.grad_fn.beta, res.grad_fn.threshold = beta, threshold
-    return res
+    return _unary(SoftplusBackward0, input, xp.where(z > threshold, x, smooth).astype(x.dtype, copy=False), "input",
+                  beta=beta, threshold=threshold)
 
 
 class GeluBackward0(UnaryBackward):
@@ -121,10 +114,7 @@ def gelu(input, approximate="none"):
         value = 0.5 * x * (1 + xp.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)))
     else:
         value = 0.5 * x * (1 + _backend_erf(x / math.sqrt(2), input._device))
-    res = _unary(GeluBackward0, input, value.astype(x.dtype, copy=False), "input")
-    if res.grad_fn is not None:
-        res.grad_fn.approximate = approximate
-    return res
+    return _unary(GeluBackward0, input, value.astype(x.dtype, copy=False), "input", approximate=approximate)
 
 
 class HardtanhBackward0(Node):
@@ -143,7 +133,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0):
         raise ValueError("min_val cannot be greater than max_val")
     res = make_tensor(input._device.xp.clip(input._data, min_val, max_val).astype(input._data.dtype, copy=False),
                       input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = HardtanhBackward0((edge_to(input),))
         node.min_val, node.max_val = min_val, max_val
         node.save_for_backward(input)

@@ -4,12 +4,15 @@ import numbers
 
 from .. import dtypes
 from .._backend import CPU, transfer
-from ..autograd import grad_mode
+from ..autograd import forward_ad, grad_mode
 from ..autograd.anomaly_mode import _state as _anomaly, record_forward_stack
 from ..autograd.graph import edge_to
 from ..tensor import Tensor, make_tensor
 
 _state = grad_mode._state
+# Whether a dual level is open (forward-mode AD). Every operation builds its node when grad mode records it
+# *or* a dual level is open (``... or _fw.active``): then the node pushes the inputs' tangents to the result.
+_fw = forward_ad._state
 
 
 def check_number(x, op_name):
@@ -66,9 +69,10 @@ def array_on(item, device):
 
 
 def needs_grad(a, b=None):
-    """True when grad mode is on and an input Tensor requires grad."""
+    """True when the operation builds its node: grad mode is on and an input Tensor requires grad, or a dual
+    level is open (forward-mode AD)."""
     return _state.enabled and (getattr(a, "_requires_grad", False) or
-                               getattr(b, "_requires_grad", False))
+                               getattr(b, "_requires_grad", False)) or _fw.active
 
 
 def edges(a, b):
@@ -81,7 +85,10 @@ _NO_EDGE = (None, 0)
 
 
 def attach(out, node, output_nr=0):
-    """Make ``node`` the grad_fn of the new tensor ``out``."""
+    """Make ``node`` the grad_fn of the new tensor ``out`` (inside a dual level: give ``out`` its tangent,
+    and the node only if grad mode records it)."""
+    if _fw.active and not forward_ad.push_tangent(out, node, output_nr):
+        return out
     out.grad_fn = node
     out._requires_grad = True
     if _anomaly.enabled:
@@ -107,8 +114,11 @@ def reconnect(saved, node, output_nr=0):
 
         >>> y = reconnect(y_saved, self)     # in a backward that uses its output
     """
-    if _state.enabled:
+    if _state.enabled and not _fw.transposing:
+        tangent = saved._fw_grad
         saved = make_tensor(saved._data, saved._device, saved._version_counter)
+        if tangent is not None:
+            saved._fw_grad = tangent
         attach(saved, node, output_nr)
     return saved
 

@@ -26,7 +26,7 @@ import numbers
 
 from ..autograd.graph import Node, edge_to
 from ..tensor import make_tensor
-from .common import _state, attach, check_same_device
+from .common import _fw, _state, attach, check_same_device
 
 
 # ---- window geometry ---------------------------------------------------------------
@@ -169,7 +169,7 @@ def _unfold(input, windows, columns=None):
     if columns is None:
         columns = _take_windows(input._device.xp, input._data, windows)
     res = make_tensor(columns, input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = Im2ColBackward0((edge_to(input),))
         node.windows = windows
         attach(res, node)
@@ -184,7 +184,7 @@ def _fold(input, windows):
     image = _add_windows(input._device.xp, lambda i, j: columns[:, :, i, j], windows, (n, channels),
                          columns.dtype)
     res = make_tensor(image, input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = Col2ImBackward0((edge_to(input),))
         node.windows = windows
         attach(res, node)
@@ -313,7 +313,7 @@ def _pad_bottom_right(input, rows, cols):
     data = xp.zeros(input.shape[:-2] + (h + rows, w + cols), dtype=input._data.dtype)
     data[..., :h, :w] = input._data
     res = make_tensor(data, input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = ConstantPadNdBackward0((edge_to(input),))
         node.size = (h, w)
         attach(res, node)
@@ -394,7 +394,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         out += bias._data.reshape(o, 1, 1)
     res = make_tensor(out, input._device)
     if _state.enabled and (input._requires_grad or weight._requires_grad or
-                           (bias is not None and bias._requires_grad)):
+                           (bias is not None and bias._requires_grad)) or _fw.active:
         node = ConvolutionBackward0((edge_to(input), edge_to(weight),
                                      edge_to(bias) if bias is not None else (None, 0)))
         node.save_for_backward(input, weight)
@@ -487,7 +487,7 @@ def _max_pool2d_backward(grad, argmax, windows, shape):
     g = grad._data
     image = _add_windows(xp, lambda i, j: g * (argmax == i * kw + j), windows, g.shape[:-2], g.dtype)
     res = make_tensor(image, grad._device)
-    if _state.enabled and grad._requires_grad:
+    if _state.enabled and grad._requires_grad or _fw.active:
         node = MaxPool2DWithIndicesBackwardBackward0((edge_to(grad),))
         node.windows, node.argmax, node.shape = windows, argmax, shape
         attach(res, node)
@@ -541,7 +541,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     for i, j in offsets[1:]:
         xp.maximum(best, padded[windows.at(i, j)], out=best)
     res = make_tensor(best, input._device)
-    record = _state.enabled and input._requires_grad
+    record = _state.enabled and input._requires_grad or _fw.active
     argmax = _window_argmax(xp, padded, best, windows) if record or return_indices else None
     if record:
         node = MaxPool2DWithIndicesBackward0((edge_to(input),))
@@ -589,7 +589,7 @@ def _avg_pool2d(input, windows, divisor):
     for i, j in windows.offsets()[1:]:
         total += padded[windows.at(i, j)]
     res = make_tensor(total / xp.asarray(divisor, dtype=total.dtype), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = AvgPool2DBackward0((edge_to(input),))
         node.windows, node.divisor, node.shape = windows, divisor, input.shape
         attach(res, node)
@@ -601,7 +601,7 @@ def _avg_pool2d_backward(grad, windows, divisor, shape):
     share = grad._data / xp.asarray(divisor, dtype=grad._data.dtype)
     image = _add_windows(xp, lambda i, j: share, windows, share.shape[:-2], share.dtype)  # the same at every (i, j)
     res = make_tensor(image, grad._device)
-    if _state.enabled and grad._requires_grad:
+    if _state.enabled and grad._requires_grad or _fw.active:
         node = AvgPool2DBackwardBackward0((edge_to(grad),))
         node.windows, node.divisor, node.shape = windows, divisor, shape
         attach(res, node)
@@ -681,7 +681,7 @@ def adaptive_avg_pool2d(input, output_size):
     dtype = input._data.dtype
     rows, cols = _adaptive_matrix(xp, size[0], out[0], dtype), _adaptive_matrix(xp, size[1], out[1], dtype)
     res = make_tensor(xp.matmul(xp.matmul(rows, input._data), cols.T), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = AdaptiveAvgPool2DBackward0((edge_to(input),))
         node.rows, node.cols = make_tensor(rows, input._device), make_tensor(cols, input._device)
         attach(res, node)
@@ -767,7 +767,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if bias is not None:
         out += bias._data.reshape(stat_shape)
     res = make_tensor(out.astype(x.dtype, copy=False), input._device)
-    if _state.enabled and any(t is not None and t._requires_grad for t in (input, weight, bias)):
+    if _state.enabled and any(t is not None and t._requires_grad for t in (input, weight, bias)) or _fw.active:
         node = NativeBatchNormBackward0(tuple(edge_to(t) if t is not None else (None, 0)
                                               for t in (input, weight, bias)))
         node.save_for_backward(input, weight)

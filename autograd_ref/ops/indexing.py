@@ -10,7 +10,7 @@ come for free.
 from ..autograd.graph import Node, edge_to
 from ..creation import zeros
 from ..tensor import Tensor, make_tensor
-from .common import _state, attach, check_same_device, normalize_dim
+from .common import _fw, _state, attach, check_same_device, normalize_dim
 
 
 def _index_array(index, op_name):
@@ -52,7 +52,7 @@ def index_select(input, dim, index):
     check_same_device(input, index)
     idx = _index_array(index, "index_select").reshape(-1)
     res = make_tensor(input._device.xp.take(input._data, idx, axis=d), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = IndexSelectBackward0((edge_to(input),))
         node.shape, node.dim = input.shape, d
         node.save_for_backward(index)
@@ -79,7 +79,7 @@ def index_add(input, dim, index, source, *, alpha=1):
     values = source._data.astype(out.dtype, copy=False) * alpha if alpha != 1 else source._data.astype(out.dtype)
     input._device.xp.add.at(out, (slice(None),) * d + (idx,), values)
     res = make_tensor(out, input._device)
-    if _state.enabled and (input._requires_grad or source._requires_grad):
+    if _state.enabled and (input._requires_grad or source._requires_grad) or _fw.active:
         node = IndexAddBackward0((edge_to(input), edge_to(source)))
         node.dim, node.alpha = d, alpha
         node.save_for_backward(index)
@@ -106,7 +106,7 @@ def gather(input, dim, index):
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     data = _clip_to(input._data, idx.shape, d)
     res = make_tensor(data[_along(idx, d, input._device.xp)], input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = GatherBackward0((edge_to(input),))
         node.shape, node.dim = input.shape, d
         node.save_for_backward(index)
@@ -132,7 +132,7 @@ def scatter_add(input, dim, index, src):
     out = input._data.copy()
     input._device.xp.add.at(out, _along(idx, d, input._device.xp), _clip_to(src._data, idx.shape).astype(out.dtype, copy=False))
     res = make_tensor(out, input._device)
-    if _state.enabled and (input._requires_grad or src._requires_grad):
+    if _state.enabled and (input._requires_grad or src._requires_grad) or _fw.active:
         node = ScatterAddBackward0((edge_to(input), edge_to(src)))
         node.dim = d
         node.save_for_backward(index)
@@ -178,7 +178,7 @@ def scatter(input, dim, index, src=None, *, value=None):
         recorded = input._requires_grad
         node_cls, edges = ScatterBackward1, (edge_to(input),)
     res = make_tensor(out, input._device)
-    if _state.enabled and recorded:
+    if _state.enabled and recorded or _fw.active:
         node = node_cls(edges)
         node.dim = d
         node.save_for_backward(index)

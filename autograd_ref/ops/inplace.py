@@ -11,10 +11,11 @@ the new node (PyTorch calls this rebasing the history).
 """
 from .. import dtypes
 from .._backend import broadcast_shapes as _broadcast_shapes
+from ..autograd import forward_ad
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
 from . import pointwise, shape
-from .common import (_state, array_on, attach, check_broadcastable, check_castable, check_same_device, is_cpu_scalar,
+from .common import (_fw, _state, array_on, attach, check_broadcastable, check_castable, check_same_device, is_cpu_scalar,
                      keep_input_metadata, needs_grad, reduce_to)
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -35,10 +36,17 @@ def _check_castable(self, value_dtype):
     check_castable(value_dtype, self.dtype)
 
 
-def _check_recordable(self):
+def _check_recordable(self, other=None):
+    """Refuse what cannot be recorded; ``other`` is the operation's other input, if any."""
     if self.grad_fn is None and self._requires_grad:
         raise RuntimeError(LEAF_MESSAGE)
-    if self._base is not None:
+    if self._base is not None and _fw.active and (forward_ad.tangent_of(self) is not None or
+                                                  isinstance(other, Tensor) and forward_ad.tangent_of(other) is not None):
+        raise RuntimeError(
+            "autograd_ref does not push tangents through an in-place change to a view of a dual tensor "
+            "(PyTorch updates the base's tangent too). Change the base tensor instead, or clone() the view "
+            "first.")
+    if self._base is not None and _state.enabled and (self._requires_grad or getattr(other, "_requires_grad", False)):
         # Recording on the view alone would leave the base's history wrong.
         raise RuntimeError(
             "autograd_ref does not track in-place changes to a view when a gradient must flow "
@@ -48,18 +56,31 @@ def _check_recordable(self):
 
 
 def _snapshot(self):
-    """A stand-in for the value before the change: same graph position, own memory."""
+    """A stand-in for the value before the change: same graph position (and tangent), own memory."""
     old = make_tensor(self._data.copy(), self._device)
     old.grad_fn, old._requires_grad, old._output_nr = self.grad_fn, self._requires_grad, self._output_nr
+    if self._fw_grad is not None:
+        old._fw_grad = self._fw_grad
     return old
 
 
 def _rebase(self, res):
-    """Take on ``res``'s value (in our own memory) and its place in the graph."""
+    """Take on ``res``'s value (in our own memory), its place in the graph, and its tangent."""
     self._data[...] = res._data
     self._version_counter[0] += 1
-    _move_history(self, res.grad_fn, res._output_nr)
+    if res.grad_fn is not None:
+        _move_history(self, res.grad_fn, res._output_nr)
+    elif _fw.active:        # forward-mode AD only: no graph, just the new tangent
+        _take_tangent(self, res)
     return self
+
+
+def _take_tangent(self, res):
+    tangent = forward_ad.tangent_of(res)
+    if tangent is not None:
+        forward_ad.set_tangent(self, tangent)
+    else:
+        self.__dict__.pop("_fw_grad", None)
 
 
 def _move_history(self, node, output_nr=0):
@@ -82,7 +103,7 @@ def _apply(self, op, other, ufunc, *args, **kwargs):
         _check_castable(self, value_dtype)
     _check_not_view_of_grad_leaf(self)
     if needs_grad(self, other):
-        _check_recordable(self)
+        _check_recordable(self, other)
         return _rebase(self, op(_snapshot(self), other, *args, **kwargs))
     if isinstance(other, Tensor):
         b = other._data
@@ -230,6 +251,8 @@ def _overwrite(self, node_cls, write):
     if recording:
         node = node_cls((edge_to(self),))
         _move_history(self, node)
+    elif _fw.active and forward_ad.tangent_of(self) is not None:
+        forward_ad.set_tangent(self, make_tensor(self._device.xp.zeros_like(self._data), self._device))
     return self
 
 
@@ -248,7 +271,7 @@ def fill_(self, value):
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions.")
         if needs_grad(self, value):
-            _check_recordable(self)
+            _check_recordable(self, value)
             self._data.fill(value.item())
             self._version_counter[0] += 1
             node = FillBackward3((edge_to(self), edge_to(value)))
@@ -289,7 +312,7 @@ def copy_(self, src, non_blocking=False):
             f"output with shape {list(self.shape)} doesn't match the broadcast shape "
             f"{list(src.shape)}") from None
     if needs_grad(self, src):
-        _check_recordable(self)
+        _check_recordable(self, src)
         node = CopyBackwards((edge_to(self), edge_to(src)))
         node.src_shape, node.src_dtype, node.src_device = src.shape, src.dtype, src._device
         self._data[...] = value
@@ -369,7 +392,7 @@ def setitem(self, index, value):
     if needs_grad(self, value):
         if view and self.grad_fn is None and self._requires_grad:
             raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
-        _check_recordable(self)
+        _check_recordable(self, value)
         kept = xp.ones(self._data.shape, dtype=bool)
         kept[items] = False
         node = (CopySlices if basic else IndexPutBackward0)((edge_to(self), edge_to(value)

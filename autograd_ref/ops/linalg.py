@@ -9,7 +9,7 @@ import math
 
 from ..autograd.graph import Node, edge_to
 from ..tensor import make_tensor
-from .common import _state, attach, check_broadcastable, check_same_device, edges, needs_grad, result
+from .common import _fw, _state, attach, check_broadcastable, check_same_device, edges, needs_grad, result
 from .shape import SqueezeBackward0, _unsafe_view
 
 
@@ -262,7 +262,7 @@ def _squeeze_(product, dim):
     the in-place change gives it in PyTorch."""
     shape = product.shape
     out = make_tensor(product._data.reshape(shape[:dim] + shape[dim + 1:]), product._device, [1])
-    if _state.enabled and product._requires_grad:
+    if _state.enabled and product._requires_grad or _fw.active:
         node = SqueezeBackward4((edge_to(product),))
         node.shape = shape
         attach(out, node)
@@ -315,7 +315,7 @@ def _triangle(input, diagonal, which, node_cls):
         raise RuntimeError(f"{which}: input tensor must have at least 2 dimensions")
     xp = input._device.xp
     res = make_tensor(getattr(xp, which)(input._data, diagonal), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = node_cls((edge_to(input),))
         node.diagonal = diagonal
         attach(res, node)

@@ -8,7 +8,7 @@ layers of convolutional networks.)
 """
 from ..autograd.graph import Node, edge_to
 from ..tensor import make_tensor
-from .common import _state, attach, check_same_device
+from .common import _fw, _state, attach, check_same_device
 
 
 class NativeLayerNormBackward0(Node):
@@ -63,7 +63,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if bias is not None:
         out = out + bias._data
     res = make_tensor(out.astype(x.dtype, copy=False), input._device)
-    if _state.enabled and any(t is not None and t._requires_grad for t in (input, weight, bias)):
+    if _state.enabled and any(t is not None and t._requires_grad for t in (input, weight, bias)) or _fw.active:
         node = NativeLayerNormBackward0(tuple(edge_to(t) if t is not None else (None, 0)
                                               for t in (input, weight, bias)))
         node.save_for_backward(input, weight)

@@ -11,7 +11,7 @@ from .. import dtypes
 from .._backend import ignoring_divide_by_zero
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_state, array_on, attach, binary_arrays, binary_result, check_broadcastable, check_castable,
+from .common import (_fw, _state, array_on, attach, binary_arrays, binary_result, check_broadcastable, check_castable,
                      check_number, check_same_device, edges, first_tensor, keep_input_metadata, needs_grad,
                      operation_device, reconnect, reduce_to, result, shape_of)
 
@@ -332,15 +332,17 @@ class PowBackward1(Node):
     __slots__ = ("shapes",)
 
     def backward(self, grad):
+        # Where the formula is undefined (0 ** -1, log 0), the coefficient is masked, not grad * it:
+        # 0 * inf would put nan into the derivative with respect to grad (forward mode's tangent).
         x, y, out = self.saved_tensors
         out = reconnect(out, self)
         gx = gy = None
         if _needs(self, 0):
-            gx = reduce_to(where(y == 0, 0.0, grad * y * x ** (y - 1)), self.shapes[0])
+            gx = reduce_to(grad * where(y == 0, 0.0, y * x ** (y - 1)), self.shapes[0])
         if _needs(self, 1):
             # log of x in the result's dtype: a float32 base with a float64 exponent
             # must not lose the exponent's precision.
-            gy = reduce_to(where((x == 0) & (y >= 0), 0.0, grad * out * log(x.to(out.dtype))),
+            gy = reduce_to(grad * where((x == 0) & (y >= 0), 0.0, out * log(x.to(out.dtype))),
                            self.shapes[1])
         return gx, gy
 
@@ -353,7 +355,7 @@ class PowBackward2(Node):
         out, y = self.saved_tensors
         out = reconnect(out, self)
         if self.base == 0:      # log(0) = -inf, but 0**y is flat for y >= 0
-            return where(y >= 0, 0.0, grad * out * float("-inf"))
+            return grad * where(y >= 0, 0.0, out * float("-inf"))
         return grad * out * math.log(self.base)
 
 
@@ -552,7 +554,7 @@ def clamp(input, min=None, max=None, *, out=None):   # noqa: A002 - PyTorch's na
         if any(isinstance(t, Tensor) and (t.dtype is not dtype or t._device is not device) for t in (input, min, max)):
             keep_input_metadata(node, input, min, max)
         attach(res, node)
-    elif _state.enabled and input._requires_grad:
+    elif _state.enabled and input._requires_grad or _fw.active:
         node = ClampBackward1((edge_to(input),))
         node.save_for_backward(input)
         node.min = min.detach() if isinstance(min, Tensor) else min

@@ -9,7 +9,7 @@ import collections
 from .. import dtypes
 from ..autograd.graph import Node, edge_to
 from ..tensor import make_tensor
-from .common import _state, attach, normalize_dim, reconnect
+from .common import _fw, _state, attach, normalize_dim, reconnect
 
 
 def _dims(dim, ndim):
@@ -65,14 +65,14 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):   # noqa: A001 - PyTorch
     np_dtype = _accumulation_dtype(data, dtype)
     if dim is None and not keepdim:
         res = make_tensor(data.sum(dtype=np_dtype), input._device)
-        if _state.enabled and input._requires_grad:
+        if _state.enabled and input._requires_grad or _fw.active:
             node = SumBackward0((edge_to(input),))
             node.shape = input.shape
             attach(res, node)
         return res
     dims = _dims(dim, data.ndim)
     res = make_tensor(data.sum(axis=dims, keepdims=keepdim, dtype=np_dtype), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = SumBackward1((edge_to(input),))
         node.shape, node.dims, node.keepdim = input.shape, dims, keepdim
         attach(res, node)
@@ -126,11 +126,11 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     np_dtype = _accumulation_dtype(data, dtype)
     if dim is None:
         res = make_tensor(data.prod(dtype=np_dtype), input._device)
-        node = ProdBackward0((edge_to(input),)) if _state.enabled and input._requires_grad else None
+        node = ProdBackward0((edge_to(input),)) if _state.enabled and input._requires_grad or _fw.active else None
     else:
         d = normalize_dim(dim, data.ndim)
         res = make_tensor(data.prod(axis=d, keepdims=keepdim, dtype=np_dtype), input._device)
-        node = ProdBackward1((edge_to(input),)) if _state.enabled and input._requires_grad else None
+        node = ProdBackward1((edge_to(input),)) if _state.enabled and input._requires_grad or _fw.active else None
         if node is not None:
             node.dim, node.keepdim = d, keepdim
     if node is not None:
@@ -172,7 +172,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     full = dim is None and not keepdim      # a 0-dim result: MeanBackward0
     value = data.mean(axis=None if full else dims, keepdims=keepdim, dtype=np_dtype)
     res = make_tensor(input._device.xp.asarray(value, dtype=np_dtype), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         if full:
             node = MeanBackward0((edge_to(input),))
         else:
@@ -243,7 +243,7 @@ def _extreme(input, dim, keepdim, which):
                 f"{which}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument.")
         res = make_tensor(getattr(data, which)(), input._device)
-        if _state.enabled and input._requires_grad:
+        if _state.enabled and input._requires_grad or _fw.active:
             node = full_node((edge_to(input),))
             node.save_for_backward(input, res.detach())
             attach(res, node)
@@ -260,7 +260,7 @@ def _extreme(input, dim, keepdim, which):
             indices, values = indices.squeeze(d), values.squeeze(d)
     values_t = make_tensor(values, input._device)
     indices_t = make_tensor(indices.astype(xp.int64), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = dim_node((edge_to(input),))
         node.save_for_backward(indices_t)
         node.shape, node.dim, node.keepdim = input.shape, d, keepdim
@@ -334,7 +334,7 @@ class LinalgVectorNormBackward0(Node):
         else:
             scale = x * x.abs() ** (p - 2) / norm ** (p - 1)
         from .pointwise import where
-        return where(norm == 0, 0.0, grad * scale)
+        return grad * where(norm == 0, 0.0, scale)     # the coefficient masked: no 0 * nan
 
 
 def norm(input, p="fro", dim=None, keepdim=False):
@@ -361,7 +361,7 @@ def norm(input, p="fro", dim=None, keepdim=False):
     else:
         value = (a ** ordinal).sum(axis=axis, keepdims=keepdim) ** (1 / ordinal)
     res = make_tensor(xp.asarray(value, dtype=data.dtype), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = LinalgVectorNormBackward0((edge_to(input),))
         node.save_for_backward(input, res.detach())
         node.ord, node.shape = ordinal, input.shape
@@ -409,7 +409,7 @@ def _spread(input, dim, unbiased, keepdim, correction, node_cls, take_root):
     if take_root:
         value = xp.sqrt(value)
     res = make_tensor(xp.asarray(value, dtype=data.dtype), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = node_cls((edge_to(input),))
         node.save_for_backward(input, res.detach()) if take_root else node.save_for_backward(input)
         node.shape, node.dims, node.keepdim, node.divisor = input.shape, dims, keepdim, divisor
@@ -473,7 +473,7 @@ def softmax(input, dim=None, dtype=None):
     xp = input._device.xp
     shifted = xp.exp(data - data.max(axis=d, keepdims=True))
     res = make_tensor(shifted / shifted.sum(axis=d, keepdims=True), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = SoftmaxBackward0((edge_to(input),))
         node.save_for_backward(res.detach())
         node.dim = d
@@ -492,7 +492,7 @@ def log_softmax(input, dim=None, dtype=None):
     xp = input._device.xp
     shifted = data - data.max(axis=d, keepdims=True)
     res = make_tensor(shifted - xp.log(xp.exp(shifted).sum(axis=d, keepdims=True)), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = LogSoftmaxBackward0((edge_to(input),))
         node.save_for_backward(res.detach())
         node.dim = d
@@ -541,7 +541,7 @@ def _amax_or_amin(input, dim, keepdim, which):
         raise IndexError(f"{which}(): Expected reduction dim to be specified for input.numel() == 0.")
     reduce = data.max if which == "amax" else data.min
     res = make_tensor(reduce(axis=dims, keepdims=keepdim), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = (AmaxBackward0 if which == "amax" else AminBackward0)((edge_to(input),))
         node.shape, node.dims, node.keepdim = input.shape, dims, keepdim
         node.save_for_backward(input, res.detach())
@@ -590,7 +590,7 @@ def logsumexp(input, dim, keepdim=False):
     with_top = xp.log(xp.exp(data - top).sum(axis=dims, keepdims=True)) + top
     value = with_top if keepdim else with_top.reshape([s for i, s in enumerate(data.shape) if i not in dims])
     res = make_tensor(value.astype(data.dtype, copy=False), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = LogsumexpBackward0((edge_to(input),))
         node.shape, node.dims, node.keepdim = input.shape, dims, keepdim
         node.save_for_backward(input, make_tensor(res._data, res._device, res._version_counter))
@@ -619,7 +619,7 @@ def cumsum(input, dim, *, dtype=None):
     d = normalize_dim(dim, data.ndim or 1)     # a 0-d tensor takes dim 0 or -1
     res = make_tensor(data.cumsum(axis=d if data.ndim else None, dtype=_accumulation_dtype(data, dtype))
                       .reshape(data.shape), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = CumsumBackward0((edge_to(input),))
         node.dim = d if data.ndim else None
         attach(res, node)

@@ -11,7 +11,7 @@ from .. import dtypes
 from ..autograd.graph import Node, edge_to
 from .._backend import CPU, placement, transfer
 from ..tensor import Tensor, make_tensor
-from .common import _state, attach, check_same_device, normalize_dim, reduce_to
+from .common import _fw, _state, attach, check_same_device, normalize_dim, reduce_to
 
 
 def _sizes(args):
@@ -25,7 +25,7 @@ def _view_of(input, array, node_cls, **attrs):
     """A view: shares memory and version counter with ``input``."""
     out = make_tensor(array, input._device, input._version_counter)
     out._base = input if input._base is None else input._base
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = node_cls((edge_to(input),))
         for name, value in attrs.items():
             setattr(node, name, value)
@@ -103,7 +103,7 @@ def _unsafe_view(product, shape):
     product), seen with another shape. The backward is a view's
     (UnsafeViewBackward0), but the result is a tensor of its own, not a view."""
     out = make_tensor(product._data.reshape(shape), product._device)
-    if _state.enabled and product._requires_grad:
+    if _state.enabled and product._requires_grad or _fw.active:
         node = UnsafeViewBackward0((edge_to(product),))
         node.shape = product.shape
         attach(out, node)
@@ -325,7 +325,7 @@ def repeat(input, *repeats):
     if any(r < 0 for r in repeats):
         raise RuntimeError(f"Trying to create tensor with negative dimension {min(repeats)}: {list(repeats)}")
     out = make_tensor(input._device.xp.tile(input._data, repeats), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = RepeatBackward0((edge_to(input),))
         node.repeats, node.shape = repeats, input.shape
         attach(out, node)
@@ -366,7 +366,7 @@ def cat(tensors, dim=0, *, out=None):
     xp = first._device.xp
     res = make_tensor(xp.concatenate([t._data for t in tensors], axis=d).astype(dtype.np, copy=False),
                       first._device)
-    if _state.enabled and any(t._requires_grad for t in tensors):
+    if _state.enabled and any(t._requires_grad for t in tensors) or _fw.active:
         node = CatBackward0(tuple(edge_to(t) for t in tensors))
         node.dim, node.sizes = d, tuple(t.shape[d] for t in tensors)
         attach(res, node)
@@ -410,7 +410,7 @@ def _record_stack(tensors, d):
     xp = tensors[0]._device.xp
     res = make_tensor(xp.stack([t._data for t in tensors], axis=d).astype(dtype.np, copy=False),
                       tensors[0]._device)
-    if _state.enabled and any(t._requires_grad for t in tensors):
+    if _state.enabled and any(t._requires_grad for t in tensors) or _fw.active:
         node = StackBackward0(tuple(edge_to(t) for t in tensors))
         node.dim = d
         attach(res, node)
@@ -449,7 +449,7 @@ class UnbindBackward0(_MultiOutput):
 
 def _record_pieces(input, arrays, node_cls, d):
     outs = [make_tensor(a, input._device, input._version_counter) for a in arrays]
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = node_cls((edge_to(input),))
         node.num_outputs = len(outs)
         node.shapes = tuple(o.shape for o in outs)
@@ -526,7 +526,7 @@ def clone(input, *, memory_format=None):
         >>> y = x.clone()        # y.grad_fn is CloneBackward0
     """
     out = make_tensor(input._data.copy(), input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         attach(out, CloneBackward0((edge_to(input),)))
     return out
 
@@ -582,7 +582,7 @@ def to(input, *args, dtype=None, device=None, copy=False, non_blocking=False):
     if dtype is not input.dtype:
         array = array.astype(dtype.np)
     out = make_tensor(array, target)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         if not dtype.is_floating_point:
             return out
         node = ToCopyBackward0((edge_to(input),))
@@ -685,7 +685,7 @@ def _place(grad, shape, index, accumulate=False):
     else:
         buffer[index] = grad._data
     out = make_tensor(buffer, grad._device)
-    if _state.enabled and grad._requires_grad:
+    if _state.enabled and grad._requires_grad or _fw.active:
         node = IndexPlaceBackward((edge_to(grad),))
         node.index = index
         attach(out, node)
@@ -694,7 +694,7 @@ def _place(grad, shape, index, accumulate=False):
 
 def getitem_advanced(input, index):
     out = make_tensor(input._data[index], input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = IndexBackward0((edge_to(input),))
         node.shape = input.shape
         node.save_for_backward(index)

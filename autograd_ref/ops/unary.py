@@ -11,7 +11,7 @@ from .. import dtypes
 from .._backend import erf as _backend_erf
 from ..autograd.graph import Node, edge_to
 from ..tensor import make_tensor
-from .common import _state, attach, reconnect
+from .common import _fw, _state, attach, reconnect
 
 def _float_array(t):
     """The tensor's array, as the default float type if it holds integers
@@ -22,12 +22,14 @@ def _float_array(t):
     return data.astype(dtypes.get_default_dtype().np)
 
 
-def _unary(node_cls, input, value, save):
+def _unary(node_cls, input, value, save, **attributes):
     """Wrap ``value`` and, if needed, record ``node_cls`` saving ``'input'`` or
-    ``'result'``."""
+    ``'result'``, with the node's other ``attributes`` (``negative_slope=0.01``)."""
     res = make_tensor(value, input._device)
-    if _state.enabled and input._requires_grad:
+    if _state.enabled and input._requires_grad or _fw.active:
         node = node_cls((edge_to(input),))
+        for name, attribute in attributes.items():
+            setattr(node, name, attribute)
         if save == "input":
             node.save_for_backward(input)
         elif save == "result":

@@ -920,6 +920,37 @@ def describe(lib, value):
     return out
 
 
+def forward_mode(lib, case, arrays, tangent_arrays):
+    """The case run again inside a dual level, each float input that requires grad given a tangent
+    (``tangent_arrays``, one per such input, or a generator to draw them from): the outputs' tangents."""
+    fw = lib.autograd.forward_ad
+    inputs = build_inputs(lib, arrays, case)
+    wanted = [t.requires_grad and t.is_floating_point() for t in inputs]
+    if not any(wanted):
+        return {}
+    if isinstance(tangent_arrays, numpy.random.Generator):
+        tangent_arrays = [random_like(tuple(t.shape), arrays[i].dtype, tangent_arrays)
+                          for i, t in enumerate(inputs) if wanted[i]]
+    record = {"tangent_inputs": tangent_arrays}
+    given = iter(tangent_arrays)
+    try:
+        with fw.dual_level():
+            duals = [fw.make_dual(t, lib.tensor(next(given), dtype=t.dtype)) if w else t
+                     for t, w in zip(inputs, wanted)]
+            outs = _outputs(case.fn(lib, *duals))
+            record["tangents"] = [_tangent_array(lib, v) for _, v in outs]
+    except Exception as e:
+        record["tangents_error"] = {"type": type(e).__name__, "message": str(e)}
+    return record
+
+
+def _tangent_array(lib, value):
+    if not is_tensor(lib, value):
+        return None
+    tangent = lib.autograd.forward_ad.unpack_dual(value).tangent
+    return None if tangent is None else {"array": tangent.detach().cpu().numpy().copy()}
+
+
 def run_case(lib, case, arrays, grad_arrays=None, second_arrays=None, seen=None):
     """Run ``case`` with ``lib`` on the input ``arrays``.
 

@@ -39,6 +39,8 @@ def record_case(case):
     result = cases.run_case(torch, case, arrays, grad_rng, second_rng)
     entry = {"inputs": arrays, "requires_grad": [s.grad for s in case.inputs]}
     entry.update(result)
+    if "error" not in result or result["error"]["stage"] != "forward":
+        entry["forward_mode"] = cases.forward_mode(torch, case, arrays, cases.case_rng(case.name + "/tangent"))
     return cases.encode(entry)
 
 
