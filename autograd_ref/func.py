@@ -10,11 +10,12 @@ inputs only when an input required grad already (an outer transform, or the user
 it is plain, as in PyTorch. Arguments may be tensors or dicts, lists and tuples of them (a model's
 parameters from ``functional_call``, say).
 
-``jvp`` and ``jacfwd`` compute forward-mode results with reverse mode (the double-backward trick and a
-Jacobian built row by row): the same numbers as PyTorch's forward mode. ``vmap`` is not offered: a loop
-over the batch is the honest way to write that here.
+``jvp`` and ``jacfwd`` use forward-mode AD (``autograd.forward_ad``); ``hessian`` is ``jacfwd(jacrev(f))``,
+forward mode over reverse mode, as in PyTorch. ``vmap`` is not offered: a loop over the batch is the honest
+way to write that here.
 """
 from .autograd import grad as _grad
+from .autograd import forward_ad
 from .autograd import functional as _functional
 from .autograd.grad_mode import enable_grad
 from .creation import zeros_like
@@ -48,8 +49,15 @@ def _rebuild(tree, leaves):
 
 def _track(tensor):
     """An input of this transform's own: a view where the tensor is already tracked (so an outer transform
-    sees through it), else a detached copy that requires grad."""
-    return tensor.view_as(tensor) if tensor.requires_grad else tensor.detach().requires_grad_()
+    sees through it), else a detached copy that requires grad, keeping the tangent of an outer forward-mode
+    transform (``jacfwd(jacrev(f))``)."""
+    if tensor.requires_grad:
+        return tensor.view_as(tensor)
+    copy = tensor.detach().requires_grad_()
+    tangent = forward_ad.tangent_of(tensor)
+    if tangent is not None:
+        forward_ad.set_tangent(copy, tangent)
+    return copy
 
 
 def _finish(tree, keep):
@@ -143,11 +151,38 @@ def vjp(func, *primals, has_aux=False):
     return (_finish(out, keep), vjp_fn, _finish(aux, keep)) if has_aux else (_finish(out, keep), vjp_fn)
 
 
-def jvp(func, primals, tangents):
-    """``(func(*primals), J tangents)``, by the double-backward trick (the numbers forward mode gives)."""
-    out, product = _functional.jvp(func, tuple(primals), tuple(tangents),
-                                   create_graph=any(p.requires_grad for p in primals))
-    return out, product
+def jvp(func, primals, tangents, *, has_aux=False):
+    """``(func(*primals), J tangents)`` with forward-mode AD: each primal made dual with its tangent.
+
+        >>> jvp(lambda x: x.sin(), (tensor([0.]),), (tensor([2.]),))
+        (tensor([0.]), tensor([2.]))
+
+    Inside another forward-mode transform (``jacfwd(jacfwd(f))``) the double-backward trick gives the same
+    numbers: dual levels do not nest, in PyTorch's ``forward_ad`` either.
+    """
+    primals, tangents = tuple(primals), tuple(tangents)
+    if len(primals) != len(tangents):
+        raise RuntimeError(f"jvp(f, primals, tangents): Expected primals and tangents to have the same python "
+                           f"structure ({len(primals)} and {len(tangents)} tensors)")
+    for p, t in zip(primals, tangents):
+        if p.shape != t.shape:
+            raise RuntimeError("jvp(f, primals, tangents): Expected primals and tangents to have the same shape, "
+                               f"got {list(p.shape)} and {list(t.shape)}")
+    if forward_ad._state.active:
+        if has_aux:
+            raise NotImplementedError("jvp(has_aux=True) inside another forward-mode transform")
+        return _functional.jvp(func, primals, tangents, create_graph=any(p.requires_grad for p in primals))
+    with forward_ad.dual_level():
+        out = func(*(forward_ad.make_dual(p, t) for p, t in zip(primals, tangents)))
+        aux = None
+        if has_aux:
+            out, aux = out
+        outs = _leaves(out)
+        unpacked = [forward_ad.unpack_dual(o) for o in outs]
+        values = [u.primal.detach() if not o.requires_grad else u.primal for o, u in zip(outs, unpacked)]
+        products = [zeros_like(o) if u.tangent is None else u.tangent for o, u in zip(outs, unpacked)]
+    result = (_rebuild(out, iter(values)), _rebuild(out, iter(products)))
+    return result + (aux,) if has_aux else result
 
 
 def jacrev(func, argnums=0):
@@ -163,14 +198,45 @@ def jacrev(func, argnums=0):
             return func(*full)
 
         selected = tuple(args[k] for k in nums)
-        jac = _functional.jacobian(of_selected, selected, create_graph=any(s.requires_grad for s in selected))
+        # Connected results where an outer transform differentiates them: reverse (an input requires grad)
+        # or forward (an input carries a tangent).
+        outer = any(s.requires_grad or forward_ad.tangent_of(s) is not None for s in selected)
+        jac = _functional.jacobian(of_selected, selected, create_graph=outer)
         return jac[0] if isinstance(argnums, int) else jac
     return wrapper
 
 
 def jacfwd(func, argnums=0):
-    """As ``jacrev`` (the same numbers; computed here with reverse mode)."""
-    return jacrev(func, argnums)
+    """A function that returns the Jacobian of ``func`` with respect to argument ``argnums``, built one input
+    element (one forward-mode ``jvp`` with a one-hot tangent) at a time: cheaper than ``jacrev`` when there
+    are fewer inputs than outputs.
+
+        >>> jacfwd(lambda x: x ** 2)(tensor([1., 2.]))
+        tensor([[2., 0.],
+                [0., 4.]])
+    """
+    def wrapper(*args):
+        from .ops.shape import stack
+
+        nums = _argnums(argnums, len(args), "jacfwd(f)(*args)")
+        jacobians = []
+        for k in nums:
+            def of_one(x, k=k):
+                full = list(args)
+                full[k] = x
+                return func(*full)
+
+            x = args[k]
+            columns = []
+            for index in range(x.numel()):
+                one_hot = zeros_like(x).reshape(-1)
+                one_hot._data[index] = 1
+                out, column = jvp(of_one, (x,), (one_hot.reshape(x.shape),))
+                columns.append(column.reshape(-1))
+            jac = stack(columns, 1) if columns else zeros_like(out).reshape(-1, 0)
+            jacobians.append(jac.reshape(tuple(out.shape) + tuple(x.shape)))
+        return jacobians[0] if isinstance(argnums, int) else tuple(jacobians)
+    return wrapper
 
 
 def hessian(func, argnums=0):

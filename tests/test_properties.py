@@ -12,8 +12,9 @@ are then fixed, so the finite differences see the same smooth function. Large
 intermediate values are scaled down the same way.
 
 Checked: first derivatives (``backward``), second derivatives (``autograd.grad``
-with ``create_graph=True``), ``backward`` twice with ``retain_graph=True``, and
-``autograd.grad`` against ``backward``; and a graph 100,000 operations deep.
+with ``create_graph=True``), ``backward`` twice with ``retain_graph=True``,
+``autograd.grad`` against ``backward``, forward mode against reverse mode and finite
+differences; and a graph 100,000 operations deep.
 """
 import random
 
@@ -434,6 +435,29 @@ def test_autograd_grad_equals_backward_and_leaves_grad_alone(seed):
         assert (g is None) == (x.grad is None)
         if g is not None:
             np.testing.assert_array_equal(g.numpy(), x.grad.numpy())
+
+
+@settings(max_examples=60, deadline=None)
+@given(SEEDS)
+def test_forward_mode_matches_reverse_mode_and_finite_differences(seed):
+    """The loss's tangent for random leaf tangents t, three ways: forward mode (``forward_ad``, the leaves
+    plain tensors made dual), reverse mode (``sum(grad * t)``) and a central difference along t."""
+    program = random_program(random.Random(seed))
+    reverse = engine_gradients(program)         # also fixes the program's constants
+    rng = np.random.default_rng(seed)
+    tangents = [rng.uniform(-1.0, 1.0, a.shape) for a in program.leaves]
+    along = sum(float((g * t).sum()) for g, t in zip(reverse, tangents))
+    with ag.autograd.forward_ad.dual_level():
+        duals = [ag.autograd.forward_ad.make_dual(ag.tensor(a, dtype=ag.float64), ag.tensor(t, dtype=ag.float64))
+                 for a, t in zip(program.leaves, tangents)]
+        loss = program.run(duals)
+        forward = ag.autograd.forward_ad.unpack_dual(loss).tangent
+    assert forward is not None and not loss.requires_grad
+    moved = [[a + sign * EPS * t for a, t in zip(program.leaves, tangents)] for sign in (1, -1)]
+    numerical = (program.loss_at(moved[0]) - program.loss_at(moved[1])) / (2 * EPS)
+    assert forward.item() == pytest.approx(along, rel=1e-9, abs=1e-12), f"forward and reverse differ\n{program}"
+    assert abs(forward.item() - numerical) <= TOL * (1 + abs(numerical)), \
+        f"forward mode {forward.item()} and finite differences {numerical} differ\n{program}"
 
 
 def test_a_chain_100000_operations_deep_backpropagates():

@@ -25,7 +25,7 @@ input_j.shape``.
 from ..creation import zeros, zeros_like
 from ..ops.shape import stack
 from ..tensor import Tensor
-from . import grad
+from . import forward_ad, grad
 from .grad_mode import enable_grad, is_grad_enabled, set_grad_enabled
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "vhp", "hvp"]
@@ -103,7 +103,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
 
     Reverse mode takes one backward per output element. ``strategy=
     "forward-mode"`` (which PyTorch allows only with ``vectorize=True``) takes
-    one ``jvp`` per input element, here by the double-backward trick.
+    one forward-mode pass (``autograd.forward_ad``) per input element.
     ``vectorize=True`` computes the same result with the same loop.
     """
     if strategy not in ("forward-mode", "reverse-mode"):
@@ -174,13 +174,25 @@ def _jacobian_forward(func, inputs, create_graph, strict, vectorize):
     for j, x in enumerate(inputs):
         for k in range(x.numel()):
             v = tuple(_one_hot(x, k) if m == j else zeros_like(y) for m, y in enumerate(inputs))
-            _, products = jvp(func, inputs, v)
+            products = _forward_products(func, inputs, v, outputs_tuple)
             for i, p in enumerate(products if outputs_tuple else (products,)):
                 columns[i][j].append(p.reshape(-1))
     result = tuple(tuple(_stacked(columns[i][j], out.shape + x.shape, x, dim=1)
                          for j, x in enumerate(inputs))
                    for i, out in enumerate(outputs))
     return _unpack(result, (outputs_tuple, inputs_tuple))
+
+
+def _forward_products(func, inputs, v, outputs_tuple):
+    """``J v`` with forward-mode AD (the double-backward ``jvp`` inside another dual level, which would nest)."""
+    if forward_ad._state.active:
+        return jvp(func, inputs, v)[1]
+    with forward_ad.dual_level():
+        outputs = func(*(forward_ad.make_dual(x, t) for x, t in zip(inputs, v)))
+        outputs = outputs if outputs_tuple else (outputs,)
+        products = tuple(zeros_like(o) if t is None else t
+                         for o, t in ((o, forward_ad.unpack_dual(o).tangent) for o in outputs))
+    return products if outputs_tuple else products[0]
 
 
 def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
@@ -304,8 +316,17 @@ def _prepare_inputs(inputs, create_graph):
     """New tensor objects for the function to run on, requiring grad. With
     ``create_graph`` they stay connected to the originals (a view), so the
     result can be differentiated with respect to them."""
-    return tuple(x.view_as(x) if create_graph and x.requires_grad
-                 else x.detach().requires_grad_(True) for x in inputs)
+    return tuple(x.view_as(x) if create_graph and x.requires_grad else _detached_leaf(x) for x in inputs)
+
+
+def _detached_leaf(x):
+    """``x.detach().requires_grad_()``, keeping the tangent of an enclosing forward-mode transform, so that
+    forward mode can see through this reverse-mode one (``jacfwd(jacrev(f))``, a Hessian)."""
+    leaf = x.detach().requires_grad_(True)
+    tangent = forward_ad.tangent_of(x)
+    if tangent is not None:
+        forward_ad.set_tangent(leaf, tangent)
+    return leaf
 
 
 def _checked_v(v, inputs, inputs_tuple, name, create_graph):
