@@ -171,7 +171,8 @@ def jvp(func, primals, tangents, *, has_aux=False):
     if forward_ad._state.active:
         if has_aux:
             raise NotImplementedError("jvp(has_aux=True) inside another forward-mode transform")
-        return _functional.jvp(func, primals, tangents, create_graph=any(p.requires_grad for p in primals))
+        outer = any(p.requires_grad or forward_ad.tangent_of(p) is not None for p in primals)
+        return _functional.jvp(func, primals, tangents, create_graph=outer)
     with forward_ad.dual_level():
         out = func(*(forward_ad.make_dual(p, t) for p, t in zip(primals, tangents)))
         aux = None

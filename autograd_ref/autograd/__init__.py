@@ -9,13 +9,13 @@ from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .graph import AccumulateGrad, Node
-from . import graph
+from . import forward_ad, graph
 from .variable import Variable
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "backward", "grad", "Variable",
            "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
            "gradcheck", "gradgradcheck", "functional", "graph", "Node", "AccumulateGrad",
-           "detect_anomaly", "set_detect_anomaly"]
+           "detect_anomaly", "set_detect_anomaly", "forward_ad"]
 
 
 def _as_tuple(x):
