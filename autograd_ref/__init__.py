@@ -52,7 +52,7 @@ __version__ = "0.1.0"
 
 autograd._load_gradcheck()   # last: it needs the whole package
 
-from . import cuda, func, nn, optim, utils  # noqa: E402 - GPUs, transforms, and training on top of the engine
+from . import cuda, func, multiprocessing, nn, optim, utils  # noqa: E402 - GPUs, transforms, processes, training
 
 
 def __getattr__(name):

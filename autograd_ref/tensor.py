@@ -418,6 +418,19 @@ class Tensor:
     def __reduce_ex__(self, protocol):
         return (_rebuild, (self._data, self._requires_grad))
 
+    def share_memory_(self):
+        """Move the numbers into shared memory, where other processes see them (``autograd_ref.multiprocessing``).
+
+            >>> w.share_memory_().is_shared()
+            True
+        """
+        from .multiprocessing import share_memory_
+        return share_memory_(self)
+
+    def is_shared(self):
+        """True if the numbers are in shared memory (``share_memory_``, or received from another process)."""
+        return "_shared_buffer" in self.__dict__
+
     def __deepcopy__(self, memo):
         if self.grad_fn is not None:
             raise RuntimeError(

@@ -523,6 +523,17 @@ class Module:
         from ... import dtypes
         return self._apply(lambda t: t.to(dtypes.float64) if t.is_floating_point() else t)
 
+    def share_memory(self):
+        """Move every parameter and buffer into shared memory, so that processes started afterwards
+        (``autograd_ref.multiprocessing``) train this one model; returns self.
+
+            >>> model.share_memory().fc.weight.is_shared()
+            True
+        """
+        for tensor in list(self.parameters()) + list(self.buffers()):
+            tensor.share_memory_()
+        return self
+
     def cpu(self):
         """Parameters and buffers to the CPU; returns self."""
         return self.to("cpu")
