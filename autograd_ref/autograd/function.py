@@ -258,12 +258,11 @@ def _push_tangents(cls, ctx, tangents, outputs):
 
 class Error(Node):
     """Stands in for the graph of a once_differentiable backward."""
-    __slots__ = ()
 
     def name(self):
         return "torch::autograd::Error"             # PyTorch's C++ name
 
-    def backward(self, grad):
+    def backward(self, *grads):
         raise RuntimeError(
             "trying to differentiate twice a function that was marked with @once_differentiable")
 
@@ -283,15 +282,23 @@ def once_differentiable(backward):
             outputs = backward(ctx, *grads)
         if not recording or not any(g is not None and g._requires_grad for g in grads):
             return outputs
+        from ..tensor import make_tensor
         single = not isinstance(outputs, tuple)
         outputs = (outputs,) if single else outputs
-        marked = []
+        # As PyTorch: the gradients become outputs of one Error node, whose inputs are stand-in leaves
+        # (detached copies that require grad), so that create_graph=True has a graph and using it raises.
+        present = [g for g in outputs if g is not None]
+        stand_ins = [make_tensor(g._data, g._device) for g in present]
+        for leaf in stand_ins:
+            leaf._requires_grad = True
+        error = Error(tuple(edge_to(leaf) for leaf in stand_ins))
+        error.num_outputs = len(present)
+        marked, nr = [], 0
         for g in outputs:
             if g is not None:
-                from ..tensor import make_tensor
                 g = make_tensor(g._data, g._device)
-                g.grad_fn, g._requires_grad = Error(
-                    tuple(edge_to(x) for x in grads if x is not None and x._requires_grad)), True
+                g.grad_fn, g._requires_grad, g._output_nr = error, True, nr
+                nr += 1
             marked.append(g)
         return marked[0] if single else tuple(marked)
     return wrapper
