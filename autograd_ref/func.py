@@ -11,8 +11,8 @@ it is plain, as in PyTorch. Arguments may be tensors or dicts, lists and tuples 
 parameters from ``functional_call``, say).
 
 ``jvp`` and ``jacfwd`` use forward-mode AD (``autograd.forward_ad``); ``hessian`` is ``jacfwd(jacrev(f))``,
-forward mode over reverse mode, as in PyTorch. ``vmap`` is not offered: a loop over the batch is the honest
-way to write that here.
+forward mode over reverse mode, as in PyTorch. ``vmap`` is a loop over the batch, stacked: PyTorch's results,
+without its speed.
 """
 from .autograd import grad as _grad
 from .autograd import forward_ad
@@ -281,8 +281,68 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
             store[attr] = original
 
 
-def vmap(func, *args, **kwargs):
-    """Not offered: autograd_ref has no batching rules. Loop over the batch instead, e.g.
-    ``stack([func(x) for x in batch])``."""
-    raise NotImplementedError("autograd_ref.func.vmap is not implemented (autograd_ref has no batching rules): "
-                              "loop over the batch dimension instead, e.g. torch.stack([f(x) for x in xs])")
+def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
+    """A function that maps ``func`` over a batch dimension of its inputs (``in_dims``: one per argument, or
+    None for an argument used whole) and stacks the results along ``out_dims``.
+
+        >>> vmap(dot)(tensor([[1., 2.], [3., 4.]]), tensor([[1., 1.], [2., 2.]]))
+        tensor([ 3., 14.])
+
+    autograd_ref has no batching rules: ``func`` runs once per batch element and the results are stacked,
+    which gives PyTorch's results (gradients through it included: ``vmap(grad(f))`` gives per-sample
+    gradients). It is as slow as the loop it is, and it does not refuse what PyTorch's vmap refuses
+    (``.item()``, control flow on values, random operations), so such code can work here and not in PyTorch.
+    """
+    name = getattr(func, "__name__", "func")
+
+    def wrapper(*args):
+        dims = in_dims if isinstance(in_dims, tuple) else (in_dims,) * len(args)
+        if len(dims) != len(args):
+            raise ValueError(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): in_dims is not compatible with the "
+                             f"structure of `inputs`. in_dims has structure of length {len(dims)} but inputs has "
+                             f"length {len(args)}.")
+        sizes = []
+        for arg, dim in zip(args, dims):
+            if dim is None:
+                continue
+            for leaf in _leaves(arg):
+                if not -max(leaf.dim(), 1) <= dim < max(leaf.dim(), 1) or leaf.dim() == 0:
+                    raise ValueError(
+                        f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): Got in_dim={dim} for some input, but "
+                        f"that input is a Tensor of dimensionality {leaf.dim()} so expected in_dim to satisfy "
+                        f"-{leaf.dim()} <= in_dim < {leaf.dim()}.")
+                sizes.append(leaf.shape[dim])
+        if not sizes:
+            raise ValueError("vmap: Expected at least one Tensor to vmap over")
+        if len(set(sizes)) > 1:
+            raise ValueError("vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
+                             f"{sizes} for the mapped dimension")
+        results = []
+        for i in range(sizes[0]):
+            sliced = [arg if dim is None else _rebuild(arg, iter([leaf.select(dim, i) for leaf in _leaves(arg)]))
+                      for arg, dim in zip(args, dims)]
+            results.append(func(*sliced))
+        return _stack_results(results, out_dims, name)
+    return wrapper
+
+
+def _stack_results(results, out_dims, name):
+    """One output tree from one per batch element: each tensor stacked along its out_dim."""
+    from .ops.shape import stack
+
+    first = results[0]
+    outputs = first if isinstance(first, tuple) else (first,)
+    dims = out_dims if isinstance(out_dims, tuple) else (out_dims,) * len(outputs)
+    stacked = []
+    for k, (output, dim) in enumerate(zip(outputs, dims)):
+        per_element = [r[k] if isinstance(first, tuple) else r for r in results]
+        if dim is None:
+            stacked.append(output)
+            continue
+        leaves = _leaves(output)
+        if not leaves:
+            raise ValueError(f"vmap({name}, ...): `{name}` must only return Tensors, got type {type(output)}. Did "
+                             "you mean to set out_dims= to None for output?")
+        columns = zip(*(_leaves(e) for e in per_element))
+        stacked.append(_rebuild(output, iter([stack(list(column), dim) for column in columns])))
+    return tuple(stacked) if isinstance(first, tuple) else stacked[0]

@@ -61,6 +61,30 @@ def test_functional_call_and_grad_over_a_dict_of_parameters():
         func.functional_call(model, {"weight": params["weight"]}, (x,), strict=True)
 
 
-def test_vmap_says_what_to_do_instead():
-    with pytest.raises(NotImplementedError, match="loop over the batch"):
-        func.vmap(cubes)(ag.ones(3, 2))
+def test_vmap_maps_over_the_batch_dimension_as_pytorch_does():
+    """Results and errors as torch.func.vmap gives them (checked with torch 2.13.0)."""
+    x = ag.arange(6.).reshape(2, 3)
+    assert func.vmap(ag.dot)(x, x).tolist() == [5.0, 50.0]
+    assert func.vmap(ag.dot, in_dims=(0, None))(x, x[0]).tolist() == [5.0, 14.0]
+    assert func.vmap(lambda a: a.sum(), in_dims=1)(x).tolist() == [3.0, 5.0, 7.0]
+    a, b = func.vmap(lambda a: (a, a * 2), out_dims=(0, 1))(x)
+    assert a.tolist() == x.tolist() and b.tolist() == [[0.0, 6.0], [2.0, 8.0], [4.0, 10.0]]
+    assert func.vmap(lambda d: d["a"] * 2)({"a": x}).tolist() == [[0.0, 2.0, 4.0], [6.0, 8.0, 10.0]]
+    with pytest.raises(ValueError, match="Expected all tensors to have the same size in the mapped dimension, "
+                                         "got sizes \\[2, 3\\] for the mapped dimension"):
+        func.vmap(ag.dot)(x, ag.ones(3, 4))
+    with pytest.raises(ValueError, match="Got in_dim=2 for some input, but that input is a Tensor of "
+                                         "dimensionality 2 so expected in_dim to satisfy -2 <= in_dim < 2."):
+        func.vmap(lambda a: a * 2, in_dims=2)(x)
+    with pytest.raises(ValueError, match="vmap: Expected at least one Tensor to vmap over"):
+        func.vmap(lambda a, b: a + b, in_dims=(None, None))(x, x)
+    with pytest.raises(ValueError, match="must only return Tensors, got type <class 'float'>"):
+        func.vmap(lambda a: 3.0)(x)
+
+
+def test_vmap_of_grad_gives_per_sample_gradients():
+    w = ag.tensor([1.0, -1.0, 2.0])
+    x = ag.arange(6.).reshape(2, 3)
+    per_sample = func.vmap(func.grad(lambda w, xi: (w * xi).sum() ** 2), in_dims=(None, 0))(w, x)
+    expected = [(2 * (w * xi).sum() * xi).tolist() for xi in x]
+    assert per_sample.tolist() == expected

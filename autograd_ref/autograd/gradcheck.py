@@ -108,7 +108,8 @@ def _refuse_unsupported(**flags):
     for name, value in flags.items():
         if value:
             raise NotImplementedError(
-                f"gradcheck: {name}=True needs vmap, which autograd_ref does not have; leave it False")
+                f"gradcheck: {name}=True checks PyTorch's batching rules, which autograd_ref does not have "
+                "(its func.vmap is a loop over the batch); leave it False")
 
 
 # ---- the checks, in the order they run -------------------------------------------
