@@ -272,6 +272,28 @@ case("cumsum-int", lambda lib, i: i.cumsum(1), C((2, 3), dtype="int64", kind="in
 both("cumsum-then-square", lambda lib, x: x.cumsum(1) ** 2, X((2, 3)), second=True)
 both("outer", lambda lib, a, b: lib.outer(a, b), X((3,)), X((4,)))
 both("outer-method-square", lambda lib, a, b: a.outer(b) ** 2, X((2,)), X((3,)), second=True)
+EINSUM = [
+    ("matmul", "ij,jk->ik", [(2, 3), (3, 4)]), ("transpose", "ij->ji", [(2, 3)]), ("total", "ij->", [(2, 3)]),
+    ("dot", "i,i->", [(3,), (3,)]), ("matvec", "ij,j->i", [(2, 3), (3,)]),
+    ("batched", "bij,bjk->bik", [(2, 2, 3), (2, 3, 4)]), ("diagonal", "ii->i", [(3, 3)]), ("trace", "ii", [(3, 3)]),
+    ("ellipsis", "...j,j->...", [(2, 3), (3,)]), ("implicit", "ij,kj", [(2, 3), (4, 3)]),
+    ("outer", "i,j->ij", [(2,), (3,)]), ("three", "ijk,ikl,ilm->ijm", [(2, 2, 3), (2, 3, 2), (2, 2, 2)]),
+    ("rowwise-dot", "bi,bi->b", [(4, 3), (4, 3)]), ("broadcast", "ij,ij->ij", [(2, 3), (1, 3)]),
+    ("ellipsis-broadcast", "...ij,...jk", [(2, 1, 2, 3), (5, 3, 2)]), ("diagonal-sum", "iij->j", [(2, 2, 3)]),
+]
+# PyTorch picks, per equation, which of the same operations (permute, view, mul, sum, bmm) comes last; the
+# values, gradients, second derivatives and tangents agree everywhere.
+EINSUM_LAST_STEP = {"next_functions": "another operation ends PyTorch's einsum for this equation"}
+for label, equation, shapes in EINSUM:
+    both(f"einsum-{label}", lambda lib, *xs, equation=equation: lib.einsum(equation, *xs) ** 2,
+         *(X(s) for s in shapes), second=True,
+         known=EINSUM_LAST_STEP if label in ("broadcast", "diagonal", "ellipsis-broadcast", "outer") else None)
+both("einsum-list", lambda lib, a, b: lib.einsum("ij,jk->ik", [a, b]), X((2, 3)), X((3, 2)),
+     known=EINSUM_LAST_STEP)
+case("einsum-too-few-operands", lambda lib, a: lib.einsum("ij,jk->ik", a), X((2, 3)))
+case("einsum-too-many-operands", lambda lib, a, b: lib.einsum("ij", a, b), X((2, 3)), X((3,)))
+case("einsum-sizes-differ", lambda lib, a, b: lib.einsum("ij,jk->ik", a, b), X((2, 3)), X((2, 3)))
+case("einsum-output-letter-unknown", lambda lib, a: lib.einsum("ij->ik", a), X((2, 3)))
 both("tril", lambda lib, x: x.tril(), X((3, 4)))
 both("tril-diagonal", lambda lib, x: lib.tril(x, -1), X((2, 3, 3)))
 both("triu", lambda lib, x: lib.triu(x), X((4, 3)))
