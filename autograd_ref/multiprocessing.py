@@ -21,8 +21,7 @@ import traceback
 from multiprocessing import *  # noqa: F401,F403 - torch.multiprocessing is a drop-in for it
 from multiprocessing import reduction as _reduction
 
-import numpy
-
+from ._backend import CPU
 from .tensor import Tensor, make_tensor
 
 __all__ = list(_mp.__all__) + ["spawn", "ProcessRaisedException", "ProcessExitedException"]
@@ -41,7 +40,7 @@ class _SharedBuffer:
         self.map = mmap.mmap(fd, max(size, 1))
 
     def array(self, shape, dtype):
-        return numpy.ndarray(shape, dtype=dtype, buffer=self.map)
+        return CPU.xp.ndarray(shape, dtype=dtype, buffer=self.map)      # shared memory is the CPU's
 
     def __del__(self):      # the mapping stays while arrays use it; the descriptor is only for sending
         os.close(self.fd)
@@ -93,7 +92,7 @@ def _rebuild_copy(array, requires_grad, parameter):
 
 def _rebuild_shared(dup_fd, size, shape, dtype, requires_grad, parameter):
     buffer = _SharedBuffer(size, fd=dup_fd.detach())
-    tensor = make_tensor(buffer.array(shape, numpy.dtype(dtype)))
+    tensor = make_tensor(buffer.array(shape, CPU.xp.dtype(dtype)))
     tensor.__dict__["_shared_buffer"] = buffer
     return _finish(tensor, requires_grad, parameter)
 

@@ -549,35 +549,61 @@ def test_modification_through_a_view_is_caught():
         r.sum().backward()
 
 
-# ---- views of tensors that need grad: not supported (a clear error) ----------------------
-
-VIEW_REFUSED = r"autograd_ref does not track in-place changes to a view when a gradient must flow"
+# ---- views of tensors that need grad: CopySlices on the base, as in PyTorch ---------------------------
+# (node names and gradients compared with torch 2.13 in tests/golden: the inplace-view-* cases)
 
 
 @pytest.mark.parametrize("op", [
     lambda y, x: y[0:2].add_(1),
     lambda y, x: y.view(3).mul_(2),
-    lambda y, x: y.unbind(0)[0].add_(1),
-], ids=["slice.add_", "view.mul_", "unbind.add_"])
-def test_in_place_on_a_view_of_a_non_leaf_is_refused(op):
-    # PyTorch records these with a CopySlices node on the base; autograd_ref refuses
-    # clearly rather than give a wrong gradient.
+    lambda y, x: y[1:].copy_(x[:2] * 3),
+    lambda y, x: y[::2].zero_(),
+], ids=["slice.add_", "view.mul_", "slice.copy_", "strided.zero_"])
+def test_in_place_on_a_view_rewrites_the_base_history_with_copyslices(op):
     x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
     y = x * 2
-    with pytest.raises(RuntimeError, match=VIEW_REFUSED):
-        op(y, x)
-    assert y.tolist() == [2.0, 4.0, 6.0]
-    assert y.grad_fn.name() == "MulBackward0"
+    op(y, x)
+    assert y.grad_fn.name() == "torch::autograd::CopySlices" and type(y.grad_fn).__name__ == "CopySlices"
+    # the gradient through the changed base equals finite differences of the same program
+    assert ag.autograd.gradcheck(lambda t: _changed(op, t), (x.detach().double().requires_grad_(),))
 
 
-def test_in_place_on_a_view_with_a_value_that_requires_grad_is_refused():
+def _changed(op, x):
+    y = x * 2
+    op(y, x)
+    return y
+
+
+def test_in_place_on_a_view_updates_the_other_views_of_the_base():
+    x = ag.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    a = x * 1
+    sibling = a[2:]
+    a[1:3].mul_(10)
+    assert sibling.grad_fn.name() == "AsStridedBackward0"
+    sibling.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 10.0, 1.0]
+
+
+def test_in_place_on_a_view_with_a_value_that_requires_grad_makes_the_base_require_grad():
     x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
     a = ag.zeros(3)
-    with pytest.raises(RuntimeError, match=VIEW_REFUSED):
-        a[0:2].add_(x[:2])
-    with pytest.raises(RuntimeError, match=VIEW_REFUSED):
-        a.view(3).copy_(x)
-    assert a.tolist() == [0.0, 0.0, 0.0] and not a.requires_grad
+    a[0:2].add_(x[:2])
+    assert a.requires_grad and [n is None for n, _ in a.grad_fn.next_functions] == [True, False]
+    (a * ag.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert x.grad.tolist() == [1.0, 2.0, 0.0]
+
+
+def test_what_pytorch_refuses_on_views_is_refused():
+    leaf = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad is being used in an "
+                                           "in-place operation."):
+        leaf[1:].mul_(2)
+    with pytest.raises(RuntimeError, match="Output 0 of Unbind is a view and is being modified inplace. This view "
+                                           "is the output of a function that returns multiple views."):
+        (leaf * 2).unbind(0)[0].add_(1)
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor refers to a single "
+                                           "memory location"):
+        (leaf * 2)[:1].expand(3).mul_(2)
 
 
 def test_in_place_on_views_without_autograd_changes_the_base():

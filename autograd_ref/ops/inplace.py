@@ -40,12 +40,6 @@ def _check_recordable(self, other=None):
     """Refuse what cannot be recorded; ``other`` is the operation's other input, if any."""
     if self.grad_fn is None and self._requires_grad:
         raise RuntimeError(LEAF_MESSAGE)
-    if self._base is not None and _fw.active and (forward_ad.tangent_of(self) is not None or
-                                                  isinstance(other, Tensor) and forward_ad.tangent_of(other) is not None):
-        raise RuntimeError(
-            "autograd_ref does not push tangents through an in-place change to a view of a dual tensor "
-            "(PyTorch updates the base's tangent too). Change the base tensor instead, or clone() the view "
-            "first.")
     if self._base is not None and _state.enabled and (self._requires_grad or getattr(other, "_requires_grad", False)):
         # Recording on the view alone would leave the base's history wrong.
         raise RuntimeError(
@@ -102,6 +96,8 @@ def _apply(self, op, other, ufunc, *args, **kwargs):
             value_dtype = dtypes.get_default_dtype()
         _check_castable(self, value_dtype)
     _check_not_view_of_grad_leaf(self)
+    if _records_on_view(self, other):
+        return _change_view(self, [other], lambda standin: op(standin, other, *args, **kwargs))
     if needs_grad(self, other):
         _check_recordable(self, other)
         return _rebase(self, op(_snapshot(self), other, *args, **kwargs))
@@ -169,6 +165,8 @@ def pow_(self, exponent):
 
 def _unary_inplace(self, op, *args, **kwargs):
     _check_not_view_of_grad_leaf(self)
+    if _records_on_view(self, *args):
+        return _change_view(self, list(args), lambda standin: op(standin, *args, **kwargs))
     if needs_grad(self):
         _check_recordable(self)
         return _rebase(self, op(_snapshot(self), *args, **kwargs))
@@ -240,9 +238,11 @@ class FillBackward3(Node):
                 grad.sum() if self.next_functions[1][0] is not None else None)
 
 
-def _overwrite(self, node_cls, write):
-    """Replace every element: the old value gets no gradient at all."""
+def _overwrite(self, node_cls, write, value):
+    """Replace every element by ``value`` (``write`` does it): the old value gets no gradient at all."""
     _check_not_view_of_grad_leaf(self)
+    if _records_on_view(self):
+        return _change_view(self, [], lambda standin: _filled(standin, node_cls, value))
     recording = _state.enabled and self._requires_grad
     if recording:
         _check_recordable(self)
@@ -261,7 +261,7 @@ def zero_(self):
 
         >>> w.grad.zero_()
     """
-    return _overwrite(self, ZeroBackward0, lambda: self._data.fill(0))
+    return _overwrite(self, ZeroBackward0, lambda: self._data.fill(0), 0)
 
 
 def fill_(self, value):
@@ -270,6 +270,8 @@ def fill_(self, value):
         if value.dim() != 0:
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions.")
+        if _records_on_view(self, value):
+            return _change_view(self, [value], lambda standin: _copied(standin, value))
         if needs_grad(self, value):
             _check_recordable(self, value)
             self._data.fill(value.item())
@@ -280,7 +282,7 @@ def fill_(self, value):
             _move_history(self, node)
             return self
         value = value.item()
-    return _overwrite(self, FillBackward2, lambda: self._data.fill(value))
+    return _overwrite(self, FillBackward2, lambda: self._data.fill(value), value)
 
 
 class CopyBackwards(Node):
@@ -311,6 +313,8 @@ def copy_(self, src, non_blocking=False):
         raise RuntimeError(
             f"output with shape {list(self.shape)} doesn't match the broadcast shape "
             f"{list(src.shape)}") from None
+    if _records_on_view(self, src):
+        return _change_view(self, [src], lambda standin: _copied(standin, src))
     if needs_grad(self, src):
         _check_recordable(self, src)
         node = CopyBackwards((edge_to(self), edge_to(src)))
@@ -370,6 +374,9 @@ def setitem(self, index, value):
         >>> x = zeros(3); x[1] = 5.
     """
     _check_not_view_of_grad_leaf(self)
+    if _records_on_view(self, value):
+        _change_view(self, [value], lambda standin: _set_in_copy(standin, index, value))
+        return
     items, basic = shape.to_index(index, self._device)
     integer_arrays = any(getattr(i, "dtype", None) is not None and i.dtype.kind != "b" for i in items)
     view = basic and any(i is not Ellipsis for i in items)
@@ -409,3 +416,189 @@ def setitem(self, index, value):
         return
     self._data[items] = array
     self._version_counter[0] += 1
+
+
+# ---- in-place changes to a view: CopySlices on the base ----------------------------------------------------
+# PyTorch records ``v.mul_(2)``, for a view ``v`` of a tensor ``base`` that requires grad, as a change to
+# the base: base's history becomes CopySlices(its old history, the operation), and v (and every other view
+# of base) becomes AsStridedBackward0, a window on that new history. Here the window is the list of the
+# base's elements the view covers, found from the memory addresses.
+
+def _records_on_view(self, *others):
+    """An in-place change to a view that autograd must record, or whose tangents forward mode must push."""
+    if self._base is None:
+        return False
+    if _state.enabled and (self._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others)):
+        return True
+    return _fw.active and (forward_ad.tangent_of(self) is not None or forward_ad.tangent_of(self._base) is not None
+                           or any(isinstance(o, Tensor) and forward_ad.tangent_of(o) is not None for o in others))
+
+
+def _change_view(self, others, compute):
+    """Run ``compute(standin)`` (the operation, out of place, on a stand-in for the view's old value), write
+    the result into the view's memory, and record it on the base (and push tangents, in forward mode)."""
+    base = self._base
+    if base.grad_fn is None and base._requires_grad:
+        raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
+    if "_multi_view_output" in self.__dict__:
+        op, i = self._multi_view_output
+        raise RuntimeError(
+            f"Output {i} of {op} is a view and is being modified inplace. This view is the output of a function "
+            "that returns multiple views. Such functions do not allow the output views to be modified inplace. "
+            "You should replace the inplace operation by an out-of-place one.")
+    recording = _state.enabled and (
+        self._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others))
+    window = _window(self, base)
+    standin = make_tensor(self._data.copy(), self._device)
+    standin._requires_grad = recording
+    if _fw.active and forward_ad.tangent_of(self) is not None:
+        forward_ad.set_tangent(standin, forward_ad.tangent_of(self))
+    result = compute(standin)
+    self._data[...] = result._data
+    self._version_counter[0] += 1
+    views = _views_of(base, also=self)
+    if recording:
+        with forward_ad._paused():      # tangents are set below, directly
+            fn = result.grad_fn
+            node = CopySlicesOfView((edge_to(base),) + tuple(fn.next_functions[1:]))
+            node.fn, node.window, node.kept = fn, window, _kept(base, window)
+            attach(base, node)
+            for view in views:
+                _move_history(view, _as_strided(base, view, window if view is self else _window(view, base)))
+    if _fw.active:
+        _push_view_tangents(base, views, window, result)
+    return self
+
+
+def _push_view_tangents(base, views, window, result):
+    """Forward mode: the base's tangent, with the view's part replaced by the result's; each view's, its part."""
+    changed = forward_ad.tangent_of(result)
+    before = forward_ad.tangent_of(base)
+    if changed is None and before is None:
+        return
+    xp = base._device.xp
+    tangent = xp.array(before._data, dtype=base._data.dtype) if before is not None else xp.zeros_like(base._data)
+    tangent[window] = changed._data if changed is not None else 0
+    forward_ad.set_tangent(base, make_tensor(tangent, base._device))
+    for view in views:
+        part = tangent[window] if view is views[0] else tangent[_window(view, base)]
+        forward_ad.set_tangent(view, make_tensor(part.copy(), base._device))
+
+
+def _copied(standin, src):
+    """``standin.copy_(src)``, out of place: src's values in standin's shape and dtype (CopyBackwards)."""
+    node = CopyBackwards((edge_to(standin), edge_to(src)))
+    node.src_shape, node.src_dtype, node.src_device = src.shape, src.dtype, src._device
+    value = standin._device.xp.broadcast_to(array_on(src, standin._device), standin._data.shape)
+    res = make_tensor(value.astype(standin._data.dtype, copy=True), standin._device)
+    attach(res, node)
+    return res
+
+
+def _window(view, base):
+    """The indices (one array per base dimension) of the base's elements that ``view``'s elements are, in the
+    view's shape: found from where each element lives in memory."""
+    xp = base._device.xp
+    item = base._data.itemsize
+
+    def byte_offsets(array):
+        start = _address(array) - _address(base._data)
+        grids = xp.indices(array.shape) if array.ndim else xp.zeros((0,), dtype=int)
+        offsets = sum((g * st for g, st in zip(grids, array.strides)), xp.zeros(array.shape, dtype=int))
+        return offsets + start
+
+    base_offsets = byte_offsets(base._data).reshape(-1)
+    order = xp.argsort(base_offsets)
+    found = xp.searchsorted(base_offsets[order], byte_offsets(view._data).reshape(-1))
+    flat = order[xp.minimum(found, base_offsets.size - 1)]
+    if not bool(xp.all(base_offsets[flat] == byte_offsets(view._data).reshape(-1))) or item == 0:
+        raise RuntimeError("autograd_ref cannot tell which elements of its base this view covers")
+    if xp.unique(flat).size != flat.size:
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                           "single memory location. Please clone() the tensor before performing the operation.")
+    return tuple(i.reshape(view._data.shape) for i in xp.unravel_index(flat, base._data.shape))
+
+
+def _address(array):
+    interface = getattr(array, "__array_interface__", None)
+    return interface["data"][0] if interface is not None else array.data.ptr
+
+
+def _kept(base, window):
+    kept = base._device.xp.ones(base._data.shape, dtype=bool)
+    kept[window] = False
+    return make_tensor(kept, base._device)
+
+
+def _views_of(base, also):
+    """The live views of ``base`` that were recorded (``also`` first, whether recorded or not)."""
+    views = [also]
+    for ref in base.__dict__.get("_views", ()):
+        view = ref()
+        if view is not None and view is not also:
+            views.append(view)
+    return views
+
+
+class CopySlicesOfView(Node):
+    """The base's history after an in-place change to one of its views: the elements outside the view keep
+    their old history; those inside come from the operation ``fn``, whose other inputs are this node's."""
+    __slots__ = ("fn", "window", "kept")
+
+    def name(self):
+        return "torch::autograd::CopySlices"        # PyTorch's C++ name
+
+    def backward(self, grad):
+        from ..autograd.engine import _match_inputs
+        grads = self.fn.backward(shape.getitem_advanced(grad, self.window))
+        grads = grads if type(grads) is tuple else (grads,)
+        if self.fn._input_metadata is not None:
+            grads = _match_inputs(grads, self.fn._input_metadata)
+        old = None
+        if self.next_functions[0][0] is not None:
+            old = grad * self.kept
+            if grads[0] is not None:
+                old = pointwise.add(old, _placed(grads[0], self.window, grad))
+        return (old,) + tuple(grads[1:])
+
+
+class AsStridedBackward0(Node):
+    """A view of a tensor whose history an in-place change rewrote: its gradient, placed in the base."""
+    __slots__ = ("window", "base_shape")
+
+    def backward(self, grad):
+        return _placed(grad, self.window, None, self.base_shape)
+
+
+# PyTorch prints both this node and the one that ``x[i] = v`` records as CopySlices.
+CopySlicesOfView.__name__ = CopySlicesOfView.__qualname__ = "CopySlices"
+
+
+def _placed(values, window, like, base_shape=None):
+    """A base-shaped tensor of zeros with ``values`` at ``window`` (recorded, so it can be differentiated)."""
+    from ..creation import zeros
+    shape_ = tuple(like.shape) if like is not None else base_shape
+    out = zeros(shape_, dtype=values.dtype, device=values.device)
+    setitem(out, tuple(make_tensor(w, values._device) for w in window), values)
+    return out
+
+
+def _as_strided(base, view, window):
+    node = AsStridedBackward0((edge_to(base),))
+    node.window, node.base_shape = window, tuple(base.shape)
+    return node
+
+
+def _filled(standin, node_cls, value):
+    """``standin`` filled with ``value``, out of place (``node_cls``: ZeroBackward0 or FillBackward2)."""
+    res = make_tensor(standin._device.xp.full(standin._data.shape, value, dtype=standin._data.dtype),
+                      standin._device)
+    attach(res, node_cls((edge_to(standin),)))
+    return res
+
+
+def _set_in_copy(standin, index, value):
+    """``standin[index] = value``, out of place: on a copy of the stand-in."""
+    copy = shape.clone(standin)
+    setitem(copy, index, value)
+    return copy

@@ -6,6 +6,8 @@ backward puts the gradient back into the input's shape.
     <ViewBackward0 object at ...>
 """
 import numbers
+import re
+import weakref
 
 from .. import dtypes
 from ..autograd.graph import Node, edge_to
@@ -24,12 +26,14 @@ def _sizes(args):
 def _view_of(input, array, node_cls, **attrs):
     """A view: shares memory and version counter with ``input``."""
     out = make_tensor(array, input._device, input._version_counter)
-    out._base = input if input._base is None else input._base
+    out._base = base = input if input._base is None else input._base
     if _state.enabled and input._requires_grad or _fw.active:
         node = node_cls((edge_to(input),))
         for name, value in attrs.items():
             setattr(node, name, value)
         attach(out, node)
+        if out.grad_fn is not None:     # an in-place change to one view rewrites the others' history too
+            base.__dict__.setdefault("_views", []).append(weakref.ref(out))
     return out
 
 
@@ -454,8 +458,10 @@ def _record_pieces(input, arrays, node_cls, d):
         node.num_outputs = len(outs)
         node.shapes = tuple(o.shape for o in outs)
         node.dim = d
+        op = re.sub(r"Backward\d*$", "", node_cls.__name__)
         for i, o in enumerate(outs):
-            o._base = input
+            o._base = input if input._base is None else input._base
+            o._multi_view_output = (op, i)      # PyTorch refuses in-place changes to these (inplace.py)
             attach(o, node, i)
     return tuple(outs)
 

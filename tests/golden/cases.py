@@ -272,6 +272,75 @@ case("cumsum-int", lambda lib, i: i.cumsum(1), C((2, 3), dtype="int64", kind="in
 both("cumsum-then-square", lambda lib, x: x.cumsum(1) ** 2, X((2, 3)), second=True)
 both("outer", lambda lib, a, b: lib.outer(a, b), X((3,)), X((4,)))
 both("outer-method-square", lambda lib, a, b: a.outer(b) ** 2, X((2,)), X((3,)), second=True)
+# ---- in-place changes to views: CopySlices on the base, AsStridedBackward0 on the views -------------------
+
+def _view_mul(lib, x):
+    a = x * 1
+    a[1:3].mul_(10)
+    return a
+
+
+def _view_sibling(lib, x):
+    a = x * 1
+    sibling = a[2:]
+    a[1:3].mul_(10)
+    return sibling
+
+
+def _view_value_requires_grad(lib, b, y):
+    b = b.clone()
+    b[1:].add_(y)
+    return b
+
+
+def _view_transposed(lib, m):
+    a = m.clone()
+    view = a.t()
+    view.mul_(a.t().detach() + 1)
+    return a, view
+
+
+def _view_zeroed(lib, x):
+    a = x.clone()
+    a.view(2, 2)[0].zero_()
+    return a
+
+
+def _view_copy(lib, x, y):
+    a = x * 2
+    a[:2].copy_(y)
+    return a
+
+
+def _view_setitem(lib, x, y):
+    a = x * 2
+    view = a[1:]
+    view[0] = y[0]
+    return a, view
+
+
+def _view_then_more(lib, x):
+    a = x.exp()
+    v = a[::2]
+    v.sin_()
+    return (a * a).sum(), v
+
+
+def _unbind_output_changed(lib, x):
+    return (x * 2).unbind(0)[0].add_(1)
+
+
+both("inplace-view-mul", _view_mul, X((4,)), second=True)
+both("inplace-view-sibling", _view_sibling, X((4,)))
+both("inplace-view-value-requires-grad", _view_value_requires_grad, C((3,)), X((2,)))
+both("inplace-view-transposed", _view_transposed, X((2, 3)), second=True)
+both("inplace-view-zeroed", _view_zeroed, X((4,)))
+both("inplace-view-copy", _view_copy, X((4,)), X((2,)))
+both("inplace-view-setitem", _view_setitem, X((4,)), X((2,)))
+both("inplace-view-then-more", _view_then_more, X((5,)), second=True)
+case("inplace-unbind-output-refused", _unbind_output_changed, X((2, 2)))
+case("inplace-view-of-leaf-refused", lambda lib, x: x[1:].mul_(2), X((3,)))
+
 EINSUM = [
     ("matmul", "ij,jk->ik", [(2, 3), (3, 4)]), ("transpose", "ij->ji", [(2, 3)]), ("total", "ij->", [(2, 3)]),
     ("dot", "i,i->", [(3,), (3,)]), ("matvec", "ij,j->i", [(2, 3), (3,)]),
