@@ -86,3 +86,29 @@ def test_committed_without_outputs(notebook: Path) -> None:
         f"{notebook.relative_to(ROOT)}: the code cells at positions {dirty} (counting all cells from 0) have outputs "
         "or execution counts; clear all outputs before committing (JupyterLab: Edit > Clear Outputs of All Cells)"
     )
+
+
+# A widget's function runs again whenever the learner moves it, long after Run All has run the cells below
+# it. Each case: a lesson, then code run after all its cells (as a slider move would), and what its output
+# must show. (Lesson 09's slider once fitted the line to the 64x1000 network's data defined further down;
+# lesson 10's once labelled the leaves with another model's parameters.)
+WIDGETS_AFTER_RUN_ALL = {
+    "09_training_with_autograd.ipynb": ("show_learning_rate(0.01)", "image/png"),
+    "10_dynamic_graphs_in_practice.ipynb": ("show_graph(5)", "w_in"),
+}
+
+
+@pytest.mark.parametrize("lesson", sorted(WIDGETS_AFTER_RUN_ALL))
+def test_widget_functions_use_their_own_cells_data_after_run_all(lesson: str) -> None:
+    _require("nbclient", "cannot run notebooks")
+    import nbformat
+    from nbclient import NotebookClient
+
+    code, expected = WIDGETS_AFTER_RUN_ALL[lesson]
+    nb = nbformat.read(COURSE / lesson, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(code))
+    client = NotebookClient(nb, km=_native_kernel_manager(), kernel_name="python3", timeout=CELL_TIMEOUT_S,
+                            allow_errors=False, resources={"metadata": {"path": str(COURSE)}})
+    client.execute()
+    shown = json.dumps(nb.cells[-1].outputs)
+    assert expected in shown, f"{lesson}: {code} shows no {expected!r}: {shown[:500]}"

@@ -52,7 +52,7 @@ def render(picture, current=None, done=()):
 def draw(picture, current=None, done=()):
     """The picture as a ``graphviz.Digraph`` (needs the graphviz package, not ``dot``)."""
     graphviz = _optional.graphviz_module()
-    dot = graphviz.Digraph(node_attr=NODE_ATTR, graph_attr=dict(size="12,12"))
+    dot = graphviz.Digraph(node_attr=NODE_ATTR, graph_attr=dict(size="12,12", nodesep="0.4"))
     for box in picture.boxes.values():
         attrs = {}
         colour = COLOURS[box.kind]
@@ -69,11 +69,24 @@ def draw(picture, current=None, done=()):
         elif arrow.kind == "view":
             dot.edge(arrow.tail, arrow.head, style="dotted")
         elif arrow.label:
-            dot.edge(arrow.tail, arrow.head, label=arrow.label, fontsize="9", fontname="monospace")
+            dot.edge(arrow.tail, arrow.head, label=rows(arrow.label), fontsize="9", fontname="monospace")
         else:
             dot.edge(arrow.tail, arrow.head)
     resize(dot)
     return dot
+
+
+def rows(label):
+    """A label holding a matrix, one row per line, left-aligned (graphviz's ``\\l``), so that labels stay
+    narrow and two arrows between the same nodes do not run into each other.
+
+        >>> rows("y = [[3.0, 3.0], [3.0, 3.0]]")
+        'y = [[3.0, 3.0],\\l     [3.0, 3.0]]\\l'
+    """
+    start = label.find("[[")
+    if start < 0:
+        return label
+    return label.replace("], [", "],\\l" + " " * (start + 1) + "[") + "\\l"
 
 
 def resize(dot, size_per_element=0.15, min_size=12):

@@ -17,6 +17,7 @@ import html
 from dataclasses import dataclass, field
 
 from . import _optional
+from .dot import rows
 from .text import TextGraph
 from .walk import COLOURS, as_outputs, function_nodes, name_map, op_name, size_to_str
 from ..autograd.graph import AccumulateGrad
@@ -192,14 +193,15 @@ def make_forward_dot(output, inputs=None, max_values=4):
 
 def _draw_tape(tape, max_values):
     graphviz = _optional.graphviz_module()
-    dot = graphviz.Digraph(graph_attr=dict(rankdir="LR"),
+    # left to right, at most 9.5 inches wide: JupyterLab's notebook column (graphviz only ever shrinks to it)
+    dot = graphviz.Digraph(graph_attr=dict(rankdir="LR", size="9.5,12"),
                            node_attr=dict(fontsize="10", fontname="monospace", style="filled",
                                           height="0.2"),
                            edge_attr=dict(fontsize="9", fontname="monospace"))
     where = {}      # the name of a value -> the id of the DOT node that makes it
     for name, leaf in tape.leaves:
         where[name] = f"leaf {name}"
-        dot.node(where[name], f"{name}\n{format_value(leaf, max_values)}", shape="box",
+        dot.node(where[name], f"{name}\n{_matrix_rows(format_value(leaf, max_values))}", shape="box",
                  fillcolor=COLOURS["leaf"])
     values = dict(tape.leaves)
     for op in tape.ops:
@@ -211,7 +213,7 @@ def _draw_tape(tape, max_values):
                 dot.node(const_id, "constant", shape="plaintext", style="", fontcolor="gray40")
                 dot.edge(const_id, op_id, style="dashed", color="gray60")
             else:
-                dot.edge(where[arg], op_id, label=_edge_label(arg, values, max_values))
+                dot.edge(where[arg], op_id, label=rows(_edge_label(arg, values, max_values)))
         for nr in range(op.node.num_outputs):
             name = f"{op.name}[{nr}]" if op.node.num_outputs > 1 else op.name
             where[name] = op_id
@@ -219,11 +221,16 @@ def _draw_tape(tape, max_values):
                 values[name] = op.values[nr]
     for name, out in tape.outputs:
         out_id = f"output {name}"
-        dot.node(out_id, f"{name}\n{format_value(out, max_values)}", shape="box",
+        dot.node(out_id, f"{name}\n{_matrix_rows(format_value(out, max_values))}", shape="box",
                  fillcolor=COLOURS["output"])
         if name in where:
-            dot.edge(where[name], out_id, label=format_value(out, max_values))
+            dot.edge(where[name], out_id, label=rows(format_value(out, max_values)))
     return dot
+
+
+def _matrix_rows(text):
+    """A matrix in a box, one row per (centred) line."""
+    return text.replace("], [", "],\n [")
 
 
 def _edge_label(name, values, max_values):
