@@ -2,7 +2,7 @@
 
 The engine is ``autograd_ref``; this package only runs the course around it::
 
-    $ autograd-course grade pilot1 submitted/*/pilot1 --out grades/pilot1 -j 2
+    $ autograd-course grade ex01_scalar_engine submitted/*/ex01_scalar_engine --out grades/ex01 -j 2
     $ autograd-course release build/student
 
 Where each concept lives:
@@ -41,7 +41,7 @@ hidden suite ``exercises/hidden/A/``:
     - ``_run_program(ns, leaves, flags, steps)``: a small program of Tensor operators, run with the
       student's ``Tensor``, for suites about the graphs those operators record (ex03, ex04).
 
-    A ``probes.py`` may define one of these names again for itself (pilot2 keeps None as NaN that way).
+    A ``probes.py`` may define one of these names again for itself (ex02_broadcasting keeps None as NaN that way).
 
 ``test_*.py``
     pytest tests that run in the TRUSTED grader process (``autograd_ref`` is importable there), with two

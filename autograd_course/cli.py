@@ -1,7 +1,7 @@
 """The ``autograd-course`` command.
 
     $ autograd-course open                   # the learner's view of the course, in JupyterLab
-    $ autograd-course grade pilot1_scalar_engine submitted/ --out grades/pilot1 -j 2
+    $ autograd-course grade ex01_scalar_engine submitted/ --out grades/ex01 -j 2
     $ autograd-course release build/student --github my-org/autograd-student
 
 ``grade`` scores submissions with the assignment's hidden suite (see ``autograd_course`` for the contract)

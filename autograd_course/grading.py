@@ -1,6 +1,6 @@
 """The trusted side: grade one submission by running the hidden pytest suite against its sandboxed child.
 
-    assignment = Assignment.load("exercises", "pilot1")
+    assignment = Assignment.load("exercises", "ex01_scalar_engine")
     result = grade_submission(assignment, Submission.from_path("alice.ipynb"), seed=7)   # Gradescope dict
 
 The hidden tests run here, in the grader's process, with the fixtures of ``GradingPlugin``: ``student``

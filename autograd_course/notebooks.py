@@ -2,7 +2,7 @@
 
 A notebook is plain JSON, read here without running anything::
 
-    cells = assemble(read_notebook("source/pilot1/pilot1.ipynb"), read_notebook("alice.ipynb"))
+    cells = assemble(read_notebook("source/ex01_scalar_engine/scalar_engine.ipynb"), read_notebook("alice.ipynb"))
     [(c.label, c.code[:20]) for c in cells]    # setup cells from the source, solutions from alice
 
 Submissions are untrusted files: only a regular file is read (never through a link), with a size cap,

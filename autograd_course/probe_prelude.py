@@ -9,9 +9,9 @@ calls ``_array(x)`` without defining it::
         out = ns["add"](ns["Tensor"](a), ns["Tensor"](b))
         return {"out": _tensor_array(out), "error": _error_name(lambda: ns["add"](None, None))}
 
-A ``probes.py`` that defines one of these names again uses its own (pilot2's ``_array`` does); the functions
+A ``probes.py`` that defines one of these names again uses its own (ex02_broadcasting's ``_array`` does); the functions
 here keep calling each other, whatever ``probes.py`` defines. Like ``child.py``: the stdlib and numpy only,
-and numpy imported inside the functions that use it, so that a suite without numpy (pilot1) never loads
+and numpy imported inside the functions that use it, so that a suite without numpy (ex01_scalar_engine) never loads
 it. Nothing here is ever put into the student's namespace ``ns``, and the child cannot import this file
 (the course package is not on its path). Define no ``probe_*`` function here: those are each suite's own.
 """

@@ -1,7 +1,7 @@
 """What grading writes: Gradescope-style results JSON, ``grades.csv``, and nbgrader's gradebook.
 
-    path = write_result("grades/pilot1", result)      # grades/pilot1/alice.json, written atomically
-    write_grades_csv("grades/pilot1", "pilot1")        # one row per results file of that assignment
+    path = write_result("grades/ex01", result)      # grades/ex01/alice.json, written atomically
+    write_grades_csv("grades/ex01", "ex01_scalar_engine")        # one row per results file of that assignment
 
 A result is Gradescope's ``results.json``: ``score``, ``execution_time``, ``output``, ``tests`` (each with
 ``name``, ``score``, ``max_score``, ``status``, ``output``, ``visibility``), and ``extra_data`` holding the

@@ -1,7 +1,7 @@
 """Grading throughput (issue: graded exercises). Run by hand from the repository root:
 
-    python bench/bench_grading.py                        # pilot 1 of exercises/, 50 submissions, 2 workers
-    python bench/bench_grading.py --assignment pilot2_broadcasting --submissions 20
+    python bench/bench_grading.py                        # ex01_scalar_engine, 50 submissions, 2 workers
+    python bench/bench_grading.py --assignment ex02_broadcasting --submissions 20
 
 Builds a batch of submissions of one assignment in nbgrader's layout (a third each: the source solution,
 the blank release, the solution with one solution cell blanked), in a temporary copy of the course, and
@@ -67,7 +67,7 @@ def timed(argv, cwd) -> tuple[float, subprocess.CompletedProcess]:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--course-dir", type=Path, default=REPO / "exercises")
-    parser.add_argument("--assignment", default=None, help="default: the first pilot with a hidden suite")
+    parser.add_argument("--assignment", default=None, help="default: ex01_scalar_engine")
     parser.add_argument("--submissions", type=int, default=50)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--skip-nbgrader", action="store_true")

@@ -1,7 +1,7 @@
 """Session fixtures shared by test_binder.py, test_browser.py and test_journey.py (loaded with
 ``pytest_plugins = ["binder_env"]``, so each is built once per test session, however many modules use it).
 
-- ``student_release``: ``autograd-course release`` of the course with the pilot assignment, the tree a
+- ``student_release``: ``autograd-course release`` of the course with the first assignment (ex01_scalar_engine), the tree a
   course publishes and Binder opens (read-only for tests: copy it before changing anything).
 - ``binder_env``: what Binder builds from that tree's ``binder/``, without Docker: a fresh virtual
   environment with the runtime's Python, ``pip install -r binder/requirements.txt``, then ``binder/postBuild``
@@ -37,7 +37,7 @@ import pytest
 import system_programs
 
 ROOT = Path(__file__).resolve().parents[1]
-PILOT = "pilot1_scalar_engine"
+PILOT = "ex01_scalar_engine"
 GITHUB = "my-org/autograd-student@main"
 
 

@@ -154,14 +154,14 @@ def test_validate_names_a_helper_the_answers_need_from_a_cell_of_the_students_ow
     """The grader runs only the answer cells. An answer that calls a helper written in an added cell passes
     every visible check in the notebook; nbgrader's Validate (and Run All) must say that it will fail when
     graded, and name the helper. Scratch cells that the answers do not need are fine."""
-    nb = load(SUBMISSIONS / "pilot1_scalar_engine" / "solution.ipynb")
+    nb = load(SUBMISSIONS / "ex01_scalar_engine" / "solution.ipynb")
     answer = next(c for c in nb["cells"] if nbgrader_meta(c).get("solution"))
     name = re.match(r"def (\w+)\(", source_text(answer)).group(1)
     scratch = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
                "source": "x = 3.0\nprint(x * 2)\n"}
-    folder = tmp_path / "pilot1_scalar_engine"
+    folder = tmp_path / "ex01_scalar_engine"
     folder.mkdir()
-    path = folder / source_notebook("pilot1_scalar_engine").name
+    path = folder / source_notebook("ex01_scalar_engine").name
 
     nb["cells"].insert(nb["cells"].index(answer), scratch)
     path.write_text(json.dumps(nb))

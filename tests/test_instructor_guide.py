@@ -30,7 +30,7 @@ from test_readme import copy_tracked_tree  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "instructor_guide.md"
-ASSIGNMENT, NOTEBOOK = "pilot1_scalar_engine", "scalar_engine.ipynb"
+ASSIGNMENT, NOTEBOOK = "ex01_scalar_engine", "scalar_engine.ipynb"
 SUBMISSIONS = ROOT / "tests" / "submissions" / ASSIGNMENT
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 NOT_RUN = re.compile(r"<!-- not run by the tests: (.+?) -->\s*$")
@@ -102,7 +102,7 @@ def test_the_instructor_guide_runs_as_written(tmp_path):
 
         # Scores: the source and alice's solution in full, bob's blank notebook none.
         assert read_scores(tree / "grades" / "check" / "grades.csv") == {"scalar_engine": 20.0}
-        assert read_scores(tree / "grades" / "pilot1" / "grades.csv") == {"alice": 20.0, "bob": 0.0}
+        assert read_scores(tree / "grades" / "ex01" / "grades.csv") == {"alice": 20.0, "bob": 0.0}
         with open(tree / "exercises" / "grades.csv", newline="") as f:      # nbgrader export
             exported = {row["student_id"]: float(row["score"]) for row in csv.DictReader(f)}
         assert exported == {"alice": 20.0, "bob": 0.0}

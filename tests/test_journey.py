@@ -1,16 +1,16 @@
 """The learner's journey, end to end, as the people involved would do it.
 
-1. The instructor releases the course: ``autograd-course release OUT --assignment pilot1_scalar_engine
+1. The instructor releases the course: ``autograd-course release OUT --assignment ex01_scalar_engine
    --github ...`` (the console script).
 2. The learner opens the released exercise in JupyterLab (the Binder environment, in headless Chromium),
    types the solution into the answer cells, saves, and presses nbgrader's Validate button: it says the
    notebook passes.
 3. The learner hands in the notebook: *File > Download*, as on Binder; the instructor puts the file in
    nbgrader's layout, ``submitted/<student>/<assignment>/<notebook>.ipynb``.
-4. The instructor grades it: ``autograd-course grade pilot1_scalar_engine submitted/ --out grades``; full
+4. The instructor grades it: ``autograd-course grade ex01_scalar_engine submitted/ --out grades``; full
    marks, and the results file names every part with its points, the feedback a student gets back.
 
-The solution typed in is the instructor's, from tests/submissions/pilot1_scalar_engine/solution.ipynb.
+The solution typed in is the instructor's, from tests/submissions/ex01_scalar_engine/solution.ipynb.
 Screenshots go where test_browser.py puts its own ($AUTOGRAD_COURSE_ARTIFACTS, or
 <temp dir>/autograd-course-artifacts), named ``journey-*.png``.
 """
@@ -100,7 +100,7 @@ def test_release_open_solve_validate_hand_in_grade(jupyterlab, page, tmp_path):
                            "--out", str(grades), "--course-dir", str(ROOT / "exercises"), "--seed", "8"],
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "graded 1 submission(s) of pilot1_scalar_engine" in done.stdout
+    assert "graded 1 submission(s) of ex01_scalar_engine" in done.stdout
     result = json.loads((grades / "alice.json").read_text(encoding="utf-8"))
     total = sum(test["max_score"] for test in result["tests"])
     assert total == 20 and result["score"] == total, result

@@ -236,7 +236,7 @@ def test_the_release_has_what_a_student_needs_and_nothing_of_the_instructors(bui
     assert 'include = ["autograd_ref*"]' in pyproject and "autograd_course" not in pyproject
     readme = (out / "README.md").read_text()
     for words in ("Binder", "YOUR CODE HERE", "Restart Kernel and Run All Cells", "nbgrader validate",
-                  "hand it in", "exercises/pilot1_scalar_engine/scalar_engine.ipynb"):
+                  "hand it in", "exercises/ex01_scalar_engine/scalar_engine.ipynb"):
         assert words.lower() in readme.lower(), words
 
 
@@ -281,9 +281,9 @@ def test_release_refuses_a_non_empty_folder_unless_forced(built, tmp_path):
     with pytest.raises(ReleaseError, match="not empty.*--force"):
         release(out)
     assert (out / "notes.txt").read_text() == "mine"     # untouched
-    release(out, force=True, assignments=["pilot1_scalar_engine"])
+    release(out, force=True, assignments=["ex01_scalar_engine"])
     assert not (out / "notes.txt").exists() and (out / RELEASE_MARK).is_file()
-    assert sorted(p.name for p in (out / "exercises").iterdir()) == ["pilot1_scalar_engine"]
+    assert sorted(p.name for p in (out / "exercises").iterdir()) == ["ex01_scalar_engine"]
 
 
 def test_release_refuses_the_instructors_folders(tmp_path):
@@ -317,7 +317,7 @@ def test_nbgrader_commands_keep_hidden_files_and_hidden_tests_out(tmp_path):
     """On a copy of the course with hidden-suite files planted next to a source notebook:
     generate_assignment, release_assignment (to an exchange), autograde and generate_feedback copy none of
     them, and the feedback shows no hidden test region."""
-    assignment, notebook = "pilot1_scalar_engine", "scalar_engine.ipynb"
+    assignment, notebook = "ex01_scalar_engine", "scalar_engine.ipynb"
     course = tmp_path / "course"
     course.mkdir()
     shutil.copy2(EXERCISES / "nbgrader_config.py", course)
@@ -395,7 +395,7 @@ def test_without_github_the_readme_has_a_placeholder_and_says_how_to_set_it(tmp_
     from autograd_course.cli import main
 
     out = tmp_path / "student"
-    assert main(["release", str(out), "--assignment", "pilot1_scalar_engine"]) == 0
+    assert main(["release", str(out), "--assignment", "ex01_scalar_engine"]) == 0
     err = capsys.readouterr().err
     assert "no --github" in err and "placeholder" in err
     readme = (out / "README.md").read_text(encoding="utf-8")
@@ -408,7 +408,7 @@ def test_with_github_the_readme_badge_opens_lesson_00_in_jupyterlab(tmp_path, ca
     from autograd_course.cli import main
 
     out = tmp_path / "student"
-    assert main(["release", str(out), "--assignment", "pilot1_scalar_engine",
+    assert main(["release", str(out), "--assignment", "ex01_scalar_engine",
                  "--github", "my-org/autograd-student@spring-2027"]) == 0
     assert "placeholder" not in capsys.readouterr().err
     readme = (out / "README.md").read_text(encoding="utf-8")

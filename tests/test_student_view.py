@@ -42,7 +42,7 @@ def test_opening_again_keeps_the_learners_files_and_adds_new_ones(view, tmp_path
     fresh, added, _ = view
     dest = tmp_path / "student"
     shutil.copytree(fresh, dest)
-    work = next((dest / "exercises" / "pilot1_scalar_engine").glob("*.ipynb"))
+    work = next((dest / "exercises" / "ex01_scalar_engine").glob("*.ipynb"))
     work.write_text(work.read_text(encoding="utf-8").replace("raise NotImplementedError()", "return 42"),
                     encoding="utf-8")
     mine = dest / "course" / "my_notes.ipynb"

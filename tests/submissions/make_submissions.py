@@ -43,7 +43,7 @@ def _variants(assignment: str):
     path = HERE / "variants" / f"{assignment}.py"
     if not path.is_file():
         raise SystemExit(f"{assignment}: no realistic submissions yet; write tests/submissions/variants/"
-                         f"{assignment}.py (FULL and VARIANTS, as the pilots' files do)")
+                         f"{assignment}.py (FULL and VARIANTS, as the other assignments' files do)")
     spec = importlib.util.spec_from_file_location(f"variants_{assignment}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -1,4 +1,4 @@
-"""Realistic submissions of pilot1_scalar_engine: what each gets wrong, the edits to the source's solution that make
+"""Realistic submissions of ex01_scalar_engine: what each gets wrong, the edits to the source's solution that make
 it, and the points per autograded cell the hidden suite must give it (cells not named get full points)."""
 
 FULL = {"test_add_mul": 2, "test_sub_div": 3, "test_sin_exp_pow": 3, "test_topo": 3,

@@ -1,4 +1,4 @@
-"""Realistic submissions of pilot2_broadcasting: what each gets wrong, the edits to the source's solution that make
+"""Realistic submissions of ex02_broadcasting: what each gets wrong, the edits to the source's solution that make
 it, and the points per autograded cell the hidden suite must give it (cells not named get full points)."""
 
 FULL = {"test_unbroadcast": 4, "test_add_mul": 4, "test_div": 3, "test_matmul": 3,
