@@ -5,7 +5,8 @@
     $ autograd-course release build/student --github my-org/autograd-student
 
 ``grade`` scores submissions with the assignment's hidden suite (see ``autograd_course`` for the contract)
-and writes one Gradescope results file per student, ``grades.csv``, and with ``--nbgrader`` the gradebook.
+and writes one Gradescope results file per student, ``grades.csv``, a report (``report.py``: a summary per
+part on the terminal, ``summary.csv``, ``scores.png``, ``canvas.csv``), and with ``--nbgrader`` the gradebook.
 ``release`` writes the tree a course publishes for students (``release.py``); ``open`` writes one into
 ``student/`` (never overwriting a learner's file) and serves it in JupyterLab (``student_view.py``).
 """
@@ -47,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
                        help=f"wall-clock seconds for one submission, all its probes together (default "
                             f"{DEFAULT_BUDGET_S:g})")
     grade.add_argument("--memory-mb", type=int, default=1024, help="address-space limit of a child (MB)")
+    grade.add_argument("--canvas-roster", type=Path, metavar="CSV",
+                       help="a gradebook exported from Canvas: canvas.csv then matches its students and columns")
     grade.set_defaults(run=_grade)
 
     release = commands.add_parser("release", help="write the student release (lessons, exercises, package)")
@@ -78,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _grade(args) -> int:
-    from . import results
+    from . import report, results
     from .grading import Assignment, GradingError, Job, check_suite, find_submissions, grade_batch, new_seed
     from .sandbox import Limits, Sandbox, SandboxUnavailable
 
@@ -120,13 +123,20 @@ def _grade(args) -> int:
         except (LookupError, ImportError) as e:
             print(f"autograd-course grade: could not write the gradebook: {e}", file=sys.stderr)
             return 2
-    ungraded = [r["extra_data"] for r in graded if r["extra_data"]["status"] != "graded"]
+    ungraded = [r for r in graded if r["extra_data"]["status"] != "graded"]
     print(f"graded {len(graded)} submission(s) of {assignment.name} with seed {seed} in the {sandbox.kind} "
-          f"sandbox: results in {args.out}, summary in {csv_path}"
-          + (f"; {len(ungraded)} could not be graded:" if ungraded else ""))
-    for extra in ungraded:
-        why = "; ".join(extra.get("notes") or []) or extra["status"]
-        print(f"  {extra['student']}: {extra['status']} ({why})")
+          f"sandbox: results in {args.out}, grades in {csv_path}"
+          + (f"; {len(ungraded)} could not be graded" if ungraded else ""))
+    # The report covers every results file in --out: students graded earlier included.
+    summary = report.summarize(results.read_results(args.out, assignment.name))
+    print(summary.text())
+    try:
+        written = report.write_report(summary, args.out, roster=args.canvas_roster)
+    except LookupError as e:
+        print(f"autograd-course grade: the Canvas file was not written: {e}", file=sys.stderr)
+        return 2
+    print("report: " + ", ".join(str(p) for p in written)
+          + ("" if any(p.suffix == ".png" for p in written) else " (scores.png needs matplotlib)"))
     return 0
 
 

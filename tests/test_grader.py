@@ -177,7 +177,8 @@ def test_the_same_seed_grades_the_same_and_reruns_are_idempotent(tmp_path):
         rows = list(csv.DictReader(f))
     assert [(r["student"], r["score"], r["max_score"], r["seed"]) for r in rows] == \
         [("a", "4", "7", "5"), ("b", "0", "7", "5")]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.json", "b.json", "grades.csv"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.json", "b.json", "canvas.csv", "grades.csv",
+                                                                  "scores.png", "summary.csv"]
     assert snapshot(tmp_path / "subs") == before  # submissions are never modified
 
 
