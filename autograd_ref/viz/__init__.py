@@ -19,6 +19,7 @@ graphviz the pictures come back as text (``text.py``).
 from .check import check_grad
 from .dot import make_dot
 from .forward import forward_tape, make_forward_dot
+from .modules import make_module_dot
 from .predict import Prediction
 from .sliders import GradientSliders
 from .stepper import BackwardStepper
@@ -26,4 +27,5 @@ from .steps import Step, backward_steps
 from .text import TextGraph
 
 __all__ = ["make_dot", "make_forward_dot", "forward_tape", "BackwardStepper", "GradientSliders",
-           "backward_steps", "Step", "TextGraph", "Prediction", "check_grad"]
+           "backward_steps", "Step", "TextGraph", "Prediction", "check_grad",
+           "make_module_dot"]
