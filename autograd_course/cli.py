@@ -3,6 +3,7 @@
     $ autograd-course open                   # the learner's view of the course, in JupyterLab
     $ autograd-course grade ex01_scalar_engine submitted/ --out grades/ex01 -j 2
     $ autograd-course release build/student --github my-org/autograd-student
+    $ autograd-course gradescope ex01_scalar_engine -o autograder.zip
 
 ``grade`` scores submissions with the assignment's hidden suite (see ``autograd_course`` for the contract)
 and writes one Gradescope results file per student, ``grades.csv``, a report (``report.py``: a summary per
@@ -63,6 +64,14 @@ def main(argv: list[str] | None = None) -> int:
                          help="the GitHub repository the release will be pushed to: the README's Binder badge "
                               "opens it in JupyterLab at lesson 00 (REF default HEAD, the default branch)")
     release.set_defaults(run=_release)
+
+    gradescope = commands.add_parser(
+        "gradescope", help="write a Gradescope autograder (setup.sh, run_autograder) for an assignment")
+    gradescope.add_argument("assignment", help="the assignment's name (a folder of COURSE_DIR/source)")
+    gradescope.add_argument("-o", "--out", type=Path, required=True, help="the zip to write (autograder.zip)")
+    gradescope.add_argument("--course-dir", type=Path, default=Path("exercises"),
+                            help="the nbgrader course folder holding source/ and hidden/ (default ./exercises)")
+    gradescope.set_defaults(run=_gradescope)
 
     opening = commands.add_parser(
         "open", help="open the course as a learner sees it (lessons and released exercises) in JupyterLab",
@@ -137,6 +146,20 @@ def _grade(args) -> int:
         return 2
     print("report: " + ", ".join(str(p) for p in written)
           + ("" if any(p.suffix == ".png" for p in written) else " (scores.png needs matplotlib)"))
+    return 0
+
+
+def _gradescope(args) -> int:
+    from .gradescope import build_zip
+    from .grading import GradingError
+
+    try:
+        path = build_zip(args.assignment, args.out, args.course_dir)
+    except GradingError as e:
+        print(f"autograd-course gradescope: {e}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}: upload it as the autograder of a Gradescope programming assignment (its base image: "
+          "Ubuntu); students upload their notebook")
     return 0
 
 
