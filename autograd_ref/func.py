@@ -60,6 +60,12 @@ def _track(tensor):
     return copy
 
 
+def _outer(tensor):
+    """Whether an enclosing transform differentiates through this input: reverse mode (it requires grad) or
+    forward mode (it carries a tangent). Then results stay connected (``_finish``)."""
+    return tensor.requires_grad or forward_ad.tangent_of(tensor) is not None
+
+
 def _finish(tree, keep):
     return tree if keep else _rebuild(tree, iter([t.detach() for t in _leaves(tree)]))
 
@@ -102,7 +108,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
             grads = _grad(out, inputs, create_graph=True, allow_unused=True) if out.requires_grad else [None] * len(inputs)
             grads = iter([zeros_like(x) if g is None else g for g, x in zip(grads, inputs)])
             trees = [_rebuild(args[k], grads) for k in nums]
-        keep = any(t.requires_grad for tree in originals for t in _leaves(tree))
+        keep = any(_outer(t) for tree in originals for t in _leaves(tree))
         gradient = trees[0] if isinstance(argnums, int) else tuple(trees)
         value = out if keep else out.detach()
         if has_aux:
@@ -136,7 +142,7 @@ def vjp(func, *primals, has_aux=False):
         aux = None
         if has_aux:
             out, aux = out
-    keep = any(p.requires_grad for p in primals)
+    keep = any(_outer(p) for p in primals)
 
     def vjp_fn(*cotangents):
         outs = _leaves(out)
@@ -171,7 +177,7 @@ def jvp(func, primals, tangents, *, has_aux=False):
     if forward_ad._state.active:
         if has_aux:
             raise NotImplementedError("jvp(has_aux=True) inside another forward-mode transform")
-        outer = any(p.requires_grad or forward_ad.tangent_of(p) is not None for p in primals)
+        outer = any(_outer(p) for p in primals)
         return _functional.jvp(func, primals, tangents, create_graph=outer)
     with forward_ad.dual_level():
         out = func(*(forward_ad.make_dual(p, t) for p, t in zip(primals, tangents)))
@@ -201,7 +207,7 @@ def jacrev(func, argnums=0):
         selected = tuple(args[k] for k in nums)
         # Connected results where an outer transform differentiates them: reverse (an input requires grad)
         # or forward (an input carries a tangent).
-        outer = any(s.requires_grad or forward_ad.tangent_of(s) is not None for s in selected)
+        outer = any(_outer(s) for s in selected)
         jac = _functional.jacobian(of_selected, selected, create_graph=outer)
         return jac[0] if isinstance(argnums, int) else jac
     return wrapper

@@ -901,7 +901,11 @@ def test_a_node_shows_what_it_saved_under_pytorchs_names():
     p = a ** 2
     assert p.grad_fn._saved_exponent == 2 and p.grad_fn._saved_self is a
     m = ag.tensor([[1., 2., 3.], [0., 1., 0.]]) @ a
-    assert m.grad_fn.name() == "MvBackward0" and m.grad_fn._saved_vec is a
+    # only what a gradient needs: a's gradient needs the matrix, and the matrix needs none (PyTorch: the same)
+    assert m.grad_fn.name() == "MvBackward0" and m.grad_fn._saved_vec is None
+    assert values(m.grad_fn._saved_self) == [[1.0, 2.0, 3.0], [0.0, 1.0, 0.0]]
+    assert e.grad_fn._saved_result.grad_fn is e.grad_fn and dir(y.grad_fn).count("_saved_self") == 1
+    assert (a * 2.0).grad_fn._saved_other.dtype is ag.float64 and (a + b).grad_fn._saved_alpha == 1
     y.sum().backward()
     with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
         y.grad_fn._saved_self

@@ -187,3 +187,52 @@ def test_func_jvp_jacfwd_and_hessian_use_forward_mode():
     assert func.jacfwd(func.jacfwd(lambda t: (t ** 3).sum()))(x).tolist() == [[6.0, 0.0], [0.0, 12.0]]
     jac = torch.autograd.functional.jacobian(lambda t: t.sin(), x, vectorize=True, strategy="forward-mode")
     assert jac.reshape(-1).tolist() == pytest.approx([0.5403023058681398, 0.0, 0.0, -0.4161468365471424])
+
+
+def test_transforms_nest_with_forward_mode_outside():
+    """grad, vjp inside jvp and jacfwd: the tangent goes through them (checked with torch 2.13)."""
+    x = torch.tensor([1.0, 2.0])
+    f = lambda t: (t ** 3).sum()  # noqa: E731
+    assert func.jvp(func.grad(f), (x,), (torch.tensor([1.0, 0.0]),))[1].tolist() == [6.0, 0.0]
+    assert func.jacfwd(func.grad(f))(x).tolist() == [[6.0, 0.0], [0.0, 12.0]]
+    through_vjp = func.jvp(lambda t: func.vjp(f, t)[1](torch.tensor(1.0))[0], (x,), (torch.tensor([0.0, 1.0]),))
+    assert through_vjp[1].tolist() == [0.0, 12.0]
+
+
+def test_a_jvp_of_the_wrong_shape_is_refused_and_setup_context_style_works():
+    class Total(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.sum()
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad.expand(3)
+
+        @staticmethod
+        def jvp(ctx, t):
+            return t                        # should be t.sum()
+
+    with fwAD.dual_level():
+        with pytest.raises(RuntimeError, match="Tensor is of size \\[\\] while the given forward gradient is of "
+                                               "size \\[3\\]"):
+            Total.apply(fwAD.make_dual(torch.ones(3), torch.ones(3)))
+
+    class Scale(Function):
+        @staticmethod
+        def forward(x, k):                  # no ctx: setup_context fills it in
+            return x * k
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.k = inputs[1]
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * ctx.k, None
+
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = Scale.apply(x, 3.0)
+    y.sum().backward()
+    assert y.grad_fn.name() == "ScaleBackward" and x.grad.tolist() == [3.0, 3.0]
+    assert func.grad(lambda t: Scale.apply(t, 3.0).sum())(torch.tensor([1.0, 2.0])).tolist() == [3.0, 3.0]

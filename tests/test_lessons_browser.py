@@ -60,6 +60,13 @@ def too_wide_pictures(page) -> list[str]:
     }""")
 
 
+def place(element) -> str:
+    """Where an element is in the notebook (scrolling does not change it): its top and left, in pixels."""
+    return element.evaluate("e => { const r = e.getBoundingClientRect(); return Math.round(r.top + "
+                            "document.querySelector('.jp-WindowedPanel-outer').scrollTop) + ':' + "
+                            "Math.round(r.left); }")
+
+
 def touch_widgets_in_view(page, touched: set, log: list):
     """Move each visible slider one step right then left, pick another option in each dropdown, click each
     enabled button; each widget once (by its place in the page)."""
@@ -96,22 +103,23 @@ def touch_widgets_in_view(page, touched: set, log: list):
     for box in page.locator(".jp-Notebook .widget-text input").all():
         if not box.is_visible():
             continue
-        key = ("text", box.input_value())
+        key = ("text", place(box))
         if key in touched:
             continue
         touched.add(key)
-        log.append(f"text {box.input_value()!r} + ' * 2'")
+        typed = " * 2" if box.input_value() else "1"        # an expression to change, or a guess to check
+        log.append(f"text {box.input_value()!r} + {typed!r}")
         box.click()
         page.keyboard.press("End")
-        page.keyboard.type(" * 2")
+        page.keyboard.type(typed)
         page.keyboard.press("Enter")
         wait_idle(page)
-        touched.add(("text", box.input_value()))
     for button in page.locator(".jp-Notebook button.jupyter-button").all():
         if not button.is_visible():
             continue
-        if button.text_content() == "Previous" and not any(k[0] == "button" for k in touched):
-            # Run All must not spoil a stepper: the first one met still waits at its start for Next
+        if button.text_content() == "Previous" and ("stepper", place(button)) not in touched:
+            # Run All must not spoil a stepper: each one met still waits at its start for Next
+            touched.add(("stepper", place(button)))
             assert button.is_disabled(), "a BackwardStepper is not at its start after Run All"
         if button.is_disabled():
             continue

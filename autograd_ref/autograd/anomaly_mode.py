@@ -71,8 +71,8 @@ def record_forward_stack(node):
 
 def report(node):
     """Warn with the forward stack of ``node``, before its error propagates (PyTorch's wording)."""
-    stack = "".join(node.metadata.get("traceback_", ["  (no forward stack: anomaly detection was off "
-                                                        "when this node was made)\n"]))
+    stack = "".join(node.metadata.get("traceback_", ["No forward pass information available. Enable detect "
+                                                        "anomaly during forward pass for more information.\n"]))
     warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n{stack}",
                   stacklevel=2)
 

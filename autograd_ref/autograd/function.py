@@ -159,6 +159,12 @@ class Function(metaclass=FunctionMeta):
     vjp = backward
 
     @staticmethod
+    def setup_context(ctx, inputs, output):
+        """The newer style: ``forward(*args)`` takes no ctx, and this saves what backward needs from the
+        ``inputs`` (a tuple) and the ``output``. Override it, or give ``forward`` a ctx, not both."""
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @staticmethod
     def jvp(ctx, *grad_inputs):
         raise NotImplementedError(
             "You must implement the jvp function for custom autograd.Function to use it with forward mode AD.")
@@ -176,7 +182,11 @@ class Function(metaclass=FunctionMeta):
         ctx.needs_input_grad = tuple(t and a._requires_grad for t, a in zip(is_tensor, args))
         tangents = _input_tangents(args) if forward_ad._state.active else None
         with grad_mode.no_grad(), forward_ad._paused():     # forward sees plain tensors, no tangents
-            outputs = cls.forward(ctx, *args, **kwargs)   # keyword arguments get no gradient
+            if cls.setup_context is Function.setup_context:
+                outputs = cls.forward(ctx, *args, **kwargs)   # keyword arguments get no gradient
+            else:       # the newer style: forward without ctx, then setup_context fills it in
+                outputs = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, outputs)
         single = not isinstance(outputs, tuple)
         outputs = (outputs,) if single else outputs
         if not record:
@@ -251,6 +261,11 @@ def _push_tangents(cls, ctx, tangents, outputs):
     results = []
     for out, tangent in zip(outputs, out_tangents):
         if isinstance(out, Tensor) and tangent is not None and out.is_floating_point():
+            if tuple(tangent.shape) != tuple(out.shape):
+                raise RuntimeError(
+                    "Trying to set a forward gradient that has a different size than that of the original Tensor, "
+                    f"this is not supported. Tensor is of size {list(out.shape)} while the given forward gradient "
+                    f"is of size {list(tangent.shape)}.")
             forward_ad.set_tangent(out, tangent)
         results.append(out)
     return tuple(results)

@@ -101,7 +101,8 @@ class Node:
 
     # ---- saved tensors --------------------------------------------------
     # The names PyTorch gives what a node saves, in save_for_backward's order (``grad_fn._saved_self``),
-    # and the plain numbers it keeps as attributes of the same name (``PowBackward0._saved_exponent``).
+    # and the plain values it keeps: a name, for an attribute of the same name (``PowBackward0._saved_exponent``),
+    # or ``(PyTorch's name, the attribute)`` (``("self_sym_sizes", "shape")``).
     SAVED = ()
     SAVED_ATTRIBUTES = ()
 
@@ -140,10 +141,18 @@ class Node:
         """``_saved_<name>``: one of the values this node saved, by PyTorch's name for it (``SAVED``)."""
         what = name[len("_saved_"):] if name.startswith("_saved_") else None
         if what in type(self).SAVED:
-            return self.saved_tensors[type(self).SAVED.index(what)]
-        if what in type(self).SAVED_ATTRIBUTES:
-            return object.__getattribute__(self, what)
+            return _as_pytorch_shows(self, what, self.saved_tensors[type(self).SAVED.index(what)])
+        for entry in type(self).SAVED_ATTRIBUTES:
+            saved_name, attribute = (entry, entry) if isinstance(entry, str) else entry
+            if what == saved_name:
+                value = object.__getattribute__(self, attribute)
+                return tuple(value) if attribute == "shape" else value
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __dir__(self):
+        saved = [f"_saved_{n}" for n in type(self).SAVED]
+        saved += [f"_saved_{e if isinstance(e, str) else e[0]}" for e in type(self).SAVED_ATTRIBUTES]
+        return sorted((set(super().__dir__()) - {"_saved"}) | set(saved))
 
     def release_variables(self):
         """Free what the node saved; called after backward unless retain_graph."""
@@ -177,6 +186,24 @@ class Node:
         if "_metadata" not in self.__dict__:
             self.__dict__["_metadata"] = {}
         return self.__dict__["_metadata"]
+
+
+def _as_pytorch_shows(node, what, value):
+    """A saved value as PyTorch's ``_saved_*`` gives it: a number as the 0-dim tensor it wraps (float64 or
+    int64), and a node's own output joined to the node (its ``grad_fn`` is the node)."""
+    from ..tensor import Tensor, make_tensor
+
+    if isinstance(value, bool) or not isinstance(value, (int, float, Tensor)):
+        return value
+    if not isinstance(value, Tensor):
+        from .._backend import CPU
+        xp = CPU.xp
+        return make_tensor(xp.asarray(value, dtype=xp.float64 if isinstance(value, float) else xp.int64))
+    if what == "result" and value.grad_fn is None:
+        joined = make_tensor(value._data, value._device, value._version_counter)
+        joined.grad_fn, joined._requires_grad = node, True
+        return joined
+    return value
 
 
 class _Packed:

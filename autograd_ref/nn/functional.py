@@ -131,6 +131,7 @@ class AddmmBackward0(Node):
     mat2 ``mat1.T @ grad``, and the bias (broadcast over the rows) gets the
     gradient summed over the rows."""
     __slots__ = ("bias_shape",)
+    SAVED = ("mat1", "mat2")
 
     def backward(self, grad):
         mat1, mat2 = self.saved_tensors
@@ -157,7 +158,9 @@ def _addmm(bias, mat1, mat2):
     out = make_tensor(value, mat1._device)
     if _state.enabled and (bias._requires_grad or mat1._requires_grad or mat2._requires_grad) or _fw.active:
         node = AddmmBackward0((edge_to(bias), edge_to(mat1), edge_to(mat2)))
-        node.save_for_backward(mat1, mat2)
+        # mat1 is needed only for mat2's gradient and mat2 only for mat1's (an input needs none)
+        node.save_for_backward(mat1 if node.next_functions[2][0] is not None else None,
+                               mat2 if node.next_functions[1][0] is not None else None)
         node.bias_shape = bias.shape
         attach(out, node)
     return out

@@ -275,7 +275,9 @@ def _product(node_cls, a, b):
     res = result(a._device.xp.matmul(a._data, b._data), a)
     if needs_grad(a, b):
         node = node_cls(edges(a, b))
-        node.save_for_backward(a, b)
+        # Each gradient needs only the other factor (grad_a = grad b^T, grad_b = a^T grad): keep just that.
+        node.save_for_backward(a if node.next_functions[1][0] is not None else None,
+                               b if node.next_functions[0][0] is not None else None)
         attach(res, node)
     return res
 

@@ -24,6 +24,7 @@ def _needs(node, i):
 
 class AddBackward0(Node):
     __slots__ = ("shapes", "alpha")
+    SAVED_ATTRIBUTES = ("alpha",)
 
     def backward(self, grad):
         (a, _), (b, _) = self.next_functions        # which inputs need a gradient
@@ -48,6 +49,7 @@ def add(input, other, *, alpha=1, out=None):
 
 class SubBackward0(Node):
     __slots__ = ("shapes", "alpha")
+    SAVED_ATTRIBUTES = ("alpha",)
 
     def backward(self, grad):
         a = reduce_to(grad, self.shapes[0]) if _needs(self, 0) else None

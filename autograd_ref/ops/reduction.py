@@ -43,6 +43,7 @@ def _accumulation_dtype(data, dtype):
 
 class SumBackward0(Node):
     __slots__ = ("shape",)
+    SAVED_ATTRIBUTES = (("self_sym_sizes", "shape"),)
 
     def backward(self, grad):
         return grad.expand(self.shape)
@@ -141,6 +142,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 
 class MeanBackward0(Node):
     __slots__ = ("shape", "count")
+    SAVED_ATTRIBUTES = (("self_sym_numel", "count"), ("self_sym_sizes", "shape"))
 
     def backward(self, grad):
         return grad.expand(self.shape) / self.count

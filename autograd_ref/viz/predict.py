@@ -53,7 +53,7 @@ class Prediction:
             return self._show(f"**Right.** {self._answer_text()}")
         message = f"**Not yet** ({self._how_far(guess)})."
         if self.hint:
-            message += f" Hint: {self.hint.rstrip('.')}."
+            message += f" Hint: {self.hint}" + ("" if self.hint.rstrip()[-1:] in ".?!" else ".")
         if self.attempts >= 2:
             message += " Try again, or press *Show answer*."
         return self._show(message)
@@ -129,7 +129,7 @@ class Prediction:
             check = widgets.Button(description="Check", button_style="primary")
             reveal = widgets.Button(description="Show answer", layout=widgets.Layout(display="none"))
             feedback = widgets.Output()
-            question = widgets.HTMLMath(f"<b>Predict:</b> {html.escape(self.question)}")
+            question = widgets.HTMLMath(f"<b>Predict:</b> {_inline_code(html.escape(self.question))}")
 
             def on_check(_):
                 value = guess.value
@@ -151,6 +151,11 @@ class Prediction:
 
     def __repr__(self):
         return f"<Prediction: {self.question}>"
+
+
+def _inline_code(text):
+    """``code`` spans of a question as <code>, as markdown shows them."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
 
 
 def _numbers(text):

@@ -123,7 +123,7 @@ def node_attributes(node):
     exponents (its ``__slots__`` and public attributes), and its saved values.
 
         >>> node_attributes((x ** 3).grad_fn)
-        {'exponent': 3, 'saved[0]': '[saved tensor]'}
+        {'exponent': 3, 'self': '[saved tensor]'}
     """
     attrs = {}
     names = []
@@ -145,8 +145,15 @@ def node_attributes(node):
         if saved is None and was_saved(node):
             attrs["saved"] = "[freed]"
         for i, value in enumerate(saved or ()):
-            attrs[f"saved[{i}]"] = "[saved tensor]" if isinstance(value, Tensor) else value
+            attrs[saved_name(node, i)] = "[saved tensor]" if isinstance(value, Tensor) else value
     return attrs
+
+
+def saved_name(node, i):
+    """What saved value ``i`` of ``node`` is called: PyTorch's name (``self``, ``other``, ``result``, as torchviz
+    labels it, from ``grad_fn._saved_self``), or ``saved[i]`` where the node has none."""
+    names = type(node).SAVED
+    return names[i] if i < len(names) else f"saved[{i}]"
 
 
 def _plain(value):
@@ -251,7 +258,7 @@ def collect(var, params=None, show_attrs=False, show_saved=False, max_attr_chars
                 # One box per saved slot, even when the saved tensor is a leaf
                 # drawn elsewhere: the picture shows what this node holds on to.
                 name = name_of(tensor)
-                label = tensor_label(tensor, f"saved[{i}]" + (f" = {name}" if name else ""))
+                label = tensor_label(tensor, saved_name(node, i) + (f" = {name}" if name else ""))
                 saved_id = picture.add(Box(f"{here}-saved{i}", "saved", label, tensor))
                 picture.arrows.append(Arrow(here, saved_id, "saved"))
     return picture
