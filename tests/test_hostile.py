@@ -329,9 +329,17 @@ def test_nothing_outside_the_output_folder_changed(toy_batch):
     assert after == before, sorted(set(after.items()) ^ set(before.items()))[:5]
 
 
+# What `grade` writes besides one results file per student (scores.png is a picture of the totals alone).
+REPORT_FILES = ["grades.csv", "summary.csv", "canvas.csv", "scores.png"]
+
+
+def text_files(folder):
+    return [p for p in folder.iterdir() if p.suffix != ".png"]
+
+
 def test_the_output_folder_holds_only_results(toy_batch):
     names = sorted(p.name for p in toy_batch["out"].iterdir())
-    assert names == sorted([f"{n}.json" for n in toy_batch["results"]] + ["grades.csv"])
+    assert names == sorted([f"{n}.json" for n in toy_batch["results"]] + REPORT_FILES)
     lines = (toy_batch["out"] / "grades.csv").read_text().splitlines()
     assert len(lines) == 1 + len(toy_batch["results"]) and not any("100" in line.split(",")[1] for line in lines[1:])
 
@@ -341,7 +349,7 @@ def test_no_secret_reaches_a_result(toy_batch):
 
     probes = SecretText((REPO / "tests" / "grading_fixtures" / "course" / "hidden" / "toy" / "probes.py").read_text(),
                         probe_prelude_source())
-    for path in toy_batch["out"].iterdir():
+    for path in text_files(toy_batch["out"]):
         text = path.read_text()
         assert "CANARY" not in text and "leaks:" not in text, path.name
         assert not probes.found_in(text), f"{path.name} repeats the probes' code"
@@ -408,7 +416,7 @@ def test_hostile_submissions_of_each_assignment(tmp_path, kind, assignment):
             assert result["score"] == 0, (name, [t["output"] for t in result["tests"]])
     assert snapshot(*watched) == before
     assert orphaned_sandbox_processes() == []
-    assert not any("leaks:" in p.read_text() for p in out.iterdir())
+    assert not any("leaks:" in p.read_text() for p in text_files(out))
 
 
 # -- reading the probes' frames ---------------------------------------------------------------------------
