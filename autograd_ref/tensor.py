@@ -15,6 +15,7 @@ import numpy
 from . import dtypes
 from ._backend import CPU, placement, to_host, transfer
 from .autograd import grad_mode
+from .autograd.grad_mode import _inference_blocks, _state as _grad_state
 
 _state = grad_mode._state
 _ndarray = numpy.ndarray
@@ -37,6 +38,8 @@ def make_tensor(array, device=CPU, version=None):
     t._version_counter = version if version is not None else [0]
     if device is not CPU:
         t._device = device
+    if _inference_blocks[0] and _grad_state.inference:
+        t._is_inference = True      # made in inference mode: no version counter, never saved for backward
     return t
 
 
@@ -66,6 +69,7 @@ class Tensor:
     _device = CPU
     _is_param = False
     _fw_grad = None     # (dual level, tangent) inside forward-mode AD (autograd/forward_ad.py)
+    _is_inference = False
 
     def __init__(self, *args, device=None):
         if len(args) == 1 and isinstance(args[0], Size):
@@ -234,7 +238,14 @@ class Tensor:
     @property
     def _version(self):
         """How many times this tensor's memory was changed in place."""
+        if self._is_inference:
+            raise RuntimeError("Inference tensors do not track version counter.")
         return self._version_counter[0]
+
+    def is_inference(self):
+        """True for a tensor made inside ``inference_mode()``: it cannot be saved for backward, nor changed in
+        place outside inference mode."""
+        return self._is_inference
 
     def retain_grad(self):
         """Keep this non-leaf tensor's gradient in ``.grad`` after backward.

@@ -264,3 +264,26 @@ def test_backward_works_inside_no_grad(x):
         y.backward()
     assert x.grad.tolist() == [2.0, 2.0]
     assert not x.grad.requires_grad
+
+
+def test_inference_tensors_are_marked_and_refused_where_pytorch_refuses_them():
+    """Checked with torch 2.13: made in inference_mode, a tensor has no version counter, is not changed in place
+    outside inference mode, and cannot be saved for backward."""
+    with ag.inference_mode():
+        x = ag.ones(2)
+        y = x * 2
+        assert x.is_inference() and y.is_inference()
+        x.add_(1)                                       # inside inference mode: allowed
+    assert not ag.ones(2).is_inference() and not (x * 3).is_inference() and not x.clone().is_inference()
+    with ag.no_grad():
+        assert not ag.ones(2).is_inference()
+    with pytest.raises(RuntimeError, match="^Inference tensors do not track version counter.$"):
+        x._version
+    for change in (lambda: x.add_(1), lambda: x[0].mul_(2)):
+        with pytest.raises(RuntimeError, match="^Inplace update to inference tensor outside InferenceMode is not "
+                                               "allowed"):
+            change()
+    w = ag.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="^Inference tensors cannot be saved for backward."):
+        w * x
+    assert (w + x).sum().requires_grad            # nothing saved: allowed, as in PyTorch

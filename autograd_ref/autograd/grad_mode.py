@@ -14,6 +14,9 @@ class _GradState(threading.local):
 
 
 _state = _GradState()
+# How many inference_mode blocks are open, in any thread: make_tensor looks at this plain number first, so
+# that marking inference tensors costs nothing while none is open.
+_inference_blocks = [0]
 
 
 class _ForwardState:
@@ -165,9 +168,11 @@ class inference_mode(_DecoratorContextManager):
         self.prev = (_state.enabled, _state.inference)
         _state.enabled = not self.mode
         _state.inference = self.mode
+        _inference_blocks[0] += 1
 
     def __exit__(self, *exc):
         _state.enabled, _state.inference = self.prev
+        _inference_blocks[0] -= 1
 
     def clone(self):
         return self.__class__(self.mode)

@@ -36,6 +36,12 @@ FREED_MESSAGE = (
     "if you need to access saved tensors after calling backward.")
 
 
+INFERENCE_SAVED_MESSAGE = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode in "
+    "computation tracked by autograd. To work around this, you can make a clone to get a normal tensor and use "
+    "it in autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`.")
+
+
 class RemovableHandle:
     """Returned by ``register_hook``; ``handle.remove()`` takes the hook away."""
 
@@ -109,6 +115,9 @@ class Node:
     def save_for_backward(self, *values):
         """Keep tensors (or plain numbers) for ``backward``, with the version
         each tensor had, to notice later in-place changes."""
+        for v in values:
+            if getattr(v, "_is_inference", False):
+                raise RuntimeError(INFERENCE_SAVED_MESSAGE)
         if _hooks.stack:
             return self._save_packed(values, *_hooks.stack[-1])
         self._saved = values

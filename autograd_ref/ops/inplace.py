@@ -26,7 +26,13 @@ VIEW_OF_LEAF_MESSAGE = "a view of a leaf Variable that requires grad is being us
 
 def _check_not_view_of_grad_leaf(self):
     """A view taken before its base was made to require grad (``b = a[:]; a.requires_grad_()``): changing
-    it would change the leaf behind autograd's back, so with grad mode on it is refused, as in PyTorch."""
+    it would change the leaf behind autograd's back, so with grad mode on it is refused, as in PyTorch.
+    (Every in-place operation starts here: an inference tensor is refused outside inference mode too.)"""
+    if (self._is_inference or self._base is not None and self._base._is_inference) and not _state.inference:
+        raise RuntimeError(
+            "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a "
+            "normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more "
+            "details.")
     base = self._base
     if base is not None and base._requires_grad and base.grad_fn is None and _state.enabled:
         raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
