@@ -71,10 +71,13 @@ def record_forward_stack(node):
 
 def report(node):
     """Warn with the forward stack of ``node``, before its error propagates (PyTorch's wording)."""
-    stack = "".join(node.metadata.get("traceback_", ["No forward pass information available. Enable detect "
-                                                        "anomaly during forward pass for more information.\n"]))
-    warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n{stack}",
-                  stacklevel=2)
+    stack = node.metadata.get("traceback_")
+    if stack is None:
+        warnings.warn(f"Error detected in {node.name()}. No forward pass information available. Enable detect "
+                      "anomaly during forward pass for more information.", stacklevel=2)
+        return
+    warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n"
+                  + "".join(stack), stacklevel=2)
 
 
 def check_outputs(node, outputs):
