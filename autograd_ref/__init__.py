@@ -9,6 +9,8 @@ Where things live: ``tensor.py`` (the Tensor), ``ops/`` (every operation with
 its backward), ``autograd/`` (graph nodes, the backward walk, grad modes,
 custom Functions), ``_backend.py`` (numpy or CuPy, by device).
 """
+import os
+
 from . import autograd, dtypes
 from .tensor import Size, Tensor  # first: it attaches the ops as methods
 from ._backend import Device, device, get_default_device, set_default_device
@@ -28,7 +30,7 @@ from .ops.pointwise import (abs, add, allclose, atan2, erf, bitwise_and, bitwise
                             logical_or, logical_xor, lt, masked_fill, maximum, minimum, mul, ne, neg,
                             pow, reciprocal, relu, remainder, round, rsqrt, sigmoid, sign, sin,
                             sqrt, square, sub, tanh, where)
-from .ops.reduction import (all, amax, amin, any, argmax, argmin, cumsum, log_softmax, logsumexp, max, mean,
+from .ops.reduction import (all, amax, amin, any, argmax, argmin, bincount, cumsum, log_softmax, logsumexp, max, mean,
                             min, norm, prod, softmax, std, sum, var)
 from .ops.shape import (cat, chunk, clone, concat, flatten, narrow, permute, reshape,
                         select, split, squeeze, stack, swapaxes, t, transpose, unbind, unsqueeze)
@@ -47,6 +49,23 @@ def is_tensor(obj):
 
 def numel(input):
     return input.numel()
+
+
+_threads = [os.cpu_count() or 1]
+
+
+def set_num_threads(n):
+    """Record how many threads to compute with. autograd_ref computes with numpy, whose BLAS takes its thread
+    count from the environment (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS) when it starts: this call does not change
+    it, and exists so that PyTorch code that calls it runs unchanged."""
+    if not isinstance(n, int) or n < 1:
+        raise RuntimeError(f"set_num_threads expects a positive integer, but got {n}")
+    _threads[0] = n
+
+
+def get_num_threads():
+    """The number given to ``set_num_threads`` (at first, the machine's CPU count)."""
+    return _threads[0]
 
 
 __version__ = "0.1.0"

@@ -1006,3 +1006,20 @@ def test_an_error_in_a_backward_is_reported_with_its_forward_stack():
             y.sum().backward()
     assert any("Error detected in BrokenBackward" in str(w.message) and "Broken.apply(x)" in str(w.message)
                for w in caught)
+
+
+def test_bincount_and_the_thread_count_calls_of_pytorch_code_run():
+    """Values from torch 2.13; set_num_threads records the number (numpy's BLAS threads come from the
+    environment), so that PyTorch code calling it runs unchanged."""
+    assert ag.bincount(ag.tensor([0, 1, 1, 3])).tolist() == [1, 2, 0, 1]
+    assert ag.bincount(ag.tensor([0, 1, 1]), minlength=5).tolist() == [1, 2, 0, 0, 0]
+    weighted = ag.bincount(ag.tensor([0, 1, 1]), weights=ag.tensor([0.5, 1.0, 2.0]))
+    assert weighted.tolist() == [0.5, 3.0] and weighted.dtype is ag.float32
+    with pytest.raises(RuntimeError, match="bincount only supports 1-d non-negative integral inputs."):
+        ag.bincount(ag.tensor([-1, 2]))
+    before = ag.get_num_threads()
+    ag.set_num_threads(1)
+    assert ag.get_num_threads() == 1
+    ag.set_num_threads(before)
+    with pytest.raises(RuntimeError, match="positive integer"):
+        ag.set_num_threads(0)

@@ -626,3 +626,20 @@ def cumsum(input, dim, *, dtype=None):
         node.dim = d if data.ndim else None
         attach(res, node)
     return res
+
+
+def bincount(input, weights=None, minlength=0):
+    """How many times each value 0, 1, 2, ... occurs in a 1-D tensor of non-negative integers (with
+    ``weights``, their sum at each value). Not differentiable, as in PyTorch.
+
+        >>> bincount(tensor([0, 1, 1, 3]))
+        tensor([1, 2, 0, 1])
+    """
+    data = input._data
+    xp = input._device.xp
+    if data.ndim != 1 or data.dtype.kind not in "iu" or (data.size and int(data.min()) < 0):
+        if data.dtype.kind == "f":
+            raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{input.dtype.legacy_name[:-6]}'")
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    counts = xp.bincount(data, weights=None if weights is None else weights._data, minlength=minlength)
+    return make_tensor(counts.astype(xp.int64 if weights is None else weights._data.dtype), input._device)
