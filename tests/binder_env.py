@@ -289,7 +289,10 @@ def run_all_cells(page, timeout_ms: int = 300_000):
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
     page.wait_for_function("""() => {
-        const prompts = Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt'));
+        // a cell whose code is collapsed (a lesson's Prediction) shows no run number: leave it out
+        const cells = Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell'))
+            .filter(c => !c.querySelector('.jp-InputPlaceholder, .jp-Placeholder'));
+        const prompts = cells.map(c => c.querySelector('.jp-InputPrompt')).filter(p => p);
         const errors = document.querySelectorAll('.jp-Notebook [data-mime-type="application/vnd.jupyter.stderr"]');
         const traceback = Array.from(errors).some(e => e.textContent.includes('Traceback'));
         const done = prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
