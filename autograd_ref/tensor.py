@@ -15,14 +15,14 @@ import numpy
 from . import dtypes
 from ._backend import CPU, placement, to_host, transfer
 from .autograd import grad_mode
-from .autograd.grad_mode import _inference_blocks, _state as _grad_state
+from .autograd.grad_mode import _inference_blocks, _inference_made, _state as _grad_state
 
 _state = grad_mode._state
 _ndarray = numpy.ndarray
 _new_object = object.__new__
 
 
-def make_tensor(array, device=CPU, version=None):
+def make_tensor(array, device=CPU, version=None, _inference_blocks=_inference_blocks):
     """Wrap an array (already on ``device``) in a new Tensor; the fast internal
     constructor every operation uses."""
     if type(array) is not _ndarray:
@@ -40,6 +40,7 @@ def make_tensor(array, device=CPU, version=None):
         t._device = device
     if _inference_blocks[0] and _grad_state.inference:
         t._is_inference = True      # made in inference mode: no version counter, never saved for backward
+        _inference_made[0] = True
     return t
 
 

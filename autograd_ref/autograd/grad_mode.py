@@ -17,6 +17,8 @@ _state = _GradState()
 # How many inference_mode blocks are open, in any thread: make_tensor looks at this plain number first, so
 # that marking inference tensors costs nothing while none is open.
 _inference_blocks = [0]
+# Whether any inference tensor was ever made: until then nothing needs checking when tensors are saved.
+_inference_made = [False]
 
 
 class _ForwardState:

@@ -14,7 +14,7 @@ import re
 import threading
 import weakref
 
-from .grad_mode import _forward_state as _forward
+from .grad_mode import _forward_state as _forward, _inference_made
 
 _sequence = itertools.count()
 
@@ -115,9 +115,10 @@ class Node:
     def save_for_backward(self, *values):
         """Keep tensors (or plain numbers) for ``backward``, with the version
         each tensor had, to notice later in-place changes."""
-        for v in values:
-            if getattr(v, "_is_inference", False):
-                raise RuntimeError(INFERENCE_SAVED_MESSAGE)
+        if _inference_made[0]:      # only once inference_mode has made a tensor: a check per saved value
+            for v in values:
+                if getattr(v, "_is_inference", False):
+                    raise RuntimeError(INFERENCE_SAVED_MESSAGE)
         if _hooks.stack:
             return self._save_packed(values, *_hooks.stack[-1])
         self._saved = values
@@ -326,18 +327,17 @@ def grad_accumulator(tensor):
 
 
 def edge_to(tensor):
-    """The ``(node, output_nr)`` edge a new node keeps for one of its inputs."""
-    if _forward.active:     # inside a dual level the edge also carries the input's tangent
-        return forward_ad.dual_edge(tensor, *_plain_edge(tensor))
-    return _plain_edge(tensor)
-
-
-def _plain_edge(tensor):
+    """The ``(node, output_nr)`` edge a new node keeps for one of its inputs (inside a dual level, carrying
+    the input's tangent too)."""
     if tensor.grad_fn is not None:
-        return (tensor.grad_fn, tensor._output_nr)
-    if tensor._requires_grad:
-        return (grad_accumulator(tensor), 0)
-    return (None, 0)
+        edge = (tensor.grad_fn, tensor._output_nr)
+    elif tensor._requires_grad:
+        edge = (grad_accumulator(tensor), 0)
+    else:
+        edge = (None, 0)
+    if _forward.active:
+        return forward_ad.dual_edge(tensor, *edge)
+    return edge
 
 
 from . import forward_ad  # noqa: E402 - it builds on Node, above

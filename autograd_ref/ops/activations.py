@@ -46,7 +46,7 @@ def elu(input, alpha=1.0):
     x = _float_array(input)
     xp = input._device.xp
     return _unary(EluBackward0, input, xp.where(x > 0, x, alpha * xp.expm1(x)).astype(x.dtype, copy=False),
-                  "input", alpha=alpha)
+                  "input", {"alpha": alpha})
 
 
 class LeakyReluBackward0(UnaryBackward):
@@ -63,7 +63,7 @@ def leaky_relu(input, negative_slope=0.01):
     x = _float_array(input)
     return _unary(LeakyReluBackward0, input,
                   input._device.xp.where(x > 0, x, x * negative_slope).astype(x.dtype, copy=False), "input",
-                  negative_slope=negative_slope)
+                  {"negative_slope": negative_slope})
 
 
 class SoftplusBackward0(UnaryBackward):
@@ -83,7 +83,7 @@ def softplus(input, beta=1.0, threshold=20.0):
     # log(1 + e^z) without overflow: max(z, 0) + log1p(e^-|z|)
     smooth = (xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z)))) / beta
     return _unary(SoftplusBackward0, input, xp.where(z > threshold, x, smooth).astype(x.dtype, copy=False), "input",
-                  beta=beta, threshold=threshold)
+                  {"beta": beta, "threshold": threshold})
 
 
 class GeluBackward0(UnaryBackward):
@@ -114,7 +114,7 @@ def gelu(input, approximate="none"):
         value = 0.5 * x * (1 + xp.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)))
     else:
         value = 0.5 * x * (1 + _backend_erf(x / math.sqrt(2), input._device))
-    return _unary(GeluBackward0, input, value.astype(x.dtype, copy=False), "input", approximate=approximate)
+    return _unary(GeluBackward0, input, value.astype(x.dtype, copy=False), "input", {"approximate": approximate})
 
 
 class HardtanhBackward0(Node):

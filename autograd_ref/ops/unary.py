@@ -22,14 +22,15 @@ def _float_array(t):
     return data.astype(dtypes.get_default_dtype().np)
 
 
-def _unary(node_cls, input, value, save, **attributes):
+def _unary(node_cls, input, value, save, attributes=None):
     """Wrap ``value`` and, if needed, record ``node_cls`` saving ``'input'`` or
-    ``'result'``, with the node's other ``attributes`` (``negative_slope=0.01``)."""
+    ``'result'``, with the node's other ``attributes`` (``{"negative_slope": 0.01}``)."""
     res = make_tensor(value, input._device)
     if _state.enabled and input._requires_grad or _fw.active:
         node = node_cls((edge_to(input),))
-        for name, attribute in attributes.items():
-            setattr(node, name, attribute)
+        if attributes:
+            for name, attribute in attributes.items():
+                setattr(node, name, attribute)
         if save == "input":
             node.save_for_backward(input)
         elif save == "result":
