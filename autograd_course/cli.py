@@ -7,7 +7,7 @@
 
 ``grade`` scores submissions with the assignment's hidden suite (see ``autograd_course`` for the contract)
 and writes one Gradescope results file per student, ``grades.csv``, a report (``report.py``: a summary per
-part on the terminal, ``summary.csv``, ``scores.png``, ``canvas.csv``), and with ``--nbgrader`` the gradebook.
+part on the terminal, ``summary.csv``, ``scores.svg``, ``canvas.csv``), and with ``--nbgrader`` the gradebook.
 ``release`` writes the tree a course publishes for students (``release.py``); ``open`` writes one into
 ``student/`` (never overwriting a learner's file) and serves it in JupyterLab (``student_view.py``).
 """
@@ -144,8 +144,7 @@ def _grade(args) -> int:
     except LookupError as e:
         print(f"autograd-course grade: the Canvas file was not written: {e}", file=sys.stderr)
         return 2
-    print("report: " + ", ".join(str(p) for p in written)
-          + ("" if any(p.suffix == ".png" for p in written) else " (scores.png needs matplotlib)"))
+    print("report: " + ", ".join(str(p) for p in written))
     return 0
 
 

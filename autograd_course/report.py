@@ -1,9 +1,9 @@
 """What a batch of grades says, for the instructor: a summary in the terminal, ``summary.csv`` (one row per
-part), ``scores.png`` (a histogram of the totals) and ``canvas.csv`` (Canvas's gradebook import format).
+part), ``scores.svg`` (a histogram of the totals) and ``canvas.csv`` (Canvas's gradebook import format).
 
     report = summarize(read_results("grades/ex01", "ex01_scalar_engine"))
     print(report.text())
-    write_report(report, "grades/ex01", roster=None)     # summary.csv, scores.png, canvas.csv
+    write_report(report, "grades/ex01", roster=None)     # summary.csv, scores.svg, canvas.csv
 
 A part is one autograded cell of the notebook (what nbgrader's gradebook shows); its points are the sum of
 its hidden tests'. Only submissions that were graded count in the statistics; the others are listed with the
@@ -119,14 +119,11 @@ def first_graded(results: list[dict]) -> dict:
 # ---- files ------------------------------------------------------------------------------------------------
 
 def write_report(report: Report, out_dir: str | Path, roster: str | Path | None = None) -> list[Path]:
-    """``summary.csv``, ``canvas.csv`` and (with matplotlib) ``scores.png`` in ``out_dir``; returns the paths."""
+    """``summary.csv``, ``canvas.csv`` and ``scores.svg`` in ``out_dir``; returns the paths."""
     out_dir = Path(out_dir)
-    written = [write_summary_csv(report, out_dir / "summary.csv"),
-               write_canvas_csv(report, out_dir / "canvas.csv", roster)]
-    picture = write_histogram(report, out_dir / "scores.png")
-    if picture is not None:
-        written.append(picture)
-    return written
+    return [write_summary_csv(report, out_dir / "summary.csv"),
+            write_canvas_csv(report, out_dir / "canvas.csv", roster),
+            write_histogram(report, out_dir / "scores.svg")]
 
 
 def write_summary_csv(report: Report, path: Path) -> Path:
@@ -197,23 +194,38 @@ def _read_roster(path: Path, assignment: str) -> tuple[str, dict[str, dict]]:
     return column, known
 
 
-def write_histogram(report: Report, path: Path) -> Path | None:
-    """A histogram of the graded totals (None when matplotlib is not installed)."""
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return None
+def write_histogram(report: Report, path: Path) -> Path:
+    """A histogram of the graded totals, as an SVG picture (drawn here: no plotting library to load, so it
+    costs the batch nothing)."""
     scores = list(report.totals.values())
-    fig, ax = plt.subplots(figsize=(6, 3.2))
+    top = max(report.max_score, 1.0)
     bins = max(1, min(20, int(report.max_score) + 1))
-    ax.hist(scores, bins=bins, range=(0, report.max_score), color="tab:blue", edgecolor="white")
-    ax.set_xlabel(f"score (of {report.max_score:g})")
-    ax.set_ylabel("students")
-    ax.set_title(f"{report.assignment}: {len(scores)} graded")
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    counts = [0] * bins
+    for score in scores:
+        counts[min(bins - 1, int(score / top * bins))] += 1
+    width, height, left, bottom = 480, 240, 40, 40
+    bar = (width - left - 10) / bins
+    tallest = max(counts) if any(counts) else 1
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'font-family="sans-serif" font-size="11">',
+             f'<text x="{width / 2}" y="14" text-anchor="middle">{_xml(report.assignment)}: '
+             f'{len(scores)} graded</text>']
+    for i, count in enumerate(counts):
+        h = (height - bottom - 36) * count / tallest
+        x, y = left + i * bar, height - bottom - h
+        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar - 1:.1f}" height="{h:.1f}" fill="#1f77b4">'
+                     f'<title>{count} student(s)</title></rect>')
+        if count:
+            parts.append(f'<text x="{x + bar / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle">{count}</text>')
+    axis = height - bottom
+    parts.append(f'<line x1="{left}" y1="{axis}" x2="{width - 10}" y2="{axis}" stroke="black"/>')
+    for value in (0, report.max_score / 2, report.max_score):
+        x = left + (width - left - 10) * value / top
+        parts.append(f'<text x="{x:.1f}" y="{axis + 14}" text-anchor="middle">{value:g}</text>')
+    parts.append(f'<text x="{width / 2}" y="{height - 8}" text-anchor="middle">score (of '
+                 f'{report.max_score:g}); bar height: students</text></svg>')
+    return write_atomic(path, "\n".join(parts) + "\n")
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

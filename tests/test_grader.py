@@ -178,7 +178,7 @@ def test_the_same_seed_grades_the_same_and_reruns_are_idempotent(tmp_path):
     assert [(r["student"], r["score"], r["max_score"], r["seed"]) for r in rows] == \
         [("a", "4", "7", "5"), ("b", "0", "7", "5")]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.json", "b.json", "canvas.csv", "grades.csv",
-                                                                  "scores.png", "summary.csv"]
+                                                                  "scores.svg", "summary.csv"]
     assert snapshot(tmp_path / "subs") == before  # submissions are never modified
 
 

@@ -1,5 +1,5 @@
 """The report after a batch of grades (autograd_course/report.py): the terminal summary per part, summary.csv,
-scores.png and canvas.csv, from the toy course's grader run (tests/grading_fixtures)."""
+scores.svg and canvas.csv, from the toy course's grader run (tests/grading_fixtures)."""
 import csv
 
 import pytest
@@ -50,8 +50,9 @@ def test_the_grade_command_prints_the_summary_and_writes_the_report_files(batch)
     assert rows[1] == {"part": "test_grad_square", "points": "3", "mean": "1.000", "median": "0",
                        "full_marks": "1", "graded": "3"}
     assert rows[-1]["points"] == f"{TOY_MAX:g}" and rows[-1]["graded"] == "3"
-    picture = out / "scores.png"
-    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and picture.stat().st_size > 2000
+    picture = (out / "scores.svg").read_text()
+    assert picture.startswith("<svg") and picture.count("<rect") == 8 and "toy: 3 graded" in picture
+    assert "<title>2 student(s)</title>" not in picture and picture.count("<title>1 student(s)</title>") == 3
     canvas = list(csv.reader(open(out / "canvas.csv")))
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "toy"]
     assert canvas[1] == ["Points Possible", "", "", "", "", f"{TOY_MAX:g}"]
