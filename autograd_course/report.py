@@ -13,6 +13,7 @@ reason the grader gave.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import statistics
 from dataclasses import dataclass, field
@@ -92,7 +93,7 @@ def summarize(results: list[dict]) -> Report:
         raise ValueError("no results to summarize")
     first = results[0]["extra_data"]
     parts: dict[str, Part] = {}
-    for test in first_graded(results)["tests"]:
+    for test in _first_graded(results)["tests"]:
         cell = test.get("extra_data", {}).get("cell") or test["name"]
         part = parts.setdefault(cell, Part(cell, 0.0))
         part.max_points += float(test["max_score"])
@@ -112,7 +113,7 @@ def summarize(results: list[dict]) -> Report:
                   not_for_grades=not all(r["extra_data"].get("for_grades", True) for r in results))
 
 
-def first_graded(results: list[dict]) -> dict:
+def _first_graded(results: list[dict]) -> dict:
     return next((r for r in results if r["extra_data"]["status"] == "graded"), results[0])
 
 
@@ -208,7 +209,7 @@ def write_histogram(report: Report, path: Path) -> Path:
     tallest = max(counts) if any(counts) else 1
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'font-family="sans-serif" font-size="11">',
-             f'<text x="{width / 2}" y="14" text-anchor="middle">{_xml(report.assignment)}: '
+             f'<text x="{width / 2}" y="14" text-anchor="middle">{html.escape(report.assignment)}: '
              f'{len(scores)} graded</text>']
     for i, count in enumerate(counts):
         h = (height - bottom - 36) * count / tallest
@@ -225,7 +226,3 @@ def write_histogram(report: Report, path: Path) -> Path:
     parts.append(f'<text x="{width / 2}" y="{height - 8}" text-anchor="middle">score (of '
                  f'{report.max_score:g}); bar height: students</text></svg>')
     return write_atomic(path, "\n".join(parts) + "\n")
-
-
-def _xml(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

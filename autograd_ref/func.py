@@ -51,13 +51,7 @@ def _track(tensor):
     """An input of this transform's own: a view where the tensor is already tracked (so an outer transform
     sees through it), else a detached copy that requires grad, keeping the tangent of an outer forward-mode
     transform (``jacfwd(jacrev(f))``)."""
-    if tensor.requires_grad:
-        return tensor.view_as(tensor)
-    copy = tensor.detach().requires_grad_()
-    tangent = forward_ad.tangent_of(tensor)
-    if tangent is not None:
-        forward_ad.set_tangent(copy, tangent)
-    return copy
+    return tensor.view_as(tensor) if tensor.requires_grad else _functional._detached_leaf(tensor)
 
 
 def _outer(tensor):

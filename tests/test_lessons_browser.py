@@ -73,9 +73,7 @@ def touch_widgets_in_view(page, touched: set, log: list):
     for handle in page.locator(".jp-Notebook .widget-slider .noUi-handle").all():
         if not handle.is_visible():
             continue
-        key = ("slider", handle.evaluate("e => { const r = e.getBoundingClientRect(); "
-                                         "return Math.round(r.top + document.querySelector('.jp-WindowedPanel-outer')"
-                                         ".scrollTop) + ':' + Math.round(r.left); }"))
+        key = ("slider", place(handle))
         if key in touched:
             continue
         touched.add(key)
@@ -123,9 +121,7 @@ def touch_widgets_in_view(page, touched: set, log: list):
             assert button.is_disabled(), "a BackwardStepper is not at its start after Run All"
         if button.is_disabled():
             continue
-        key = ("button", button.text_content(), button.evaluate(
-            "e => Math.round(e.getBoundingClientRect().top + "
-            "document.querySelector('.jp-WindowedPanel-outer').scrollTop)"))
+        key = ("button", button.text_content(), place(button))
         if key in touched:
             continue
         touched.add(key)

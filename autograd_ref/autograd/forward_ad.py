@@ -128,11 +128,8 @@ def make_dual(tensor, tangent, *, level=None):
     if tangent._device != tensor._device:
         raise RuntimeError(f"Expected the tangent to be on the primal's device, {tensor.device}, "
                            f"but it is on {tangent.device}")
-    _state.active = False       # the view itself pushes no tangent: it gets this one
-    try:
+    with _paused():             # the view itself pushes no tangent: it gets this one
         dual = shape.view(tensor, tensor.shape)
-    finally:
-        _state.active = True
     set_tangent(dual, tangent)
     return dual
 
@@ -147,11 +144,8 @@ def unpack_dual(tensor, *, level=None):
     tangent = tangent_of(tensor)
     if tangent is None:
         return UnpackedDualTensor(tensor, None)
-    _state.active = False
-    try:
+    with _paused():
         primal = shape.view(tensor, tensor.shape)
-    finally:
-        _state.active = True
     return UnpackedDualTensor(primal, tangent)
 
 
@@ -224,12 +218,9 @@ def _transpose(node, output_nr, out, edges, tangents):
     if not roots:       # no input's part depends on v (ceil, sign...): the derivative is zero
         return make_tensor(xp.zeros(out._data.shape, out._data.dtype), out._device)
     create_graph = any(t._requires_grad for t in directions)     # forward-over-reverse keeps its graph
-    _state.active = False
-    try:
+    with _paused():
         (tangent,) = run_backward(roots, directions, keep_graph=create_graph, create_graph=create_graph,
                                   inputs=[v], accumulate=False, allow_unused=True)
-    finally:
-        _state.active = True
     return tangent
 
 

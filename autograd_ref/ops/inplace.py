@@ -42,17 +42,11 @@ def _check_castable(self, value_dtype):
     check_castable(value_dtype, self.dtype)
 
 
-def _check_recordable(self, other=None):
-    """Refuse what cannot be recorded; ``other`` is the operation's other input, if any."""
+def _check_recordable(self):
+    """Refuse a recorded in-place change to a leaf that requires grad. (A view's changes never get here:
+    ``_change_view`` records them on its base.)"""
     if self.grad_fn is None and self._requires_grad:
         raise RuntimeError(LEAF_MESSAGE)
-    if self._base is not None and _state.enabled and (self._requires_grad or getattr(other, "_requires_grad", False)):
-        # Recording on the view alone would leave the base's history wrong.
-        raise RuntimeError(
-            "autograd_ref does not track in-place changes to a view when a gradient must flow "
-            "through them (PyTorch records them with a CopySlices node on the base tensor). "
-            "Change the base tensor instead, or use an out-of-place operation such as "
-            "torch.where, or clone() the view first.")
 
 
 def _snapshot(self):
@@ -105,7 +99,7 @@ def _apply(self, op, other, ufunc, *args, **kwargs):
     if _records_on_view(self, other):
         return _change_view(self, [other], lambda standin: op(standin, other, *args, **kwargs))
     if needs_grad(self, other):
-        _check_recordable(self, other)
+        _check_recordable(self)
         return _rebase(self, op(_snapshot(self), other, *args, **kwargs))
     if isinstance(other, Tensor):
         b = other._data
@@ -279,7 +273,7 @@ def fill_(self, value):
         if _records_on_view(self, value):
             return _change_view(self, [value], lambda standin: _copied(standin, value))
         if needs_grad(self, value):
-            _check_recordable(self, value)
+            _check_recordable(self)
             self._data.fill(value.item())
             self._version_counter[0] += 1
             node = FillBackward3((edge_to(self), edge_to(value)))
@@ -322,7 +316,7 @@ def copy_(self, src, non_blocking=False):
     if _records_on_view(self, src):
         return _change_view(self, [src], lambda standin: _copied(standin, src))
     if needs_grad(self, src):
-        _check_recordable(self, src)
+        _check_recordable(self)
         node = CopyBackwards((edge_to(self), edge_to(src)))
         node.src_shape, node.src_dtype, node.src_device = src.shape, src.dtype, src._device
         self._data[...] = value
@@ -405,7 +399,7 @@ def setitem(self, index, value):
     if needs_grad(self, value):
         if view and self.grad_fn is None and self._requires_grad:
             raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
-        _check_recordable(self, value)
+        _check_recordable(self)
         kept = xp.ones(self._data.shape, dtype=bool)
         kept[items] = False
         node = (CopySlices if basic else IndexPutBackward0)((edge_to(self), edge_to(value)
