@@ -56,23 +56,29 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     ready = list({(-n._sequence_nr, id(n), n) for n, _ in root_edges
                   if dependencies.get(n, 0) == 0})
     heapq.heapify(ready)
+    # The next node to run when it is the only one ready (a chain of operations): it skips the heap.
+    # Invariant: while ``follow`` holds a node, ``ready`` is empty.
+    follow = None
 
     heappop, heappush = heapq.heappop, heapq.heappush
+    watched = _anomaly.enabled
     previous_mode = _state.enabled
     _state.enabled = create_graph
     try:
-        while ready:
-            node = heappop(ready)[2]
+        while follow is not None or ready:
+            if follow is not None:
+                node, follow = follow, None
+            else:
+                node = heappop(ready)[2]
             grads = buffers.pop(node, None)
             if grads is None:
                 grads = [None] * node.num_outputs
-            is_leaf = type(node) is AccumulateGrad
-            if node._hooked or is_leaf:
+            if node._hooked:        # always for a leaf's AccumulateGrad: its tensor hooks run here
                 grads = _call_pre_hooks(node, grads, shared)
             if captures:
                 _capture(node, grads, captures, results, shared)
 
-            if is_leaf:
+            if type(node) is AccumulateGrad:
                 g = grads[0]
                 if accumulate and g is not None and (needed is None or node in needed):
                     owned = _may_keep(g._data, shared)
@@ -83,16 +89,14 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             if needed is not None and node not in needed:
                 continue
 
+            next_functions = node.next_functions
             if grads[0] is None and _all_none(grads):
-                outputs = (None,) * len(node.next_functions)
+                outputs = (None,) * len(next_functions)
             else:
-                if _anomaly.enabled:
-                    outputs = _backward_watched(node, grads)
-                else:
-                    outputs = node.backward(*grads)
+                outputs = _backward_watched(node, grads) if watched else node.backward(*grads)
                 if type(outputs) is not tuple:
                     outputs = (outputs,)
-                if node._post_hooks:
+                if node._hooked and node._post_hooks:
                     outputs = _call_post_hooks(node, outputs, grads, shared)
                 if node._input_metadata is not None:
                     outputs = _match_inputs(outputs, node._input_metadata)
@@ -103,7 +107,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             if len(outputs) > 2 or (len(outputs) == 2 and outputs[0] is not None
                                     and outputs[1] is not None):
                 _mark_shared(outputs, shared)
-            for (next_node, nr), g in zip(node.next_functions, outputs):
+            for (next_node, nr), g in zip(next_functions, outputs):
                 if next_node is None or (needed is not None and next_node not in needed):
                     continue
                 if g is not None:
@@ -114,7 +118,13 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                 left = dependencies[next_node] - 1
                 dependencies[next_node] = left
                 if left == 0:
-                    heappush(ready, (-next_node._sequence_nr, id(next_node), next_node))
+                    if follow is None and not ready:
+                        follow = next_node
+                    else:
+                        if follow is not None:
+                            heappush(ready, (-follow._sequence_nr, id(follow), follow))
+                            follow = None
+                        heappush(ready, (-next_node._sequence_nr, id(next_node), next_node))
     finally:
         _state.enabled = previous_mode
 

@@ -27,6 +27,9 @@ class _SavedTensorHooks(threading.local):
 
 
 _hooks = _SavedTensorHooks()
+# How many saved_tensors_hooks blocks are open on any thread: while none is, saving skips the thread-local
+# look-up (a check on every recorded operation).
+_hooks_open = [0]
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved "
@@ -119,11 +122,15 @@ class Node:
             for v in values:
                 if getattr(v, "_is_inference", False):
                     raise RuntimeError(INFERENCE_SAVED_MESSAGE)
-        if _hooks.stack:
+        if _hooks_open[0] and _hooks.stack:
             return self._save_packed(values, *_hooks.stack[-1])
         self._saved = values
-        self._versions = [(v, v._version_counter[0]) for v in values
-                          if hasattr(v, "_version_counter")]
+        versions = []
+        for v in values:
+            counter = getattr(v, "_version_counter", None)   # numbers and None have none
+            if counter is not None:
+                versions.append((v, counter[0]))
+        self._versions = versions
 
     def _save_packed(self, values, pack, unpack):
         """Inside ``saved_tensors_hooks``: keep ``pack(tensor)`` instead of each tensor (and, for the
@@ -250,10 +257,12 @@ class saved_tensors_hooks:
 
     def __enter__(self):
         _hooks.stack.append((self.pack_hook, self.unpack_hook))
+        _hooks_open[0] += 1
         return self
 
     def __exit__(self, *exc):
         _hooks.stack.pop()
+        _hooks_open[0] -= 1
         return False
 
 
@@ -301,6 +310,7 @@ class AccumulateGrad(Node):
     """
 
     __slots__ = ("variable",)
+    _hooked = True      # the engine runs the leaf's tensor hooks (``x.register_hook``) before accumulating
 
     def __init__(self, variable):
         super().__init__(())

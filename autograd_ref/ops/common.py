@@ -127,32 +127,38 @@ _FAST_NUMBERS = (float, int)
 
 
 def binary_arrays(a, b, op_name):
-    """Arrays for a binary op, and the result dtype when it must be given: when
-    numpy would give another than PyTorch, and when the inputs are on two
-    devices (a CPU scalar in a GPU op). None means numpy's dtype is right and the
-    gradients need no converting back."""
+    """Arrays for a binary op, the result dtype when it must be given, and the
+    device the result lives on. The dtype is None when numpy's is right and the
+    gradients need no converting back; it is given when numpy would pick
+    another than PyTorch, and when the inputs are on two devices (a CPU scalar
+    in a GPU op).
+
+        >>> binary_arrays(tensor([1., 2.]), 3, "mul")
+        (array([1., 2.], dtype=float32), array(3., dtype=float32), None, device(type='cpu'))
+    """
     if isinstance(a, Tensor):
         ad = a._data
         if isinstance(b, Tensor):
+            bd = b._data
             if a._device is not b._device:
                 device = operation_device(a, b)
-                return array_on(a, device), array_on(b, device), dtypes.result_type(a, b)
-            if ad.shape != b._data.shape:
-                check_broadcastable(ad.shape, b._data.shape)
-            if ad.dtype is b._data.dtype:
-                return ad, b._data, None
-            return ad, b._data, dtypes.result_type(a, b)
+                return array_on(a, device), array_on(b, device), dtypes.result_type(a, b), device
+            if ad.shape != bd.shape:
+                check_broadcastable(ad.shape, bd.shape)
+            if ad.dtype is bd.dtype:
+                return ad, bd, None, a._device
+            return ad, bd, dtypes.result_type(a, b), a._device
         if type(b) not in _FAST_NUMBERS:
             b = check_number(b, op_name)
         if ad.dtype.kind == "f":
-            return ad, a._device.scalar(b, ad.dtype), None
-        return ad, b, dtypes.result_type(a, b)
+            return ad, a._device.scalar(b, ad.dtype), None, a._device
+        return ad, b, dtypes.result_type(a, b), a._device
     if type(a) not in _FAST_NUMBERS:
         a = check_number(a, op_name)
     bd = b._data
     if bd.dtype.kind == "f":
-        return b._device.scalar(a, bd.dtype), bd, None
-    return a, bd, dtypes.result_type(a, b)
+        return b._device.scalar(a, bd.dtype), bd, None, b._device
+    return a, bd, dtypes.result_type(a, b), b._device
 
 
 def result(array, like, dtype=None):
@@ -189,12 +195,12 @@ def check_broadcastable(shape_a, shape_b):
                 f"at non-singleton dimension {dim}")
 
 
-def binary_result(array, input, other, dtype):
-    """The result tensor of a binary op on ``input`` and ``other`` (one of them
-    may be a number)."""
+def binary_result(array, device, dtype):
+    """The result tensor of a binary op: ``array`` on ``device``, cast to
+    ``dtype`` when :func:`binary_arrays` gave one."""
     if dtype is not None and array.dtype != dtype.np:
         array = array.astype(dtype.np)
-    return make_tensor(array, first_tensor(input, other)._device)
+    return make_tensor(array, device)
 
 
 def first_tensor(a, b):

@@ -39,9 +39,9 @@ def add(input, other, *, alpha=1, out=None):
         >>> add(tensor([1., 2.]), 10)
         tensor([11., 12.])
     """
-    a, b, dtype = binary_arrays(input, other, "add")
+    a, b, dtype, device = binary_arrays(input, other, "add")
     value = a + b if alpha == 1 else a + b * alpha
-    res = binary_result(value, input, other, dtype)
+    res = binary_result(value, device, dtype)
     if needs_grad(input, other):
         _record_add_or_sub(AddBackward0, res, input, other, alpha, dtype)
     return res if out is None else _maybe_out(res, out)
@@ -65,9 +65,9 @@ def sub(input, other, *, alpha=1, out=None):
         tensor([0., 1.])
     """
     _refuse_bool_sub(input, other)
-    a, b, dtype = binary_arrays(input, other, "sub")
+    a, b, dtype, device = binary_arrays(input, other, "sub")
     value = a - b if alpha == 1 else a - b * alpha
-    res = binary_result(value, input, other, dtype)
+    res = binary_result(value, device, dtype)
     if needs_grad(input, other):
         _record_add_or_sub(SubBackward0, res, input, other, alpha, dtype)
     return res if out is None else _maybe_out(res, out)
@@ -96,7 +96,7 @@ def rsub(input, other):
     if isinstance(other, Tensor):
         return sub(other, input)
     _refuse_bool_sub(input, other)
-    a, b, dtype = binary_arrays(other, input, "rsub")
+    a, b, dtype, device = binary_arrays(other, input, "rsub")
     res = result(a - b, input, dtype)
     if needs_grad(input):
         attach(res, RsubBackward1((edge_to(input),)))
@@ -128,8 +128,8 @@ def mul(input, other, *, out=None):
         >>> mul(tensor([1., 2.]), 3)
         tensor([3., 6.])
     """
-    a, b, dtype = binary_arrays(input, other, "mul")
-    res = binary_result(a * b, input, other, dtype)
+    a, b, dtype, device = binary_arrays(input, other, "mul")
+    res = binary_result(a * b, device, dtype)
     if needs_grad(input, other):
         node = MulBackward0(edges(input, other))
         (need_a, _), (need_b, _) = node.next_functions
@@ -159,8 +159,8 @@ def mul_scalar(input, number):
         >>> mul_scalar(tensor([1., 2.], requires_grad=True), 0.5).grad_fn
         <MulBackward1>
     """
-    a, b, dtype = binary_arrays(input, number, "mul")
-    res = binary_result(a * b, input, number, dtype)
+    a, b, dtype, device = binary_arrays(input, number, "mul")
+    res = binary_result(a * b, device, dtype)
     if needs_grad(input):
         node = MulBackward1((edge_to(input),))
         node.other = number
@@ -187,13 +187,13 @@ def div(input, other, *, rounding_mode=None, out=None):
     """
     if rounding_mode is not None:
         return _rounded_div(input, other, rounding_mode)
-    a, b, dtype = binary_arrays(input, other, "div")
+    a, b, dtype, device = binary_arrays(input, other, "div")
     promoted = dtype is not None
     if dtype is None:
         dtype = first_tensor(input, other).dtype
     if not dtype.is_floating_point:
         dtype = dtypes.get_default_dtype()
-    res = binary_result(a / b, input, other, dtype)
+    res = binary_result(a / b, device, dtype)
     if needs_grad(input, other):
         node = DivBackward0(edges(input, other))
         # d/da needs only b; d/db needs a and b.
@@ -216,8 +216,8 @@ class DivBackward1(Node):
 def div_scalar(input, number):
     """``input / number`` recorded as ATen's ``div.Scalar`` (``DivBackward1``);
     see :func:`mul_scalar`."""
-    a, b, dtype = binary_arrays(input, number, "div")
-    res = binary_result(a / b, input, number, dtype)
+    a, b, dtype, device = binary_arrays(input, number, "div")
+    res = binary_result(a / b, device, dtype)
     if needs_grad(input):
         node = DivBackward1((edge_to(input),))
         node.other = number
@@ -226,7 +226,7 @@ def div_scalar(input, number):
 
 
 def _rounded_div(input, other, rounding_mode):
-    a, b, dtype = binary_arrays(input, other, "div")
+    a, b, dtype, device = binary_arrays(input, other, "div")
     like = first_tensor(input, other)
     xp = like._device.xp
     if rounding_mode == "floor":
@@ -273,7 +273,7 @@ class RemainderBackward1(Node):
 
 def remainder(input, other):
     """Python's ``%``: the result has the sign of the divisor."""
-    a, b, dtype = binary_arrays(input, other, "remainder")
+    a, b, dtype, device = binary_arrays(input, other, "remainder")
     like = first_tensor(input, other)
     res = result(like._device.xp.asarray(like._device.xp.mod(a, b)), like, dtype or like.dtype)
     if isinstance(input, Tensor) and needs_grad(input, other):
@@ -370,7 +370,7 @@ def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
     if not isinstance(input, Tensor):
         return _number_pow(input, exponent)
     if isinstance(exponent, Tensor):
-        a, b, dtype = binary_arrays(input, exponent, "pow")
+        a, b, dtype, device = binary_arrays(input, exponent, "pow")
         like = first_tensor(input, exponent)
         res = result(_power(a, b, like), like, dtype)
         if needs_grad(input, exponent):
@@ -382,7 +382,7 @@ def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
             attach(res, node)
         return res if out is None else _maybe_out(res, out)
     check_number(exponent, "pow")
-    a, b, dtype = binary_arrays(input, exponent, "pow")
+    a, b, dtype, device = binary_arrays(input, exponent, "pow")
     res = result(_power(a, b, input), input, dtype)
     if needs_grad(input):
         node = PowBackward0((edge_to(input),))
@@ -407,7 +407,7 @@ def _power(a, b, like):
 
 def _number_pow(base, exponent):
     check_number(base, "pow")
-    a, b, dtype = binary_arrays(base, exponent, "pow")
+    a, b, dtype, device = binary_arrays(base, exponent, "pow")
     res = result(_power(exponent._device.xp.asarray(a, dtype=(dtype or exponent.dtype).np), b, exponent),
                  exponent, dtype)
     if needs_grad(exponent):
@@ -460,11 +460,11 @@ def xlogy(input, other):
 def _floating_binary(node_cls, input, other, op_name, compute):
     """A function of two tensors (or a tensor and a number) whose result is floating, integers giving the
     default float type: ``compute(xp, a, b)`` on the arrays, and ``node_cls`` recorded saving both."""
-    a, b, dtype = binary_arrays(input, other, op_name)
+    a, b, dtype, device = binary_arrays(input, other, op_name)
     xp = first_tensor(input, other)._device.xp
     if dtype is not None and not dtype.is_floating_point or dtype is None and xp.asarray(a).dtype.kind != "f":
         dtype = dtypes.get_default_dtype()
-    res = binary_result(compute(xp, a, b), input, other, dtype)
+    res = binary_result(compute(xp, a, b), device, dtype)
     if needs_grad(input, other):
         node = node_cls(edges(input, other))
         node.save_for_backward(input, other)
@@ -597,7 +597,7 @@ class MinimumBackward0(Node):
 def _choose(node_cls, pick, input, other):
     if not isinstance(other, Tensor):
         raise TypeError(f"{pick}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
-    a, b, dtype = binary_arrays(input, other, pick)
+    a, b, dtype, device = binary_arrays(input, other, pick)
     like = first_tensor(input, other)
     res = result(getattr(like._device.xp, pick)(a, b), like, dtype)
     if needs_grad(input, other):
@@ -711,7 +711,7 @@ def masked_fill(input, mask, value):
 
 def _compare(ufunc_name):
     def compare(input, other):
-        a, b, _ = binary_arrays(input, other, ufunc_name)
+        a, b, _, _ = binary_arrays(input, other, ufunc_name)
         like = first_tensor(input, other)
         return make_tensor(like._device.xp.asarray(getattr(like._device.xp, ufunc_name)(a, b)), like._device)
     compare.__name__ = ufunc_name
@@ -732,7 +732,7 @@ logical_xor = _compare("logical_xor")
 
 def _bitwise(ufunc_name):
     def bitwise(input, other):
-        a, b, dtype = binary_arrays(input, other, ufunc_name)
+        a, b, dtype, device = binary_arrays(input, other, ufunc_name)
         like = first_tensor(input, other)
         if any(x.dtype.kind == "f" if hasattr(x, "dtype") else isinstance(x, float) for x in (a, b)):
             raise RuntimeError(f"\"{ufunc_name}_cpu\" not implemented for 'Float'")

@@ -11,7 +11,7 @@ from .. import dtypes
 from .._backend import erf as _backend_erf
 from ..autograd.graph import Node, edge_to
 from ..tensor import make_tensor
-from .common import _fw, _state, attach, reconnect
+from .common import _fw, _state, attach, edges, needs_grad, reconnect
 
 def _float_array(t):
     """The tensor's array, as the default float type if it holds integers
@@ -104,8 +104,35 @@ def cos(input):
 class TanhBackward0(UnaryBackward):
     SAVED = ("result",)
     def backward(self, grad):
-        y = self.result()
-        return grad * (1 - y * y)
+        return tanh_backward(grad, self.result())
+
+
+class TanhBackwardBackward0(Node):
+    """The graph ``create_graph=True`` records for tanh's backward ``g * (1 - y²)``: d/dg = 1 - y², d/dy = -2 g y."""
+    SAVED = ("grad_output", "output")
+    __slots__ = ()
+
+    def backward(self, grad):
+        g, y = self.saved_tensors
+        (need_g, _), (need_y, _) = self.next_functions
+        return (tanh_backward(grad, y) if need_g is not None else None,
+                grad * g * y * -2 if need_y is not None else None)
+
+
+def tanh_backward(grad, y):
+    """``grad * (1 - y * y)``, tanh's derivative at its output ``y`` times ``grad``, as one operation (PyTorch's
+    ``tanh_backward``): the backward of every tanh.
+
+        >>> tanh_backward(tensor([1.]), tensor([0.5]))
+        tensor([0.7500])
+    """
+    g, out = grad._data, y._data
+    res = make_tensor(g * (grad._device.scalar(1, out.dtype) - out * out), grad._device)
+    if needs_grad(grad, y):
+        node = TanhBackwardBackward0(edges(grad, y))
+        node.save_for_backward(grad, y)
+        attach(res, node)
+    return res
 
 
 def tanh(input):
@@ -116,8 +143,36 @@ def tanh(input):
 class SigmoidBackward0(UnaryBackward):
     SAVED = ("result",)
     def backward(self, grad):
-        y = self.result()
-        return grad * (y * (1 - y))
+        return sigmoid_backward(grad, self.result())
+
+
+class SigmoidBackwardBackward0(Node):
+    """The graph ``create_graph=True`` records for sigmoid's backward ``g (1 - y) y``: d/dg = (1 - y) y,
+    d/dy = g (1 - 2y)."""
+    SAVED = ("grad_output", "output")
+    __slots__ = ()
+
+    def backward(self, grad):
+        g, y = self.saved_tensors
+        (need_g, _), (need_y, _) = self.next_functions
+        return (sigmoid_backward(grad, y) if need_g is not None else None,
+                grad * g * (1 - 2 * y) if need_y is not None else None)
+
+
+def sigmoid_backward(grad, y):
+    """``grad * (1 - y) * y``, sigmoid's derivative at its output ``y`` times ``grad``, as one operation
+    (PyTorch's ``sigmoid_backward``).
+
+        >>> sigmoid_backward(tensor([1.]), tensor([0.5]))
+        tensor([0.2500])
+    """
+    g, out = grad._data, y._data
+    res = make_tensor(g * (grad._device.scalar(1, out.dtype) - out) * out, grad._device)
+    if needs_grad(grad, y):
+        node = SigmoidBackwardBackward0(edges(grad, y))
+        node.save_for_backward(grad, y)
+        attach(res, node)
+    return res
 
 
 def sigmoid_array(x, xp):
@@ -135,7 +190,39 @@ def sigmoid(input):
 class ReluBackward0(UnaryBackward):
     SAVED = ("result",)
     def backward(self, grad):
-        return grad * (self.result() > 0)
+        return threshold_backward(grad, self.result(), 0)
+
+
+class ThresholdBackwardBackward0(Node):
+    """The graph ``create_graph=True`` records for relu's backward: linear in the gradient (d/dg passes it
+    where the input was above the threshold), piecewise constant in the input (d/dx is zero)."""
+    SAVED = ("self",)
+    SAVED_ATTRIBUTES = ("threshold",)
+    __slots__ = ("threshold",)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        (need_g, _), (need_x, _) = self.next_functions
+        return (threshold_backward(grad, x, self.threshold) if need_g is not None else None,
+                make_tensor(x._device.xp.zeros_like(x._data), x._device) if need_x is not None else None)
+
+
+def threshold_backward(grad, x, threshold):
+    """``grad`` where ``x > threshold``, else 0, as one operation (PyTorch's ``threshold_backward``): the backward
+    of relu, given its output.
+
+        >>> threshold_backward(tensor([5., 5.]), tensor([0., 2.]), 0)
+        tensor([0., 5.])
+    """
+    g, device = grad._data, grad._device
+    above = x._data > device.scalar(threshold, x._data.dtype)
+    res = make_tensor(device.xp.where(above, g, device.scalar(0, g.dtype)), device)    # NaN gradients masked too
+    if needs_grad(grad, x):
+        node = ThresholdBackwardBackward0(edges(grad, x))
+        node.save_for_backward(x)
+        node.threshold = threshold
+        attach(res, node)
+    return res
 
 
 def relu(input):
