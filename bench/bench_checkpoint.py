@@ -8,13 +8,18 @@ layer's output, the checkpointed one only each block's input. For each: the peak
 forward pass and its graph are alive, above what was allocated before (Python's tracemalloc, which sees
 numpy's arrays), and the median time of a step over 7 interleaved rounds.
 """
+import os
 import platform
 import statistics
+import sys
 import time
 import tracemalloc
 
-import autograd_ref as torch
-from autograd_ref.utils.checkpoint import checkpoint
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_engine  # noqa: E402,F401 - puts the checkout's root (or $AUTOGRAD_REF_ROOT) first on sys.path
+
+import autograd_ref as torch  # noqa: E402
+from autograd_ref.utils.checkpoint import checkpoint  # noqa: E402
 
 BLOCKS, LAYERS, WIDTH, BATCH = 4, 4, 512, 256
 

@@ -15,10 +15,12 @@ import sys
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# bench_engine puts the checkout's root (or $AUTOGRAD_REF_ROOT) first on sys.path.
+from bench_engine import machine_line, median_times, report  # noqa: E402 - the shared harness
+
 import autograd_ref  # noqa: E402
 import autograd_ref.nn  # noqa: E402,F401
-from bench_engine import machine_line, median_times, report  # noqa: E402 - the shared harness
 
 try:
     import torch

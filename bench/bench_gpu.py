@@ -23,10 +23,11 @@ import sys
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, HERE)
-import autograd_ref  # noqa: E402
+# bench_engine puts the checkout's root (or $AUTOGRAD_REF_ROOT) first on sys.path.
 from bench_engine import machine_line, median_times  # noqa: E402 - the shared harness
+
+import autograd_ref  # noqa: E402
 
 try:
     import torch

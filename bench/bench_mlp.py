@@ -17,11 +17,12 @@ import sys
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, HERE)
+# bench_engine puts the checkout's root (or $AUTOGRAD_REF_ROOT) first on sys.path.
+from bench_engine import machine_line, median_times, report  # noqa: E402 - the shared harness
+
 import autograd_ref  # noqa: E402
 import autograd_ref.nn  # noqa: E402,F401 - lib.nn below
-from bench_engine import machine_line, median_times, report  # noqa: E402 - the shared harness
 
 try:
     import torch
