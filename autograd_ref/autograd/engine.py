@@ -38,8 +38,8 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             captures.setdefault(edge_to(t), []).append(i)
 
-    dependencies, topological = _count_dependencies([node for node, _ in root_edges])
-    needed = None if inputs is None else _needed_nodes(topological, captures)
+    dependencies = _count_dependencies([node for node, _ in root_edges])
+    needed = None if inputs is None else _needed_nodes(dependencies, captures)
 
     # Gradient buffers: node -> one slot per output of the node.
     buffers = {}
@@ -53,8 +53,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
         _add_to_buffer(buffers, node, nr, g)
 
     results = [None] * (len(inputs) if inputs is not None else 0)
-    ready = list({(-n._sequence_nr, id(n), n) for n, _ in root_edges
-                  if dependencies.get(n, 0) == 0})
+    ready = list({(-n._sequence_nr, id(n), n) for n, _ in root_edges if dependencies[n] == 0})
     heapq.heapify(ready)
     # The next node to run when it is the only one ready (a chain of operations): it skips the heap.
     # Invariant: while ``follow`` holds a node, ``ready`` is empty.
@@ -73,19 +72,20 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             grads = buffers.pop(node, None)
             if grads is None:
                 grads = [None] * node.num_outputs
-            if node._hooked:        # always for a leaf's AccumulateGrad: its tensor hooks run here
+            if node._hooked:        # hooks to run, or a leaf's AccumulateGrad (its tensor hooks run here)
                 grads = _call_pre_hooks(node, grads, shared)
+                if type(node) is AccumulateGrad:
+                    if captures:
+                        _capture(node, grads, captures, results, shared)
+                    g = grads[0]
+                    if accumulate and g is not None and (needed is None or node in needed):
+                        owned = _may_keep(g._data, shared)
+                        node.variable._accumulate_grad(g, owned)
+                        if owned:
+                            shared.add(_memory_id(g._data))     # a leaf holds it now
+                    continue
             if captures:
                 _capture(node, grads, captures, results, shared)
-
-            if type(node) is AccumulateGrad:
-                g = grads[0]
-                if accumulate and g is not None and (needed is None or node in needed):
-                    owned = _may_keep(g._data, shared)
-                    node.variable._accumulate_grad(g, owned)
-                    if owned:
-                        shared.add(_memory_id(g._data))     # a leaf holds it now
-                continue
             if needed is not None and node not in needed:
                 continue
 
@@ -162,24 +162,19 @@ def _capture(node, grads, captures, results, shared):
 
 
 def _count_dependencies(root_nodes):
-    """How many edges enter each node reachable from the roots, and the set of
-    all reachable nodes."""
-    dependencies = {}
-    stack = list(set(root_nodes))
-    seen = set(stack)
+    """How many edges enter each node reachable from the roots (the roots included, with 0 unless another
+    root leads to them)."""
+    dependencies = dict.fromkeys(root_nodes, 0)
+    stack = list(dependencies)
     while stack:
         for next_node, _ in stack.pop().next_functions:
-            if next_node is None:
-                continue
-            count = dependencies.get(next_node)
-            if count is None:           # first time we reach this node
-                dependencies[next_node] = 1
-                if next_node not in seen:
-                    seen.add(next_node)
+            if next_node is not None:
+                if next_node in dependencies:
+                    dependencies[next_node] += 1
+                else:                           # first time we reach this node
+                    dependencies[next_node] = 1
                     stack.append(next_node)
-            else:
-                dependencies[next_node] = count + 1
-    return dependencies, seen
+    return dependencies
 
 
 def _needed_nodes(nodes, captures):
