@@ -104,8 +104,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                 node.release_variables()
 
             # One array handed to two inputs (x + x) must not become two .grads.
-            if len(outputs) > 2 or (len(outputs) == 2 and outputs[0] is not None
-                                    and outputs[1] is not None):
+            if len(outputs) > 1:
                 _mark_shared(outputs, shared)
             for (next_node, nr), g in zip(next_functions, outputs):
                 if next_node is None or (needed is not None and next_node not in needed):
@@ -222,6 +221,13 @@ def _may_keep(array, shared):
 
 def _mark_shared(outputs, shared):
     """A node may hand one gradient's memory to several inputs (``x + x``)."""
+    if len(outputs) == 2:       # most nodes with several inputs have two
+        a, b = outputs
+        if a is not None and b is not None:
+            key = _memory_id(a._data)
+            if key == _memory_id(b._data):
+                shared.add(key)
+        return
     seen = set()
     for g in outputs:
         if g is not None:

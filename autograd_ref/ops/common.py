@@ -224,12 +224,10 @@ def reduce_to(grad, shape):
     if grad_shape == shape:
         return grad
     extra = len(grad_shape) - len(shape)
-    dims = tuple(range(extra)) + tuple(
-        i + extra for i, n in enumerate(shape) if n == 1 and grad_shape[i + extra] != 1)
-    out = grad.sum(dims, keepdim=True) if dims else grad
-    if extra:
-        out = out.reshape(shape)
-    return out
+    if extra:       # the leading dims broadcasting added: summed away
+        grad = grad.sum(tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad_shape[i + extra] != 1)
+    return grad.sum(stretched, keepdim=True) if stretched else grad
 
 
 def shape_of(x):

@@ -11,7 +11,7 @@ import weakref
 
 from .. import dtypes
 from ..autograd.graph import Node, edge_to
-from .._backend import CPU, placement, transfer
+from .._backend import CPU, broadcast_to, placement, transfer
 from ..tensor import Tensor, make_tensor
 from .common import _fw, _state, attach, check_same_device, normalize_dim, reduce_to
 
@@ -294,7 +294,7 @@ def expand(input, *sizes):
                 f"non-singleton dimension {i + offset}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}")
     if tuple(target) == tuple(shape):
         return _view_of(input, input._data, ExpandBackward0, shape=shape) if input._requires_grad else input
-    array = input._device.xp.broadcast_to(input._data, tuple(target))
+    array = broadcast_to(input._data, tuple(target), input._device)
     return _view_of(input, array, ExpandBackward0, shape=shape)
 
 
