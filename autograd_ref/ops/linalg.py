@@ -48,11 +48,11 @@ def mm(input, mat2):
         >>> mm(ones(2, 3), ones(3, 4)).shape
         autograd_ref.Size([2, 4])
     """
-    if input.dim() != 2:
+    if input._data.ndim != 2:
         raise RuntimeError("self must be a matrix")
-    if mat2.dim() != 2:
+    if mat2._data.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    if input.shape[1] != mat2.shape[0]:
+    if input._data.shape[1] != mat2._data.shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(input)} and {_shape_str(mat2)})")
     return _product(MmBackward0, input, mat2)
@@ -270,9 +270,10 @@ def _squeeze_(product, dim):
 
 
 def _product(node_cls, a, b):
-    check_same_device(a, b)
+    if a._device is not b._device:
+        check_same_device(a, b)
     _check_dtypes(a, b)
-    res = result(a._device.xp.matmul(a._data, b._data), a)
+    res = make_tensor(a._device.xp.matmul(a._data, b._data), a._device)
     if needs_grad(a, b):
         node = node_cls(edges(a, b))
         # Each gradient needs only the other factor (grad_a = grad b^T, grad_b = a^T grad): keep just that.

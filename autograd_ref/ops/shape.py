@@ -20,7 +20,7 @@ def _sizes(args):
     """``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` all mean the shape (2, 3)."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
-    return tuple(int(a) for a in args)
+    return tuple(map(int, args))
 
 
 def _view_of(input, array, node_cls, **attrs):
@@ -174,7 +174,7 @@ class TBackward0(Node):
 
 def t(input):
     """Transpose a matrix (vectors and scalars are returned as they are)."""
-    if input.dim() > 2:
+    if input._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
     return _view_of(input, input._data.T, TBackward0)
 
@@ -276,7 +276,7 @@ def expand(input, *sizes):
         autograd_ref.Size([3, 4])
     """
     sizes = _sizes(sizes)
-    shape = input.shape
+    shape = input._data.shape
     if len(sizes) < len(shape):
         raise RuntimeError(
             f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the number of sizes "
@@ -292,9 +292,10 @@ def expand(input, *sizes):
             raise RuntimeError(
                 f"The expanded size of the tensor ({want}) must match the existing size ({s}) at "
                 f"non-singleton dimension {i + offset}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}")
-    if tuple(target) == tuple(shape):
+    target = tuple(target)
+    if target == shape:
         return _view_of(input, input._data, ExpandBackward0, shape=shape) if input._requires_grad else input
-    array = broadcast_to(input._data, tuple(target), input._device)
+    array = broadcast_to(input._data, target, input._device)
     return _view_of(input, array, ExpandBackward0, shape=shape)
 
 
