@@ -267,16 +267,19 @@ def broadcast_to(array, shape, device):
     """
     if device is not CPU or not array.flags.c_contiguous or len(shape) < array.ndim:
         return device.xp.broadcast_to(array, shape)
-    extra = len(shape) - array.ndim
-    strides = [0] * extra
-    for size, want, stride in zip(array.shape, shape[extra:], array.strides):
-        if size != want:
-            if size != 1:
-                raise ValueError(f"cannot broadcast an array of shape {array.shape} to {tuple(shape)}")
-            stride = 0
-        strides.append(stride)
+    if array.ndim == 0:         # the gradient of a sum or a mean
+        strides = (0,) * len(shape)
+    else:
+        extra = len(shape) - array.ndim
+        strides = [0] * extra
+        for size, want, stride in zip(array.shape, shape[extra:], array.strides):
+            if size != want:
+                if size != 1:
+                    raise ValueError(f"cannot broadcast an array of shape {array.shape} to {tuple(shape)}")
+                stride = 0
+            strides.append(stride)
     view = numpy.ndarray(shape, array.dtype, array, 0, strides)
-    view.flags.writeable = False
+    view.setflags(write=False)
     return view
 
 
