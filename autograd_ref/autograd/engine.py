@@ -100,11 +100,11 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                     outputs = _call_post_hooks(node, outputs, grads, shared)
                 if node._input_metadata is not None:
                     outputs = _match_inputs(outputs, node._input_metadata)
-            if not keep_graph:
+            if not keep_graph and node._saved is not None:
                 node.release_variables()
 
             # One array handed to two inputs (x + x) must not become two .grads.
-            if len(outputs) > 1:
+            if len(outputs) > 2 or (len(outputs) == 2 and outputs[0] is not None and outputs[1] is not None):
                 _mark_shared(outputs, shared)
             for (next_node, nr), g in zip(next_functions, outputs):
                 if next_node is None or (needed is not None and next_node not in needed):
