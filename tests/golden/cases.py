@@ -885,6 +885,21 @@ def _grad_of_two_outputs(lib, x, y):
     return {"gx": ga, "gy": gb}
 
 
+def _derivatives_of(op):
+    """First, second and third derivatives of an activation, each the graph of the one before
+    (``create_graph=True``): the first is recorded as one node (TanhBackwardBackward0,
+    SigmoidBackwardBackward0, ThresholdBackwardBackward0), as PyTorch records it."""
+    def program(lib, x):
+        (first,) = lib.autograd.grad(getattr(x, op)().sum(), x, create_graph=True)
+        (second,) = lib.autograd.grad((first * first).sum(), x, create_graph=True)
+        out = {"first": first, "second": second, "second.requires_grad": second.requires_grad,
+               "saved": first.grad_fn._saved_grad_output if op != "relu" else first.grad_fn._saved_self}
+        if second.requires_grad:
+            (out["third"],) = lib.autograd.grad(second.sum(), x)
+        return out
+    return program
+
+
 case("seed-mean-program", _seed_mean_program, backward=False)
 case("seed-retain-grad", _seed_retain, backward=False)
 case("seed-retain-grad-quarter", _seed_retain_quarter, X(values=[1., 1., 1., 1.], dtype="float32"), backward=False)
@@ -898,6 +913,8 @@ both("grad-then-backward", _grad_then_backward, X((3,)), backward=False,
                               "C++ pow backward multiplies by a Scalar (MulBackward1), ours by a number (MulBackward0)"})
 both("non-scalar-backward", _non_scalar_backward, X((3,)), backward=False)
 both("grad-of-two-outputs", _grad_of_two_outputs, X((3,)), X((3,)), backward=False)
+for _op in ("tanh", "sigmoid", "relu"):
+    both(f"derivatives-of-{_op}", _derivatives_of(_op), X((5,), values=[-2., -0.5, 0.25, 1., 3.]), backward=False)
 
 # ---- reprs ---------------------------------------------------------------------------------------
 
