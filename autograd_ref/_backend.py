@@ -296,8 +296,8 @@ def erf(array, device):
 
 
 def ignoring_divide_by_zero():
-    """A context that silences numpy's divide-by-zero warning (CuPy gives none)."""
-    return numpy.errstate(divide="ignore")
+    """A context that silences numpy's warnings for a division by zero, ``x / 0`` and ``0 / 0`` (CuPy gives none)."""
+    return numpy.errstate(divide="ignore", invalid="ignore")
 
 
 # ---- moving numbers between devices ------------------------------------------
