@@ -639,3 +639,17 @@ def test_an_in_place_change_to_a_view_of_a_leaf_that_came_to_require_grad_is_ref
     with ag.no_grad():
         b.add_(1)
     assert a.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_views_made_each_step_do_not_pile_up_on_the_parameter():
+    """Every Linear forward views its weight (``weight.t()``); the weight's record of its views must not
+    grow with the number of steps (it did, by one dead reference a step), while live views stay known."""
+    layer = ag.nn.Linear(3, 2)
+    x = ag.randn(4, 3)
+    for _ in range(1000):
+        layer(x).sum().backward()
+    assert len(layer.weight.__dict__.get("_views", [])) < 32
+    w = ag.randn(50, requires_grad=True).clone()
+    slices = [w[i:i + 1] for i in range(50)]
+    slices[0].mul_(2)       # an in-place change to one view rewrites its live siblings' history
+    assert all(s.grad_fn.name() == "AsStridedBackward0" for s in slices[1:])

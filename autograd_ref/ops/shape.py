@@ -33,8 +33,20 @@ def _view_of(input, array, node_cls, **attrs):
             setattr(node, name, value)
         attach(out, node)
         if out.grad_fn is not None:     # an in-place change to one view rewrites the others' history too
-            base.__dict__.setdefault("_views", []).append(weakref.ref(out))
+            _remember_view(base, out)
     return out
+
+
+def _remember_view(base, view):
+    """Add a weak reference to ``view`` to its base's list of recorded views. A parameter gets a view each
+    step (``weight.t()`` in every Linear), so the references to views that have gone are dropped whenever the
+    list's length reaches a power of two: the list stays within twice the live views, at a constant cost
+    per view."""
+    views = base.__dict__.setdefault("_views", [])
+    n = len(views)
+    if n >= 16 and not n & (n - 1):
+        views[:] = [ref for ref in views if ref() is not None]
+    views.append(weakref.ref(view))
 
 
 def _infer_shape(shape, numel):
