@@ -260,3 +260,32 @@ def test_shape_errors_are_pytorchs(a_spec, b_spec, message):
     with pytest.raises(RuntimeError) as info:
         a @ b
     assert str(info.value) == message
+
+
+# ---- the layout of a product's gradients (values recorded from torch 2.13.0) ----------------------
+
+def test_gradients_follow_their_leafs_layout_as_in_pytorch():
+    """A Linear's weight enters the product transposed; its gradient arrives in the weight's own memory order,
+    and a gradient that arrives transposed is stored in its leaf's order (PyTorch's layout contract)."""
+    layer = ag.nn.Linear(3, 2)
+    layer(ag.randn(4, 3)).sum().backward()
+    assert layer.weight.grad.stride() == (3, 1)
+    a = ag.randn(2, 3, requires_grad=True)
+    (a.t() * ag.randn(3, 2)).sum().backward()
+    assert a.grad.stride() == (3, 1)
+    column_major = ag.randn(3, 4).t().requires_grad_()      # a leaf stored column by column keeps its order
+    (column_major @ ag.randn(3, 2, requires_grad=True)).sum().backward()
+    assert column_major.grad.stride() == (1, 4)
+
+
+def test_products_save_their_factors_sizes_and_strides_as_pytorch_names_them():
+    x = ag.randn(4, 3, requires_grad=True)
+    w = ag.randn(2, 3, requires_grad=True)
+    addmm = ag.nn.functional.linear(x, w, ag.randn(2, requires_grad=True)).grad_fn
+    assert addmm.name() == "AddmmBackward0"
+    assert (addmm._saved_alpha, addmm._saved_beta) == (1, 1)
+    assert (addmm._saved_mat1_sym_sizes, addmm._saved_mat1_sym_strides) == ((4, 3), (3, 1))
+    assert (addmm._saved_mat2_sym_sizes, addmm._saved_mat2_sym_strides) == ((3, 2), (1, 3))
+    mm = (x @ w.t()).grad_fn
+    assert mm.name() == "MmBackward0"
+    assert (mm._saved_self_sym_strides, mm._saved_mat2_sym_strides) == ((3, 1), (1, 3))

@@ -23,6 +23,7 @@ from ..creation import rand, zeros
 from ..ops import activations as _act
 from ..ops import reduction as _red
 from ..ops import pointwise as _pw
+from ..ops.linalg import matrix_layout, mm_mat1_backward, mm_mat2_backward
 from ..ops.common import _fw, _state, attach, check_same_device, reduce_to
 from ..tensor import make_tensor
 
@@ -130,15 +131,18 @@ class AddmmBackward0(Node):
     """``bias + mat1 @ mat2``: the gradient of mat1 is ``grad @ mat2.T``, of
     mat2 ``mat1.T @ grad``, and the bias (broadcast over the rows) gets the
     gradient summed over the rows."""
-    __slots__ = ("bias_shape",)
+    __slots__ = ("bias_shape", "sizes1", "strides1", "sizes2", "strides2")
     SAVED = ("mat1", "mat2")
+    SAVED_ATTRIBUTES = (("alpha", "_one"), ("beta", "_one"), ("mat1_sym_sizes", "sizes1"),
+                        ("mat1_sym_strides", "strides1"), ("mat2_sym_sizes", "sizes2"), ("mat2_sym_strides", "strides2"))
+    _one = 1        # this addmm's alpha and beta (bias + 1 * mat1 @ mat2)
 
     def backward(self, grad):
         mat1, mat2 = self.saved_tensors
         (need_bias, _), (need_1, _), (need_2, _) = self.next_functions
         return (reduce_to(grad, self.bias_shape) if need_bias is not None else None,
-                grad.mm(mat2.t()) if need_1 is not None else None,
-                mat1.t().mm(grad) if need_2 is not None else None)
+                mm_mat1_backward(grad, mat2, self.sizes1, self.strides1) if need_1 is not None else None,
+                mm_mat2_backward(grad, mat1, self.sizes2, self.strides2) if need_2 is not None else None)
 
 
 def _addmm(bias, mat1, mat2):
@@ -162,6 +166,8 @@ def _addmm(bias, mat1, mat2):
         node.save_for_backward(mat1 if node.next_functions[2][0] is not None else None,
                                mat2 if node.next_functions[1][0] is not None else None)
         node.bias_shape = bias.shape
+        node.sizes1, node.strides1 = matrix_layout(mat1._data)
+        node.sizes2, node.strides2 = matrix_layout(mat2._data)
         attach(out, node)
     return out
 

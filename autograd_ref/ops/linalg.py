@@ -34,12 +34,42 @@ def _shape_str(t):
 class MmBackward0(Node):
     """d(A B) = dA B + A dB, so grad_A = grad B^T and grad_B = A^T grad."""
     SAVED = ("self", "mat2")
-    __slots__ = ()
+    SAVED_ATTRIBUTES = (("self_sym_sizes", "sizes1"), ("self_sym_strides", "strides1"),
+                        ("mat2_sym_sizes", "sizes2"), ("mat2_sym_strides", "strides2"))
+    __slots__ = ("sizes1", "strides1", "sizes2", "strides2")
 
     def backward(self, grad):
         a, b = self.saved_tensors
-        return (grad.mm(b.t()) if _needs(self, 0) else None,
-                a.t().mm(grad) if _needs(self, 1) else None)
+        return (mm_mat1_backward(grad, b, self.sizes1, self.strides1) if _needs(self, 0) else None,
+                mm_mat2_backward(grad, a, self.sizes2, self.strides2) if _needs(self, 1) else None)
+
+
+def matrix_layout(data):
+    """A matrix's sizes and strides (in elements), which its gradient's layout follows."""
+    size = data.itemsize
+    return data.shape, (data.strides[0] // size, data.strides[1] // size)
+
+
+def _column_major(sizes, strides):
+    """A matrix stored column by column: the transpose of a contiguous one, such as a Linear's ``weight.t()``."""
+    return strides[0] == 1 and strides[1] == sizes[0]
+
+
+def mm_mat1_backward(grad, mat2, sizes1, strides1):
+    """The gradient of ``mat1`` in ``mat1 @ mat2``, ``grad @ mat2.T``, computed in mat1's layout (as PyTorch
+    does): a column-major mat1 gets ``(mat2 @ grad.T).T``, the same numbers stored column by column."""
+    if _column_major(sizes1, strides1):
+        return mat2.mm(grad.t()).t()
+    return grad.mm(mat2.t())
+
+
+def mm_mat2_backward(grad, mat1, sizes2, strides2):
+    """The gradient of ``mat2`` in ``mat1 @ mat2``, ``mat1.T @ grad``, computed in mat2's layout: a Linear's
+    weight enters as ``weight.t()``, and its gradient then arrives in the weight's own memory order, ready for
+    the optimizer (a transposed one makes every update walk memory against its order)."""
+    if _column_major(sizes2, strides2):
+        return grad.t().mm(mat1).t()
+    return mat1.t().mm(grad)
 
 
 def mm(input, mat2):
@@ -279,6 +309,9 @@ def _product(node_cls, a, b):
         # Each gradient needs only the other factor (grad_a = grad b^T, grad_b = a^T grad): keep just that.
         node.save_for_backward(a if node.next_functions[1][0] is not None else None,
                                b if node.next_functions[0][0] is not None else None)
+        if node_cls is MmBackward0:     # each gradient is computed in its factor's layout
+            node.sizes1, node.strides1 = matrix_layout(a._data)
+            node.sizes2, node.strides2 = matrix_layout(b._data)
         attach(res, node)
     return res
 
