@@ -172,7 +172,7 @@ def matmul(input, other):
         >>> (ones(4, 2, 3, requires_grad=True) @ ones(3, 5)).grad_fn    # batch folded into one mm
         <UnsafeViewBackward0 object at ...>
     """
-    da, db = input.dim(), other.dim()
+    da, db = input._data.ndim, other._data.ndim
     if da == 0 or db == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")

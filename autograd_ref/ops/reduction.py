@@ -69,7 +69,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):   # noqa: A001 - PyTorch
         res = make_tensor(data.sum(dtype=np_dtype), input._device)
         if _state.enabled and input._requires_grad or _fw.active:
             node = SumBackward0((edge_to(input),))
-            node.shape = input.shape
+            node.shape = data.shape
             attach(res, node)
         return res
     dims = _dims(dim, data.ndim)
@@ -187,7 +187,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
         else:
             node = MeanBackward1((edge_to(input),))
             node.dims, node.keepdim = dims, keepdim
-        node.shape, node.count = input.shape, count
+        node.shape, node.count = data.shape, count
         attach(res, node)
     return res
 
