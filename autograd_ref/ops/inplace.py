@@ -78,11 +78,16 @@ def _take_tangent(self, res):
 
 
 def _move_history(self, node, output_nr=0):
-    """Make ``node`` this tensor's grad_fn; a retain_grad() moves along with it."""
+    """Make ``node`` this tensor's grad_fn; a retain_grad() moves along with it. The recorded views of a base
+    changed in place become windows on its new history (AsStridedBackward0), as in PyTorch: their values
+    changed with it, and so must their gradients."""
     attach(self, node, output_nr)
     if self._retains_grad:
         self._retains_grad = False
         self.retain_grad()
+    if self._base is None and "_views" in self.__dict__:
+        for view in _views_of(self, also=None)[1:]:
+            _move_history(view, _as_strided(self, view, _window(view, self)))
 
 
 def _apply(self, op, other, ufunc, *args, **kwargs):

@@ -326,6 +326,27 @@ def _view_then_more(lib, x):
     return (a * a).sum(), v
 
 
+def _base_changed_under_view(lib, x):
+    a = x.clone()
+    view = a[:2]
+    a.mul_(2)                   # the view's values double with its base; so must its gradient
+    return view * view
+
+
+def _base_copied_into_under_view(lib, x, y):
+    a = x * 1
+    view = a.view(2, 2)
+    a.copy_(y)
+    return view * 3, a
+
+
+def _base_setitem_under_view(lib, x, y):
+    a = x.exp()
+    view = a[1:]
+    a[0:2] = y
+    return view.sin()
+
+
 def _unbind_output_changed(lib, x):
     return (x * 2).unbind(0)[0].add_(1)
 
@@ -338,6 +359,9 @@ both("inplace-view-zeroed", _view_zeroed, X((4,)))
 both("inplace-view-copy", _view_copy, X((4,)), X((2,)))
 both("inplace-view-setitem", _view_setitem, X((4,)), X((2,)))
 both("inplace-view-then-more", _view_then_more, X((5,)), second=True)
+both("inplace-base-under-view", _base_changed_under_view, X((4,)), second=True)
+both("inplace-base-copied-under-view", _base_copied_into_under_view, X((4,)), X((4,)))
+both("inplace-base-setitem-under-view", _base_setitem_under_view, X((4,)), X((2,)), second=True)
 case("inplace-unbind-output-refused", _unbind_output_changed, X((2, 2)))
 case("inplace-view-of-leaf-refused", lambda lib, x: x[1:].mul_(2), X((3,)))
 
