@@ -598,6 +598,8 @@ def _attach_methods():
         "__itruediv__": inplace.div_,
         "__getitem__": sh.getitem, "__setitem__": inplace.setitem,
     }
+    from .ops import selection
+    methods.update(selection.METHODS)
     for name, fn in methods.items():
         setattr(Tensor, name, fn)
     Tensor.T = property(sh._T)
