@@ -455,7 +455,15 @@ def _change_view(self, others, compute):
         self._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others))
     window = _window(self, base)
     standin = make_tensor(self._data.copy(), self._device)
-    standin._requires_grad = recording
+    if recording and self._requires_grad:
+        # The view's old value, with its history: what the operation saves of it (mul_ saves it for the
+        # other factor's gradient) then carries that history into second derivatives, as PyTorch's saved
+        # copy of the original self does. First-order gradients never take this edge: CopySlicesOfView
+        # places the stand-in's gradient in the base itself.
+        with forward_ad._paused():
+            attach(standin, shape.CloneBackward0((edge_to(self),)))
+    else:
+        standin._requires_grad = recording
     if _fw.active and forward_ad.tangent_of(self) is not None:
         forward_ad.set_tangent(standin, forward_ad.tangent_of(self))
     result = compute(standin)

@@ -347,6 +347,12 @@ def _base_setitem_under_view(lib, x, y):
     return view.sin()
 
 
+def _view_mul_by_tensor(lib, m, v):
+    a = m * 1
+    a[:, 0].mul_(v)             # mul_ saves the column's old value: second derivatives go through it
+    return a * a
+
+
 def _unbind_output_changed(lib, x):
     return (x * 2).unbind(0)[0].add_(1)
 
@@ -362,6 +368,7 @@ both("inplace-view-then-more", _view_then_more, X((5,)), second=True)
 both("inplace-base-under-view", _base_changed_under_view, X((4,)), second=True)
 both("inplace-base-copied-under-view", _base_copied_into_under_view, X((4,)), X((4,)))
 both("inplace-base-setitem-under-view", _base_setitem_under_view, X((4,)), X((2,)), second=True)
+both("inplace-view-mul-by-tensor", _view_mul_by_tensor, X((2, 3)), X((2,)), second=True)
 case("inplace-unbind-output-refused", _unbind_output_changed, X((2, 2)))
 case("inplace-view-of-leaf-refused", lambda lib, x: x[1:].mul_(2), X((3,)))
 
