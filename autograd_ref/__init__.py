@@ -32,6 +32,10 @@ from .ops.pointwise import (abs, add, allclose, atan2, erf, bitwise_and, bitwise
                             sqrt, square, sub, tanh, where)
 from .ops.reduction import (all, amax, amin, any, argmax, argmin, bincount, cumsum, log_softmax, logsumexp, max, mean,
                             min, norm, prod, softmax, std, sum, var)
+from .ops.unary import acos, arccos, arcsin, arctan, asin, atan, cosh, log10, log2, sinh, tan
+from .ops.pointwise import fix, fmod, frac, lerp, trunc
+from .ops.reduction import cumprod, dist
+from .ops.linalg import addmm, cross, diag, diagonal, kron, trace
 from .ops.selection import *  # noqa: F401,F403 - sort, topk, flip, roll, ...
 from .ops.shape import (cat, chunk, clone, concat, flatten, narrow, permute, reshape,
                         select, split, squeeze, stack, swapaxes, t, transpose, unbind, unsqueeze)

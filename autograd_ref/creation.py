@@ -816,3 +816,100 @@ def _legacy_new(dtype, args, device):
     if isinstance(data, numbers.Number):
         raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
     return _from_data(data, dtype, device, False, "new")
+
+
+# ---- Tensor.new_*: new tensors like an existing one ------------------------------------
+#
+# ``x.new_zeros(2, 3)`` makes a tensor with x's dtype and device (unless given) that has nothing to do with
+# x's graph: requires_grad is False unless asked for.
+
+_MISSING = object()
+
+
+def _new_size(args, fn_name):
+    """The size given to ``x.new_zeros(...)``: ints, or one tuple, list or Size."""
+    if len(args) == 1 and not isinstance(args[0], (tuple, list)):
+        try:
+            operator.index(args[0])
+        except TypeError:
+            raise TypeError(f"{fn_name}(): argument 'size' (position 1) must be tuple of ints, "
+                            f"not {type(args[0]).__name__}") from None
+    return _size_given(args, fn_name)
+
+
+def _new_filled(self, args, value, dtype, device, requires_grad, fn_name):
+    shape = _new_size(args, fn_name)
+    return _filled(shape, value, self.dtype if dtype is None else dtype, self.device if device is None else device,
+                   requires_grad, fn_name)
+
+
+def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+    """Zeros of ``size``, with this tensor's dtype and device unless given.
+
+        >>> tensor([1.], dtype=float64).new_zeros(2)
+        tensor([0., 0.], dtype=autograd_ref.float64)
+    """
+    return _new_filled(self, size, 0, dtype, device, requires_grad, "new_zeros")
+
+
+def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+    """Ones of ``size``, with this tensor's dtype and device unless given.
+
+        >>> tensor([1, 2]).new_ones(3)
+        tensor([1, 1, 1])
+    """
+    return _new_filled(self, size, 1, dtype, device, requires_grad, "new_ones")
+
+
+def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+    """An uninitialised tensor of ``size``, with this tensor's dtype and device unless given.
+
+        >>> tensor([1.]).new_empty((2, 3)).shape
+        autograd_ref.Size([2, 3])
+    """
+    shape = _new_size(size, "new_empty")
+    return empty(shape, dtype=self.dtype if dtype is None else dtype,
+                 device=self.device if device is None else device, requires_grad=requires_grad)
+
+
+def new_full(self, size=_MISSING, fill_value=_MISSING, *, dtype=None, device=None, requires_grad=False):
+    """``fill_value`` everywhere in a tensor of ``size`` (a tuple or list), converted to this tensor's
+    dtype unless ``dtype`` is given.
+
+        >>> tensor([1, 2]).new_full((2,), 2.7)
+        tensor([2, 2])
+    """
+    for name, given in (("size", size), ("fill_value", fill_value)):
+        if given is _MISSING:
+            raise TypeError(f'new_full() missing 1 required positional arguments: "{name}"')
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"new_full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
+    return full(size, fill_value, dtype=self.dtype if dtype is None else dtype,
+                device=self.device if device is None else device, requires_grad=requires_grad)
+
+
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+    """A new tensor holding a copy of ``data``, in this tensor's dtype and on its device unless given
+    (and out of any graph, unless ``requires_grad=True``).
+
+        >>> tensor([1.]).new_tensor([1, 2])
+        tensor([1., 2.])
+    """
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+            "sourceTensor.detach().clone().requires_grad_(True), rather than tensor.new_tensor(sourceTensor).",
+            UserWarning, stacklevel=2)
+    return _from_data(data, self.dtype if dtype is None else dtype, self.device if device is None else device,
+                      requires_grad, "new_tensor")
+
+
+def type_as(self, other):
+    """This tensor in ``other``'s dtype and on its device (itself when they already match).
+
+        >>> tensor([1, 2]).type_as(tensor([0.5]))
+        tensor([1., 2.])
+    """
+    if not isinstance(other, Tensor):
+        raise TypeError(f"type_as(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+    return self.to(dtype=other.dtype, device=other.device)

@@ -598,6 +598,19 @@ def _attach_methods():
         "__itruediv__": inplace.div_,
         "__getitem__": sh.getitem, "__setitem__": inplace.setitem,
     }
+    from . import creation
+    from .ops import unary
+    methods.update({
+        "new_zeros": creation.new_zeros, "new_ones": creation.new_ones, "new_full": creation.new_full,
+        "new_empty": creation.new_empty, "new_tensor": creation.new_tensor, "type_as": creation.type_as,
+        "where": pw.where_method,
+        "tan": unary.tan, "sinh": unary.sinh, "cosh": unary.cosh, "asin": unary.asin, "acos": unary.acos,
+        "atan": unary.atan, "arcsin": unary.arcsin, "arccos": unary.arccos, "arctan": unary.arctan,
+        "log2": unary.log2, "log10": unary.log10, "trunc": pw.trunc, "fix": pw.fix, "frac": pw.frac,
+        "lerp": pw.lerp, "fmod": pw.fmod, "cumprod": red.cumprod, "dist": red.dist,
+        "trace": linalg.trace, "addmm": linalg.addmm, "diag": linalg.diag, "diagonal": linalg.diagonal,
+        "cross": linalg.cross, "kron": linalg.kron,
+    })
     from .ops import selection
     methods.update(selection.METHODS)
     for name, fn in methods.items():

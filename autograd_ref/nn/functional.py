@@ -145,6 +145,22 @@ class AddmmBackward0(Node):
                 mm_mat2_backward(grad, mat1, self.sizes2, self.strides2) if need_2 is not None else None)
 
 
+class ScaledAddmmBackward0(AddmmBackward0):
+    """``beta * bias + alpha * mat1 @ mat2`` (``addmm`` with its own alpha and beta): AddmmBackward0's
+    gradients, scaled. PyTorch names it AddmmBackward0 too."""
+    __slots__ = ("alpha", "beta")
+    SAVED_ATTRIBUTES = ("alpha", "beta") + AddmmBackward0.SAVED_ATTRIBUTES[2:]
+
+    def backward(self, grad):
+        g_bias, g1, g2 = AddmmBackward0.backward(self, grad)
+        return (None if g_bias is None else g_bias * self.beta,
+                None if g1 is None else g1 * self.alpha,
+                None if g2 is None else g2 * self.alpha)
+
+
+ScaledAddmmBackward0.__name__ = ScaledAddmmBackward0.__qualname__ = "AddmmBackward0"
+
+
 def _addmm(bias, mat1, mat2):
     """``bias + mat1 @ mat2`` for matrices, recorded as one node."""
     if not (bias._device is mat1._device is mat2._device):

@@ -6,11 +6,13 @@ shows the nodes PyTorch's shows.
     <MmBackward0 object at ...>
 """
 import math
+import warnings
 
 from ..autograd.graph import Node, edge_to
-from ..tensor import make_tensor
-from .common import _fw, _state, attach, check_broadcastable, check_same_device, edges, needs_grad, result
-from .shape import SqueezeBackward0, _unsafe_view
+from ..tensor import Tensor, make_tensor
+from .common import (_fw, _state, attach, check_broadcastable, check_same_device, edges, needs_grad, normalize_dim,
+                     reduce_to)
+from .shape import SqueezeBackward0, _unsafe_view, _view_of
 
 
 def _needs(node, i):
@@ -366,3 +368,264 @@ def tril(input, diagonal=0):
 def triu(input, diagonal=0):
     """The upper triangle of the last two dims (from ``diagonal`` up), zeros elsewhere."""
     return _triangle(input, diagonal, "triu", TriuBackward0)
+
+
+# ---- diagonals and traces ------------------------------------------------------------------
+
+def _diagonal_array(data, offset, dim1, dim2, xp):
+    """``data``'s diagonal as a view that can be written through: numpy's own is marked read-only (for
+    compatibility, its documentation says), over memory that is writable, so the mark is lifted."""
+    view = xp.diagonal(data, offset, dim1, dim2)
+    if getattr(data.flags, "writeable", False) and not getattr(view.flags, "writeable", True):
+        view.flags.writeable = True
+    return view
+
+
+def _diagonal_dims(ndim, dim1, dim2):
+    d1, d2 = normalize_dim(dim1, ndim), normalize_dim(dim2, ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return d1, d2
+
+
+class DiagonalBackward0(Node):
+    """The diagonal's gradient, placed on the diagonal of zeros of the input's shape."""
+    __slots__ = ("shape", "offset", "dim1", "dim2")
+    SAVED_ATTRIBUTES = (("self_sym_sizes", "shape"), "offset", "dim1", "dim2")
+
+    def backward(self, grad):
+        return diagonal_backward(grad, self.shape, self.offset, self.dim1, self.dim2)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The diagonal of the matrices in dims ``dim1`` and ``dim2`` (``offset`` above the main one), as a
+    view: the last dim of the result, which shares memory with ``input`` and can be written through.
+
+        >>> diagonal(tensor([[1., 2.], [3., 4.]]))
+        tensor([1., 4.])
+    """
+    d1, d2 = _diagonal_dims(input.dim(), dim1, dim2)
+    array = _diagonal_array(input._data, offset, d1, d2, input._device.xp)
+    return _view_of(input, array, DiagonalBackward0, shape=input.shape, offset=offset, dim1=d1, dim2=d2)
+
+
+class DiagonalBackwardBackward0(Node):
+    """The graph ``create_graph=True`` records for a diagonal's backward: its gradient is the diagonal again."""
+    __slots__ = ("offset", "dim1", "dim2")
+
+    def backward(self, grad):
+        return diagonal(grad, self.offset, self.dim1, self.dim2)
+
+
+def diagonal_backward(grad, shape, offset, dim1, dim2):
+    """Zeros of ``shape`` with ``grad`` on the diagonal that :func:`diagonal` takes (PyTorch's
+    ``diagonal_backward``), differentiable again.
+
+        >>> diagonal_backward(tensor([1., 2.]), (2, 2), 0, 0, 1)
+        tensor([[1., 0.],
+                [0., 2.]])
+    """
+    xp = grad._device.xp
+    out = xp.zeros(shape, dtype=grad._data.dtype)
+    _diagonal_array(out, offset, dim1, dim2, xp)[...] = grad._data
+    res = make_tensor(out, grad._device)
+    if _state.enabled and grad._requires_grad or _fw.active:
+        node = DiagonalBackwardBackward0((edge_to(grad),))
+        node.offset, node.dim1, node.dim2 = offset, dim1, dim2
+        attach(res, node)
+    return res
+
+
+class DiagEmbedBackward0(Node):
+    """``diag`` of a vector: the gradient is the matrix gradient's diagonal."""
+    __slots__ = ("offset",)
+    SAVED_ATTRIBUTES = ("offset",)
+
+    def backward(self, grad):
+        return diagonal(grad, self.offset, 0, 1)
+
+
+class DiagonalBackward0_copy(DiagonalBackward0):       # noqa: N801 - PyTorch's name
+    """``diag`` of a matrix: a copy of its diagonal (PyTorch's ``diagonal_copy``)."""
+    __slots__ = ()
+
+
+def diag(input, diagonal=0):
+    """A vector's matrix (the vector on diagonal ``diagonal``, zeros elsewhere), or a copy of a matrix's
+    diagonal.
+
+        >>> diag(tensor([1., 2.]))
+        tensor([[1., 0.],
+                [0., 2.]])
+    """
+    ndim = input.dim()
+    if ndim not in (1, 2):
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {ndim}D")
+    xp, offset, data = input._device.xp, diagonal, input._data
+    if ndim == 2:
+        res = make_tensor(_diagonal_array(data, offset, 0, 1, xp).copy(), input._device)
+        node_cls, attrs = DiagonalBackward0_copy, {"shape": input.shape, "offset": offset, "dim1": 0, "dim2": 1}
+    else:
+        n = data.shape[0] + abs(offset)
+        out = xp.zeros((n, n), dtype=data.dtype)
+        _diagonal_array(out, offset, 0, 1, xp)[...] = data
+        res = make_tensor(out, input._device)
+        node_cls, attrs = DiagEmbedBackward0, {"offset": offset}
+    if _state.enabled and input._requires_grad or _fw.active:
+        node = node_cls((edge_to(input),))
+        for name, value in attrs.items():
+            setattr(node, name, value)
+        attach(res, node)
+    return res
+
+
+class TraceBackward0(Node):
+    """The trace's gradient: ``grad`` on the diagonal of zeros of the input's shape."""
+    __slots__ = ("shape",)
+    SAVED_ATTRIBUTES = (("self_sym_sizes", "shape"),)
+
+    def backward(self, grad):
+        n = min(self.shape)
+        return diagonal_backward(grad.expand(n), self.shape, 0, 0, 1)
+
+
+def trace(input):
+    """The sum of a matrix's main diagonal.
+
+        >>> trace(tensor([[1., 2.], [3., 4.]]))
+        tensor(5.)
+    """
+    if input.dim() != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
+    data = input._data
+    acc = data.dtype if data.dtype.kind == "f" else input._device.xp.int64
+    res = make_tensor(input._device.xp.asarray(data.trace(dtype=acc)), input._device)
+    if _state.enabled and input._requires_grad or _fw.active:
+        node = TraceBackward0((edge_to(input),))
+        node.shape = input.shape
+        attach(res, node)
+    return res
+
+
+# ---- addmm, cross, kron ---------------------------------------------------------------------
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """``beta * input + alpha * (mat1 @ mat2)``, ``input`` broadcast to the product's shape (with beta 0,
+    ``input`` is ignored, NaNs included).
+
+        >>> addmm(tensor([1., 1.]), ones(2, 3), ones(3, 2), alpha=2)
+        tensor([[7., 7.],
+                [7., 7.]])
+    """
+    from ..nn.functional import ScaledAddmmBackward0, _addmm
+    for name, m in (("mat1", mat1), ("mat2", mat2)):
+        if m.dim() != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {m.dim()}-D tensor")
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(mat1)} and {_shape_str(mat2)})")
+    if mat1._data.dtype != mat2._data.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {mat1.dtype.legacy_name[:-6]} and "
+                           f"{mat2.dtype.legacy_name[:-6]}")
+    if input._data.dtype != mat2._data.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {input.dtype.legacy_name[:-6]} and "
+                           f"{mat2.dtype.legacy_name[:-6]}")
+    target = (mat1.shape[0], mat2.shape[1])
+    _check_expandable(input.shape, target)
+    if beta == 1 and alpha == 1:
+        return _addmm(input, mat1, mat2)
+    check_same_device(input, mat1, mat2)
+    xp = input._device.xp
+    value = xp.matmul(mat1._data, mat2._data)
+    if alpha != 1:
+        value = value * alpha
+    if beta != 0:
+        value = value + (input._data if beta == 1 else input._data * beta)
+    res = make_tensor(xp.broadcast_to(value, target).astype(input._data.dtype), input._device)
+    if _state.enabled and (input._requires_grad or mat1._requires_grad or mat2._requires_grad) or _fw.active:
+        node = ScaledAddmmBackward0((edge_to(input), edge_to(mat1), edge_to(mat2)))
+        node.save_for_backward(mat1 if node.next_functions[2][0] is not None else None,
+                               mat2 if node.next_functions[1][0] is not None else None)
+        node.bias_shape, node.alpha, node.beta = input.shape, alpha, beta
+        node.sizes1, node.strides1 = matrix_layout(mat1._data)
+        node.sizes2, node.strides2 = matrix_layout(mat2._data)
+        attach(res, node)
+    return res
+
+
+def _check_expandable(shape, target):
+    """PyTorch's error when ``shape`` cannot be expanded to ``target``."""
+    for i in range(1, len(shape) + 1):
+        if shape[-i] != 1 and (i > len(target) or shape[-i] != target[-i]):
+            raise RuntimeError(
+                f"The expanded size of the tensor ({target[-i] if i <= len(target) else -1}) must match the "
+                f"existing size ({shape[-i]}) at non-singleton dimension {len(target) - i}.  Target sizes: "
+                f"{list(target)}.  Tensor sizes: {list(shape)}")
+
+
+class LinalgCrossBackward0(Node):
+    """d(a x b) = da x b + a x db, so a's gradient is b x grad and b's is grad x a."""
+    SAVED = ("self", "other")
+    SAVED_ATTRIBUTES = ("dim",)
+    __slots__ = ("dim", "shapes")
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        return (reduce_to(_linalg_cross(b, grad, self.dim), self.shapes[0]) if _needs(self, 0) else None,
+                reduce_to(_linalg_cross(grad, a, self.dim), self.shapes[1]) if _needs(self, 1) else None)
+
+
+def cross(input, other, dim=None):
+    """The cross product of 3-vectors along ``dim`` (the other dims broadcast). Without ``dim``, PyTorch's
+    old default: the first dim of size 3, with a warning (``linalg.cross`` takes the last).
+
+        >>> cross(tensor([1., 0., 0.]), tensor([0., 1., 0.]), dim=0)
+        tensor([0., 0., 1.])
+    """
+    if dim is None:
+        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
+                      "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
+                      "with that of linalg.cross in a future release.", UserWarning, stacklevel=2)
+        dim = next((i for i, n in enumerate(input.shape) if n == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+    return _linalg_cross(input, other, dim)
+
+
+def _linalg_cross(input, other, dim):
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"expected scalar type {input.dtype.legacy_name[:-6]} but found "
+                           f"{other.dtype.legacy_name[:-6]}")
+    if input.dim() != other.dim():
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    d = normalize_dim(dim, input.dim())
+    if input.shape[d] != 3 or other.shape[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. "
+                           f"Got {input.shape[d]} and {other.shape[d]}")
+    check_same_device(input, other)
+    check_broadcastable(input.shape, other.shape)
+    xp = input._device.xp
+    res = make_tensor(xp.asarray(xp.cross(input._data, other._data, axis=d)), input._device)
+    if needs_grad(input, other):
+        node = LinalgCrossBackward0(edges(input, other))
+        node.save_for_backward(input, other)
+        node.dim, node.shapes = d, (input.shape, other.shape)
+        attach(res, node)
+    return res
+
+
+def kron(input, other):
+    """The Kronecker product: every element of ``input`` times the whole of ``other``, laid out in blocks
+    (composed of views and a product, as PyTorch composes it).
+
+        >>> kron(tensor([1., 10.]), tensor([1., 2.]))
+        tensor([ 1.,  2., 10., 20.])
+    """
+    if not isinstance(other, Tensor):
+        raise TypeError(f"kron(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    n = max(input.dim(), other.dim())
+    sa = (1,) * (n - input.dim()) + tuple(input.shape)
+    sb = (1,) * (n - other.dim()) + tuple(other.shape)
+    a = _unsafe_view(input, tuple(x for s in sa for x in (s, 1)))
+    b = _unsafe_view(other, tuple(x for s in sb for x in (1, s)))
+    return _unsafe_view(a * b, tuple(p * q for p, q in zip(sa, sb)))

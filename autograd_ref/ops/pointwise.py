@@ -289,6 +289,54 @@ def remainder(input, other):
     return res
 
 
+class FmodBackward0(Node):
+    """``fmod(x, c)`` for a number c: the result moves one for one with x."""
+    __slots__ = ()
+
+    def backward(self, grad):
+        return grad
+
+
+class FmodBackward1(Node):
+    """``fmod(x, y)`` = x - trunc(x / y) y: d/dx = 1, d/dy = -trunc(x / y)."""
+    SAVED = ("self", "other")
+    __slots__ = ("shapes",)
+
+    def backward(self, grad):
+        x, y = self.saved_tensors
+        return (reduce_to(grad, self.shapes[0]) if _needs(self, 0) else None,
+                reduce_to(-grad * div(x, y, rounding_mode="trunc"), self.shapes[1]) if _needs(self, 1) else None)
+
+
+def fmod(input, other):
+    """C's remainder: ``input - trunc(input / other) * other``, with the sign of ``input`` (``%`` takes the
+    divisor's).
+
+        >>> fmod(tensor([-3., 3.]), 2)
+        tensor([-1.,  1.])
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"fmod(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    a, b, dtype, device = binary_arrays(input, other, "fmod")
+    xp = device.xp
+    if (dtype or input.dtype).is_floating_point is False and bool(xp.any(xp.asarray(b) == 0)):
+        raise RuntimeError("ZeroDivisionError")
+    with ignoring_divide_by_zero():
+        value = xp.asarray(xp.fmod(a, b))
+    res = binary_result(value, device, dtype)
+    if needs_grad(input, other):
+        if isinstance(other, Tensor):
+            node = FmodBackward1(edges(input, other))
+            node.save_for_backward(input, other)
+            node.shapes = (shape_of(input), shape_of(other))
+        else:
+            node = FmodBackward0((edge_to(input),))
+        if dtype is not None:
+            keep_input_metadata(node, input, other)
+        attach(res, node)
+    return res
+
+
 class NegBackward0(Node):
     __slots__ = ()
 
@@ -641,7 +689,10 @@ def where(condition, input, other):
     """
     device = operation_device(condition, input, other)
     if condition._data.dtype.kind != "b":
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype.name.capitalize()}")
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{condition.dtype.legacy_name[:-6]}")
+    if shape_of(input) != shape_of(other):
+        check_broadcastable(shape_of(input), shape_of(other))
     a, b = array_on(input, device), array_on(other, device)
     dtype = dtypes.result_type(input, other)
     value = device.xp.where(array_on(condition, device), a, b).astype(dtype.np, copy=False)
@@ -654,6 +705,81 @@ def where(condition, input, other):
             keep_input_metadata(node, input, other)
         attach(res, node)
     return res
+
+
+class LerpBackward0(Node):
+    """``lerp(x, end, w)`` = x + w (end - x) for a number w: d/dx = 1 - w, d/dend = w."""
+    __slots__ = ("shapes", "weight")
+    SAVED_ATTRIBUTES = ("weight",)
+
+    def backward(self, grad):
+        w = self.weight
+        return (reduce_to(grad * (1 - w), self.shapes[0]) if _needs(self, 0) else None,
+                reduce_to(grad * w, self.shapes[1]) if _needs(self, 1) else None)
+
+
+class LerpBackward1(Node):
+    """``lerp(x, end, w)`` for a tensor w: d/dx = 1 - w, d/dend = w, d/dw = end - x."""
+    SAVED = ("self", "end", "weight")
+    __slots__ = ("shapes",)
+
+    def backward(self, grad):
+        x, end, w = self.saved_tensors
+        return (reduce_to(grad * (1 - w), self.shapes[0]) if _needs(self, 0) else None,
+                reduce_to(grad * w, self.shapes[1]) if _needs(self, 1) else None,
+                reduce_to(grad * (end - x), self.shapes[2]) if _needs(self, 2) else None)
+
+
+def lerp(input, end, weight):
+    """The point ``weight`` of the way from ``input`` to ``end``: ``input + weight * (end - input)``
+    (a number or a tensor ``weight``; all three broadcast).
+
+        >>> lerp(tensor([0., 10.]), tensor([10., 20.]), 0.25)
+        tensor([ 2.5000, 12.5000])
+    """
+    for name, t in (("end", end), ("weight", weight)):
+        if isinstance(t, Tensor) and t.dtype is not input.dtype:
+            raise RuntimeError(f"expected dtype {_C_NAME[input.dtype.name]} for `{name}` but got dtype "
+                               f"{_C_NAME[t.dtype.name]}")
+    tensor_weight = isinstance(weight, Tensor)
+    if not input.dtype.is_floating_point:
+        kernel = "lerp_kernel_tensor" if tensor_weight else "lerp_kernel_scalar"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.legacy_name[:-6]}'")
+    check_same_device(input, end, weight)
+    check_broadcastable(input._data.shape, end._data.shape)
+    xp, a, b = input._device.xp, input._data, end._data
+    if tensor_weight:
+        check_broadcastable(xp.broadcast_shapes(a.shape, b.shape), weight._data.shape)
+        w = weight._data
+    else:
+        w = input._device.scalar(check_number(weight, "lerp"), a.dtype)
+    diff = b - a
+    # PyTorch's two formulas: each exact at its own end (weight 0 gives input, weight 1 gives end).
+    value = xp.asarray(xp.where(xp.abs(w) < 0.5, a + w * diff, b - diff * (1 - w)), dtype=a.dtype)
+    res = make_tensor(value, input._device)
+    if needs_grad(input, end) or tensor_weight and needs_grad(weight):
+        if tensor_weight:
+            node = LerpBackward1(edges(input, end) + (edge_to(weight),))
+            node.save_for_backward(input, end, weight)
+            node.shapes = (shape_of(input), shape_of(end), shape_of(weight))
+        else:
+            node = LerpBackward0(edges(input, end))
+            node.weight = weight
+            node.shapes = (shape_of(input), shape_of(end))
+        attach(res, node)
+    return res
+
+
+_C_NAME = {"float32": "float", "float64": "double", "int64": "long int", "bool": "bool"}
+
+
+def where_method(input, condition, other):
+    """``x.where(condition, y)``, the method form: ``where(condition, x, y)``.
+
+        >>> tensor([1., 2.]).where(tensor([True, False]), 0.)
+        tensor([1., 0.])
+    """
+    return where(condition, input, other)
 
 
 class MaskedFillBackward0(Node):
@@ -817,6 +943,59 @@ def ceil(input):
 def round(input):   # noqa: A001
     """Each element rounded to the nearest whole number, halves to even."""
     return _rounding(RoundBackward0, input._device.xp.round, input)
+
+
+class TruncBackward0(SignBackward0):
+    pass
+
+
+def _refuse_rounding(input, op_name, kernel, kinds):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{op_name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if input._data.dtype.kind in kinds:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_C_TYPE[input._data.dtype.kind]}'")
+
+
+_C_TYPE = {"b": "Bool", "i": "Long"}
+
+
+def trunc(input):
+    """Each element rounded toward zero (its gradient is zero).
+
+        >>> trunc(tensor([-1.5, 2.7]))
+        tensor([-1.,  2.])
+    """
+    _refuse_rounding(input, "trunc", "trunc_vml_cpu", "b")
+    return _rounding(TruncBackward0, input._device.xp.trunc, input)
+
+
+def fix(input):
+    """Another name for ``trunc``.
+
+        >>> fix(tensor([-1.5]))
+        tensor([-1.])
+    """
+    _refuse_rounding(input, "fix", "trunc_vml_cpu", "b")
+    return _rounding(TruncBackward0, input._device.xp.trunc, input)
+
+
+class FracBackward0(Node):
+    """``x - trunc(x)`` moves one for one with x."""
+    __slots__ = ()
+
+    def backward(self, grad):
+        return grad
+
+
+def frac(input):
+    """The fractional part of each element, with its sign: ``x - trunc(x)``.
+
+        >>> frac(tensor([-1.5, 2.25]))
+        tensor([-0.5000,  0.2500])
+    """
+    _refuse_rounding(input, "frac", "frac_cpu", "bi")
+    data = input._data
+    return _unary(FracBackward0, input, data - input._device.xp.trunc(data), None)
 
 
 def _maybe_out(res, out):

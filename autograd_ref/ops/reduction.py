@@ -650,3 +650,129 @@ def bincount(input, weights=None, minlength=0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     counts = xp.bincount(data, weights=None if weights is None else weights._data, minlength=minlength)
     return make_tensor(counts.astype(xp.int64 if weights is None else weights._data.dtype), input._device)
+
+
+# ---- cumprod and dist ---------------------------------------------------------------------
+
+class CumprodBackward0(Node):
+    """``y = x.cumprod(dim)``: element k feeds every y_j with j >= k, as y_j / x_k. Where no x is 0 that
+    gives ``reverse_cumsum(grad * y) / x``; with zeros each x_k's gradient is summed from the products
+    that leave x_k out (:func:`_cumprod_backward_with_zeros`), as PyTorch also treats them apart."""
+    SAVED = ("self", "result")
+    __slots__ = ("dim",)
+
+    def backward(self, grad):
+        x, y = self.saved_tensors
+        if self.dim is None:          # a 0-d tensor: its running product is itself
+            return grad
+        if x._data.size and bool((x._data == 0).any()):
+            return _cumprod_backward_with_zeros(grad, x, self.dim)
+        y = reconnect(y, self)
+        gy = grad * y
+        return (gy.sum(self.dim, keepdim=True) - gy.cumsum(self.dim) + gy) / x
+
+
+def _cumprod_backward_with_zeros(grad, x, d):
+    """x_k's gradient, sum over j >= k of grad_j times the product of x_0..x_j without x_k, for every k at
+    once: row k of an (n, *x.shape) stack is x with x_k set to 1, whose cumprod gives those products.
+    It costs n times the memory of x, and is differentiable again (through cumprod, where and sum)."""
+    from .pointwise import where
+    xp, device, n = x._device.xp, x._device, x.shape[d]
+    grid = [n] + [1] * x.dim()
+    grid[d + 1] = n
+    own = make_tensor(xp.eye(n, dtype=bool).reshape(grid), device)            # [k, ..., j, ...]: j == k
+    later = make_tensor(xp.triu(xp.ones((n, n), dtype=bool)).reshape(grid), device)  # j >= k
+    rows = where(own, 1.0, x.unsqueeze(0)).cumprod(d + 1) * grad.unsqueeze(0)
+    per_k = where(later, rows, 0.0).sum(d + 1)           # (n, x's shape without dim d)
+    return per_k.permute(tuple(range(1, d + 1)) + (0,) + tuple(range(d + 1, x.dim())))
+
+
+_NO_DIM = object()
+
+
+def cumprod(input, dim=_NO_DIM, *, dtype=None):
+    """Running products along ``dim``.
+
+        >>> cumprod(tensor([1., 2., 3.]), 0)
+        tensor([1., 2., 6.])
+    """
+    if dim is _NO_DIM:
+        raise TypeError('cumprod() missing 1 required positional arguments: "dim"')
+    data = input._data
+    d = normalize_dim(dim, data.ndim or 1)     # a 0-d tensor takes dim 0 or -1
+    acc = _accumulation_dtype(data, dtype)
+    res = make_tensor(data.astype(acc, copy=False).cumprod(axis=d if data.ndim else None).reshape(data.shape),
+                      input._device)
+    if _state.enabled and input._requires_grad or _fw.active:
+        node = CumprodBackward0((edge_to(input),))
+        node.save_for_backward(input, res.detach())
+        node.dim = d if data.ndim else None
+        if res.dtype is not input.dtype:
+            node._input_metadata = ((input.dtype, input._device),)
+        attach(res, node)
+    return res
+
+
+class DistBackward0(Node):
+    """``dist(x, y, p)`` = the p-norm of x - y: the norm's gradient, to x, and negated to y."""
+    SAVED = ("self", "other", "result")
+    SAVED_ATTRIBUTES = ("p",)
+    __slots__ = ("p", "shapes")
+
+    def backward(self, grad):
+        from .common import reduce_to
+        x, y, norm = self.saved_tensors
+        g = _vector_norm_grad(grad, x - y, reconnect(norm, self), self.p)
+        return (reduce_to(g, self.shapes[0]) if self.next_functions[0][0] is not None else None,
+                reduce_to(-g, self.shapes[1]) if self.next_functions[1][0] is not None else None)
+
+
+def _vector_norm_grad(grad, v, norm, p):
+    """``grad`` times the derivative of the p-norm of all of ``v`` (the norm given), as PyTorch's norm_backward."""
+    from .pointwise import where
+    if p == 0:
+        return grad * make_tensor(v._device.xp.zeros_like(v._data), v._device)
+    if p == 1:
+        return grad * v.sign()
+    if p in (float("inf"), float("-inf")):
+        mask = v.abs() == norm
+        return grad * v.sign() * mask / mask.sum()
+    scale = v / norm if p == 2 else v * v.abs() ** (p - 2) / norm ** (p - 1)
+    return grad * where(norm == 0, 0.0, scale)       # the coefficient masked: no 0 * nan
+
+
+def dist(input, other, p=2):
+    """The p-norm of ``input - other`` (broadcast), over all elements.
+
+        >>> dist(tensor([0., 0.]), tensor([3., 4.]))
+        tensor(5.)
+    """
+    from .common import binary_arrays, edges, keep_input_metadata, needs_grad, shape_of
+    a, b, dtype, device = binary_arrays(input, other, "dist")
+    v = a - b
+    if v.dtype.kind != "f":
+        raise RuntimeError("norm(): input dtype should be either floating point or complex. "
+                           f"Got {(dtype or input.dtype).legacy_name[:-6]} instead.")
+    xp, p = device.xp, float(p)
+    v = xp.abs(v.astype(dtype.np, copy=False) if dtype is not None else v)
+    if p == 0:
+        value = (v != 0).sum()
+    elif p == float("inf"):
+        value = v.max()
+    elif p == float("-inf"):
+        value = v.min()
+    elif p == 1:
+        value = v.sum()
+    elif p == 2:
+        value = xp.sqrt((v * v).sum())
+    else:
+        value = (v ** p).sum() ** (1 / p)
+    res = make_tensor(xp.asarray(value, dtype=v.dtype), device)
+    if needs_grad(input, other):
+        node = DistBackward0(edges(input, other))
+        node.save_for_backward(input, other, res.detach())
+        node.p, node.shapes = p, (shape_of(input), shape_of(other))
+        if dtype is not None:
+            keep_input_metadata(node, input, other)
+        attach(res, node)
+    return res

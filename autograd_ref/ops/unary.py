@@ -332,3 +332,155 @@ def sign(input):
     return _unary(SignBackward0, input, input._device.xp.sign(input._data), None)
 
 
+
+
+# ---- more trigonometric, hyperbolic and logarithmic functions ----------------------------
+
+def _xp(input, op_name):
+    """The array module of ``input``'s device, refusing a non-tensor with PyTorch's message."""
+    if not hasattr(input, "_data"):
+        raise TypeError(f"{op_name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    return input._device.xp
+
+
+class TanBackward0(UnaryBackward):
+    """d/dx tan(x) = 1 + tan(x)²."""
+    SAVED = ("result",)
+
+    def backward(self, grad):
+        y = self.result()
+        return grad * (y * y + 1)
+
+
+def tan(input):
+    """Tangent of each element (radians).
+
+        >>> tan(tensor([0.7854]))
+        tensor([1.0000])
+    """
+    return _unary(TanBackward0, input, _xp(input, "tan").tan(_float_array(input)), "result")
+
+
+class SinhBackward0(UnaryBackward):
+    SAVED = ("self",)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * cosh(x)
+
+
+def sinh(input):
+    """Hyperbolic sine of each element.
+
+        >>> sinh(tensor([0., 1.]))
+        tensor([0.0000, 1.1752])
+    """
+    return _unary(SinhBackward0, input, _xp(input, "sinh").sinh(_float_array(input)), "input")
+
+
+class CoshBackward0(UnaryBackward):
+    SAVED = ("self",)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * sinh(x)
+
+
+def cosh(input):
+    """Hyperbolic cosine of each element.
+
+        >>> cosh(tensor([0., 1.]))
+        tensor([1.0000, 1.5431])
+    """
+    return _unary(CoshBackward0, input, _xp(input, "cosh").cosh(_float_array(input)), "input")
+
+
+class AsinBackward0(UnaryBackward):
+    """d/dx asin(x) = 1 / sqrt(1 - x²)."""
+    SAVED = ("self",)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * rsqrt(1 - x * x)
+
+
+def asin(input):
+    """Arcsine of each element, in [-pi/2, pi/2] (NaN outside [-1, 1]).
+
+        >>> asin(tensor([0., 1.]))
+        tensor([0.0000, 1.5708])
+    """
+    return _unary(AsinBackward0, input, _xp(input, "asin").arcsin(_float_array(input)), "input")
+
+
+class AcosBackward0(UnaryBackward):
+    """d/dx acos(x) = -1 / sqrt(1 - x²)."""
+    SAVED = ("self",)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * -rsqrt(1 - x * x)
+
+
+def acos(input):
+    """Arccosine of each element, in [0, pi] (NaN outside [-1, 1]).
+
+        >>> acos(tensor([1., 0.]))
+        tensor([0.0000, 1.5708])
+    """
+    return _unary(AcosBackward0, input, _xp(input, "acos").arccos(_float_array(input)), "input")
+
+
+class AtanBackward0(UnaryBackward):
+    """d/dx atan(x) = 1 / (1 + x²)."""
+    SAVED = ("self",)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad / (x * x + 1)
+
+
+def atan(input):
+    """Arctangent of each element, in (-pi/2, pi/2).
+
+        >>> atan(tensor([0., 1.]))
+        tensor([0.0000, 0.7854])
+    """
+    return _unary(AtanBackward0, input, _xp(input, "atan").arctan(_float_array(input)), "input")
+
+
+arcsin, arccos, arctan = asin, acos, atan     # numpy's names, which PyTorch also has
+
+
+class Log2Backward0(UnaryBackward):
+    SAVED = ("self",)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad / (x * math.log(2.0))
+
+
+def log2(input):
+    """Base-2 logarithm of each element.
+
+        >>> log2(tensor([1., 8.]))
+        tensor([0., 3.])
+    """
+    return _unary(Log2Backward0, input, _xp(input, "log2").log2(_float_array(input)), "input")
+
+
+class Log10Backward0(UnaryBackward):
+    SAVED = ("self",)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad / (x * math.log(10.0))
+
+
+def log10(input):
+    """Base-10 logarithm of each element.
+
+        >>> log10(tensor([1., 100.]))
+        tensor([0., 2.])
+    """
+    return _unary(Log10Backward0, input, _xp(input, "log10").log10(_float_array(input)), "input")
