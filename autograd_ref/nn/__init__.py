@@ -10,11 +10,13 @@ losses; ``functional`` their stateless forms (``F.relu``, ``F.cross_entropy``);
 from .parameter import Parameter
 from .modules import Module
 from .modules import Identity, Linear
-from .modules import ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
-from .modules import ModuleList, Sequential
+from .modules import (ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, ReLU, ReLU6, Sigmoid, SiLU, Softmax,
+                      Softplus, Tanh)
+from .modules import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .modules import Dropout
 from .modules import Flatten
 from .modules import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss,
                       NLLLoss, SmoothL1Loss)
 from . import functional, init
 from .modules import Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm1d, BatchNorm2d, LayerNorm
+from .modules import CosineSimilarity, Embedding, PairwiseDistance

@@ -13,18 +13,22 @@ composed gradients would be wrong or slow at the edges: ``MseLossBackward0``,
 must stay finite where the input is exactly 0 or 1),
 ``BinaryCrossEntropyWithLogitsBackward0`` and ``NllLossBackward0``. The graph
 a learner draws of a model then shows the nodes PyTorch's would.
+
+So do, further down, ``embedding`` (``EmbeddingBackward0``), ``logsigmoid``
+(``LogSigmoidBackward0``) and ``pad`` (``ConstantPadNdBackward0``).
 """
 import warnings
 
 from .. import dtypes
 from .._backend import broadcast_shapes, ignoring_divide_by_zero
+from ..autograd import forward_ad
 from ..autograd.graph import Node, edge_to
 from ..creation import rand, zeros
 from ..ops import activations as _act
 from ..ops import reduction as _red
 from ..ops import pointwise as _pw
 from ..ops.linalg import matrix_layout, mm_mat1_backward, mm_mat2_backward
-from ..ops.common import _fw, _state, attach, check_same_device, reduce_to
+from ..ops.common import _fw, _state, attach, check_broadcastable, check_same_device, reduce_to
 from ..tensor import make_tensor
 
 __all__ = ["smooth_l1_loss", "huber_loss", "kl_div",
@@ -746,3 +750,229 @@ from ..ops.conv import (adaptive_avg_pool2d, avg_pool2d, batch_norm, conv2d, fol
 
 __all__ += ["conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm", "layer_norm", "unfold",
             "fold"]
+
+
+# ---- embedding ----------------------------------------------------------------------
+
+class EmbeddingBackward0(Node):
+    """``weight[indices]``: each row of the gradient is added to the weight row
+    its index picked (``index_add``), except the ``padding_idx`` row, which gets
+    none; ``scale_grad_by_freq`` divides each by how often its index occurs."""
+    __slots__ = ("num_weights", "padding_idx", "scale_grad_by_freq", "sparse")
+    SAVED = ("indices",)
+    SAVED_ATTRIBUTES = ("num_weights", "padding_idx", "scale_grad_by_freq", "sparse")
+
+    def backward(self, grad):
+        (indices,) = self.saved_tensors
+        flat = indices.reshape(-1)
+        rows = grad.reshape(-1, grad.shape[-1])
+        xp = grad._device.xp
+        scale = None
+        if self.padding_idx >= 0:
+            scale = (flat._data != self.padding_idx).astype(grad._data.dtype)
+        if self.scale_grad_by_freq:
+            counts = xp.bincount(flat._data, minlength=self.num_weights)[flat._data].astype(grad._data.dtype)
+            scale = 1 / counts if scale is None else scale / counts
+        if scale is not None:
+            rows = rows * make_tensor(scale[:, None], grad._device)
+        return _index_add(zeros((self.num_weights, grad.shape[-1]), dtype=grad.dtype, device=grad.device),
+                          0, flat, rows)
+
+
+def _padding_index(padding_idx, num_embeddings):
+    """``padding_idx`` as a row number (negative counts from the end), or -1 for none."""
+    if padding_idx is None:
+        return -1
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise AssertionError("Padding_idx must be within num_embeddings")
+    return padding_idx % num_embeddings
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
+    """The rows of ``weight`` (shape ``(num_embeddings, embedding_dim)``) at the
+    integer ``input``: the output has ``input``'s shape plus ``embedding_dim``.
+    The ``padding_idx`` row gets no gradient.
+
+        >>> F.embedding(tensor([[0, 2]]), weight).shape        # forward: weight[input]
+        autograd_ref.Size([1, 2, 3])
+        >>> out.backward(g)       # backward: weight.grad = index_add of g's rows at input (EmbeddingBackward0)
+    """
+    if max_norm is not None:
+        raise NotImplementedError("autograd_ref's embedding has no max_norm: renormalise the weight yourself")
+    if sparse:
+        raise NotImplementedError("autograd_ref has no sparse gradients: use sparse=False")
+    if weight.dim() != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    padding = _padding_index(padding_idx, weight.shape[0])
+    if input.dtype is not dtypes.int64:
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; "
+            f"but got {input.type()} instead (while checking arguments for embedding)")
+    check_same_device(input, weight)
+    idx = input._data
+    if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
+        raise IndexError("index out of range in self")
+    out = make_tensor(weight._data[idx], weight._device)
+    if _state.enabled and weight._requires_grad or _fw.active:
+        node = EmbeddingBackward0((edge_to(weight),))
+        node.save_for_backward(input)
+        node.num_weights, node.padding_idx = weight.shape[0], padding
+        node.scale_grad_by_freq, node.sparse = bool(scale_grad_by_freq), False
+        attach(out, node)
+        if _fw.active and (padding >= 0 or scale_grad_by_freq):
+            # Forward mode, as PyTorch: the lookup is linear, so the tangent is the tangent's rows, the
+            # padding row's included and unscaled (the backward's masking and scaling are not a derivative).
+            tangent = forward_ad.tangent_of(weight)
+            if tangent is not None:
+                forward_ad.set_tangent(out, make_tensor(tangent._data[idx], weight._device))
+    return out
+
+
+# ---- distances and normalising --------------------------------------------------------
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """``input`` divided by its ``p``-norm along ``dim`` (at least ``eps``), so
+    that each slice has norm one.
+
+        >>> F.normalize(tensor([[3., 4.]]))
+        tensor([[0.6000, 0.8000]])
+    """
+    if out is not None:
+        raise NotImplementedError("autograd_ref's normalize has no out=")
+    denom = input.norm(p, dim, keepdim=True).clamp(min=eps).expand_as(input)
+    return input / denom
+
+
+def _at_least(norm, eps):
+    """``max(norm, eps)`` whose gradient is the norm's own, as PyTorch's
+    cosine_similarity clamps its norms outside the graph."""
+    return norm + (norm.clamp(min=eps) - norm).detach()
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """The cosine of the angle between ``x1`` and ``x2`` along ``dim`` (after
+    broadcasting), each norm taken as at least ``eps``.
+
+        >>> F.cosine_similarity(tensor([[1., 0.]]), tensor([[1., 1.]]))
+        tensor([0.7071])
+    """
+    kind = dtypes.result_type(x1, x2)
+    if not kind.is_floating_point:
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                           f"{_type_word(kind)}")
+    check_broadcastable(x1.shape, x2.shape)
+    shape = broadcast_shapes(x1.shape, x2.shape)
+    x1, x2 = x1.expand(shape), x2.expand(shape)
+    n1 = _at_least(x1.norm(2, dim, keepdim=True), eps)
+    n2 = _at_least(x2.norm(2, dim, keepdim=True), eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """The ``p``-norm of ``x1 - x2 + eps`` along the last dimension.
+
+        >>> F.pairwise_distance(tensor([[0., 0.]]), tensor([[3., 4.]]))
+        tensor([5.0000])
+    """
+    last = max(x1.dim(), x2.dim()) - 1
+    return (x1 - x2 + eps).norm(p, last, keepdim=keepdim)
+
+
+# ---- more activations ------------------------------------------------------------------
+
+class LogSigmoidBackward0(Node):
+    """``log(sigmoid(x))``: d/dx = 1 - sigmoid(x) = sigmoid(-x)."""
+    SAVED = ("self",)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * _pw.sigmoid(-x)
+
+
+def logsigmoid(input):
+    """``log(sigmoid(x))``, computed without overflow as ``min(x, 0) - log(1 + exp(-|x|))``.
+
+        >>> y = F.logsigmoid(x)          # forward: min(x, 0) - log1p(exp(-|x|))
+        >>> y.backward(g)                # backward: x.grad = g * sigmoid(-x)   (LogSigmoidBackward0)
+    """
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"log_sigmoid_forward" not implemented for \'{_type_word(input.dtype)}\'')
+    xp = input._device.xp
+    x = input._data
+    value = (xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))).astype(x.dtype, copy=False)
+    out = make_tensor(value, input._device)
+    if _state.enabled and input._requires_grad or _fw.active:
+        node = LogSigmoidBackward0((edge_to(input),))
+        node.save_for_backward(input)
+        attach(out, node)
+    return out
+
+
+def relu6(input, inplace=False):
+    """``min(max(x, 0), 6)``: ``hardtanh(x, 0, 6)``, and recorded as that (HardtanhBackward0).
+
+        >>> F.relu6(tensor([-1., 3., 8.]))
+        tensor([0., 3., 6.])
+    """
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+# ---- padding --------------------------------------------------------------------------
+
+class ConstantPadNdBackward0(Node):
+    """Padding with a constant: the gradient is the output gradient with the
+    padding cut off again, i.e. padded by the negated amounts."""
+    __slots__ = ("pad",)
+    SAVED_ATTRIBUTES = ("pad",)
+
+    def backward(self, grad):
+        return _constant_pad(grad, [-p for p in self.pad], 0)
+
+
+def _constant_pad(input, pad, value):
+    pad = [int(p) for p in pad]
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.dim():
+        raise RuntimeError("Padding length should be less than or equal to two times the input dimension "
+                           f"but got padding length {len(pad)} and input of dimension {input.dim()}")
+    shape, source, target = list(input.shape), [], []
+    for d in range(input.dim()):
+        k = input.dim() - 1 - d            # pad lists the last dimension first
+        before, after = (pad[2 * k], pad[2 * k + 1]) if 2 * k < len(pad) else (0, 0)
+        size = shape[d]
+        if size + min(before, 0) + min(after, 0) < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+        source.append(slice(max(-before, 0), size - max(-after, 0)))
+        target.append(slice(max(before, 0), max(before, 0) + size + min(before, 0) + min(after, 0)))
+        shape[d] = size + before + after
+    xp = input._device.xp
+    data = xp.full(shape, value, dtype=input._data.dtype)
+    data[tuple(target)] = input._data[tuple(source)]
+    out = make_tensor(data, input._device)
+    if _state.enabled and input._requires_grad or _fw.active:
+        node = ConstantPadNdBackward0((edge_to(input),))
+        node.pad = tuple(pad)
+        attach(out, node)
+    return out
+
+
+def pad(input, pad, mode="constant", value=None):
+    """``input`` with ``value`` added around it: ``pad`` lists (before, after)
+    amounts for the last dimension, then the one before it, ... (negative
+    amounts cut). Only ``mode='constant'``.
+
+        >>> y = F.pad(x, (1, 2))      # forward: x of shape (3, 4) inside zeros of shape (3, 7)
+        >>> y.backward(g)             # backward: x.grad = g[:, 1:5]   (ConstantPadNdBackward0)
+    """
+    if mode != "constant":
+        if mode in ("reflect", "replicate", "circular"):
+            raise NotImplementedError(f"autograd_ref's pad has only mode='constant', not {mode!r}")
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    return _constant_pad(input, pad, 0 if value is None else value)
+
+
+from ..ops.indexing import index_add as _index_add  # noqa: E402
+
+__all__ += ["embedding", "normalize", "cosine_similarity", "pairwise_distance", "logsigmoid", "relu6", "pad"]

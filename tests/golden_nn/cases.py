@@ -152,6 +152,59 @@ def _classifier(lib, T):
 case("classifier-ce", "layers", _classifier, S("x", (5, 2, 3)), W("W0", (4, 6)), W("b0", (4,)),
      W("W1", (3, 4)), W("b1", (3,)), S("t", (5,), "labels:3", grad=False, dtype="int64"))
 
+# ---- embedding, distances, more activations, padding ------------------------------------
+
+
+def _embedding(lib, T, **kwargs):
+    m = load(lib, lib.nn.Embedding(5, 3, **kwargs), T, weight="W")
+    return m(T["t"]), with_params(m)
+
+
+case("embedding", "layers", _embedding, W("W", (5, 3)), S("t", (2, 4), "labels:5", grad=False, dtype="int64"))
+case("embedding-padding", "layers", lambda lib, T: _embedding(lib, T, padding_idx=2), W("W", (5, 3)),
+     S("t", (3, 4), "labels:5", grad=False, dtype="int64"))
+case("embedding-padding-negative", "layers", lambda lib, T: _embedding(lib, T, padding_idx=-1), W("W", (5, 3)),
+     S("t", (6,), "labels:5", grad=False, dtype="int64"))
+case("embedding-scalar-index", "layers", lambda lib, T: _embedding(lib, T), W("W", (5, 3)),
+     S("t", (), "labels:5", grad=False, dtype="int64"))
+case("F.embedding", "layers", lambda lib, T: (lib.nn.functional.embedding(T["t"], T["W"], padding_idx=0), {}),
+     S("W", (4, 2)), S("t", (2, 3, 2), "labels:4", grad=False, dtype="int64"))
+case("F.embedding-freq", "layers",
+     lambda lib, T: (lib.nn.functional.embedding(T["t"], T["W"], padding_idx=1, scale_grad_by_freq=True), {}),
+     S("W", (4, 2)), S("t", (9,), "labels:4", grad=False, dtype="int64"))
+case("F.normalize", "layers", lambda lib, T: (lib.nn.functional.normalize(T["x"]), {}), S("x", (3, 4)),
+     second=True)
+case("F.normalize-p1-dim0", "layers", lambda lib, T: (lib.nn.functional.normalize(T["x"], p=1, dim=0), {}),
+     S("x", (3, 4)))
+case("F.normalize-3d", "layers", lambda lib, T: (lib.nn.functional.normalize(T["x"], dim=-1, eps=0.5), {}),
+     S("x", (2, 3, 2)))
+case("cosine-similarity", "layers", lambda lib, T: (lib.nn.CosineSimilarity()(T["x"], T["y"]), {}),
+     S("x", (3, 4)), S("y", (3, 4)), second=True)
+case("F.cosine_similarity-dim0-bcast", "layers",
+     lambda lib, T: (lib.nn.functional.cosine_similarity(T["x"], T["y"], dim=0), {}), S("x", (4, 1, 3)),
+     S("y", (4, 3)))
+case("F.cosine_similarity-small", "layers",
+     lambda lib, T: (lib.nn.functional.cosine_similarity(T["x"] * 1e-9, T["y"], eps=1e-8), {}),
+     S("x", (2, 3)), S("y", (2, 3)))
+case("pairwise-distance", "layers", lambda lib, T: (lib.nn.PairwiseDistance()(T["x"], T["y"]), {}),
+     S("x", (3, 4)), S("y", (3, 4)), second=True)
+case("F.pairwise_distance-p1-keepdim", "layers",
+     lambda lib, T: (lib.nn.functional.pairwise_distance(T["x"], T["y"], p=1.0, keepdim=True), {}),
+     S("x", (3, 4)), S("y", (4,)))
+case("logsigmoid", "layers", lambda lib, T: (lib.nn.LogSigmoid()(T["x"]), {}), S("x", (3, 4), "wide"),
+     second=True)
+case("F.logsigmoid-extreme", "layers", lambda lib, T: (lib.nn.functional.logsigmoid(T["x"]), {}),
+     S("x", (6,), "extreme"))
+case("relu6", "layers", lambda lib, T: (lib.nn.ReLU6()(T["x"]), {}), S("x", (3, 4), "wide"))
+case("F.relu6", "layers", lambda lib, T: (lib.nn.functional.relu6(T["x"]), {}), S("x", (3, 4), "wide"))
+case("F.pad", "layers", lambda lib, T: (lib.nn.functional.pad(T["x"], (1, 2)), {}), S("x", (3, 4)))
+case("F.pad-value-2d", "layers", lambda lib, T: (lib.nn.functional.pad(T["x"], (1, 2, 0, 1), value=3.5), {}),
+     S("x", (3, 4)))
+case("F.pad-negative", "layers", lambda lib, T: (lib.nn.functional.pad(T["x"], (-1, 2, 1, -2)), {}),
+     S("x", (3, 4)))
+case("F.pad-all-dims", "layers", lambda lib, T: (lib.nn.functional.pad(T["x"], [1, 1, 2, 0, 0, 1]), {}),
+     S("x", (2, 3, 2)))
+
 # ---- losses ---------------------------------------------------------------------------
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -270,6 +323,13 @@ REPRS = {
         {"weight": lib.zeros(1, 2), "extra": lib.zeros(1)}, strict=False)),
     "all-keys-matched": lambda lib: repr(lib.nn.Linear(2, 1).load_state_dict(
         {"weight": lib.zeros(1, 2), "bias": lib.zeros(1)})),
+    "embeddings-distances": lambda lib: repr(lib.nn.Sequential(
+        lib.nn.Embedding(10, 4), lib.nn.Embedding(4, 3, padding_idx=-1),
+        lib.nn.Embedding(4, 3, max_norm=1.0, norm_type=1.0, scale_grad_by_freq=True, sparse=True),
+        lib.nn.ReLU6(), lib.nn.ReLU6(inplace=True), lib.nn.LogSigmoid(), lib.nn.CosineSimilarity(dim=0),
+        lib.nn.PairwiseDistance(p=1.0, keepdim=True))),
+    "moduledict": lambda lib: repr(lib.nn.ModuleDict({"b": lib.nn.Linear(2, 3), "a": lib.nn.ModuleDict(
+        {"inner": lib.nn.ReLU()}), "c": lib.nn.ModuleDict()})),
 }
 
 GAINS = [("linear", None), ("conv2d", None), ("sigmoid", None), ("tanh", None), ("relu", None),
@@ -420,6 +480,98 @@ def _bad_mode(lib):
     lib.nn.init.kaiming_uniform_(lib.zeros(2, 2), mode="fan_avg")
 
 
+def _embedding_padding_range(lib):
+    lib.nn.Embedding(4, 3, padding_idx=4)
+
+
+def _embedding_padding_negative(lib):
+    lib.nn.functional.embedding(lib.tensor([1]), lib.zeros(4, 3), padding_idx=-5)
+
+
+def _embedding_float_indices(lib):
+    lib.nn.Embedding(4, 3)(lib.tensor([1.0, 2.0]))
+
+
+def _embedding_out_of_range(lib):
+    lib.nn.Embedding(4, 3)(lib.tensor([[0, 4]]))
+
+
+def _embedding_negative_index(lib):
+    lib.nn.functional.embedding(lib.tensor([-1]), lib.zeros(4, 3))
+
+
+def _embedding_weight_1d(lib):
+    lib.nn.functional.embedding(lib.tensor([1]), lib.zeros(4))
+
+
+def _pad_odd(lib):
+    lib.nn.functional.pad(lib.zeros(2, 3), (1,))
+
+
+def _pad_too_long(lib):
+    lib.nn.functional.pad(lib.zeros(2, 3), (1, 1, 1, 1, 1, 1))
+
+
+def _pad_cut_too_much(lib):
+    lib.nn.functional.pad(lib.zeros(2, 3), (-4, 0))
+
+
+def _pad_bad_mode(lib):
+    lib.nn.functional.pad(lib.zeros(2, 3), (1, 1), mode="bogus")
+
+
+def _cosine_shapes(lib):
+    lib.nn.functional.cosine_similarity(lib.zeros(3, 4), lib.zeros(2, 4))
+
+
+def _cosine_long(lib):
+    lib.nn.functional.cosine_similarity(lib.tensor([[1, 2]]), lib.tensor([[1, 2]]))
+
+
+def _normalize_dim(lib):
+    lib.nn.functional.normalize(lib.zeros(3, 4), dim=2)
+
+
+def _moduledict_not_module(lib):
+    lib.nn.ModuleDict({"a": 3})
+
+
+def _moduledict_update_int(lib):
+    lib.nn.ModuleDict().update(3)
+
+
+def _moduledict_missing(lib):
+    lib.nn.ModuleDict({"a": lib.nn.ReLU()})["b"]
+
+
+def _parameterlist_index(lib):
+    lib.nn.ParameterList([lib.nn.Parameter(lib.zeros(1))])[3]
+
+
+def _parameterlist_extend_tensor(lib):
+    lib.nn.ParameterList().extend(lib.zeros(2))
+
+
+def _parameterdict_missing(lib):
+    lib.nn.ParameterDict({"a": lib.nn.Parameter(lib.zeros(1))})["b"]
+
+
+def _parameterdict_int_key(lib):
+    lib.nn.ParameterDict()[0] = lib.nn.Parameter(lib.zeros(1))
+
+
+def _parameterdict_update_int(lib):
+    lib.nn.ParameterDict().update(3)
+
+
+MORE_ERRORS = [f.__name__.lstrip("_") for f in [
+    _embedding_padding_range, _embedding_padding_negative, _embedding_float_indices, _embedding_out_of_range,
+    _embedding_negative_index, _embedding_weight_1d, _pad_odd, _pad_too_long, _pad_cut_too_much, _pad_bad_mode,
+    _cosine_shapes, _cosine_long, _normalize_dim, _moduledict_not_module, _moduledict_update_int,
+    _moduledict_missing, _parameterlist_index, _parameterlist_extend_tensor, _parameterdict_missing,
+    _parameterdict_int_key, _parameterdict_update_int]]
+
+
 ERRORS = {f.__name__.lstrip("_"): f for f in [
     _bad_load, _bad_load_not_strict, _assign_tensor_to_param, _assign_int_to_child, _param_before_init,
     _module_before_init, _no_forward, _missing_attr, _buffer_dot, _buffer_exists, _buffer_not_tensor,
@@ -427,6 +579,7 @@ ERRORS = {f.__name__.lstrip("_"): f for f in [
     _train_not_bool, _to_int, _seq_index, _dropout_p, _bce_range, _bce_shape, _bce_logits_shape,
     _bce_weight_grad, _nll_bounds, _nll_batch, _nll_float_target, _bad_reduction, _one_hot_float,
     _one_hot_negative, _one_hot_too_big, _linear_shapes, _fan_1d, _bad_gain, _bad_mode]}
+ERRORS.update({name: globals()['_' + name] for name in MORE_ERRORS})
 
 
 def run_error(lib, fn):

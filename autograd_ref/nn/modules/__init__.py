@@ -1,10 +1,11 @@
 """The layers, one concept per file: ``module.py`` (the base class),
 ``linear.py``, ``activation.py``, ``container.py``, ``dropout.py``,
-``flatten.py``, ``loss.py``."""
+``flatten.py``, ``loss.py``, ``sparse.py`` (Embedding), ``distance.py``."""
 from .module import Module
 from .linear import Identity, Linear
-from .activation import ELU, GELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
-from .container import ModuleList, Sequential
+from .activation import (ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, ReLU, ReLU6, Sigmoid, SiLU, Softmax,
+                         Softplus, Tanh)
+from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .dropout import Dropout
 from .flatten import Flatten
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
@@ -13,3 +14,5 @@ from .conv import Conv2d
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from .batchnorm import BatchNorm1d, BatchNorm2d
 from .normalization import LayerNorm
+from .sparse import Embedding
+from .distance import CosineSimilarity, PairwiseDistance

@@ -168,3 +168,28 @@ class GELU(Module):
 
     def extra_repr(self):
         return f"approximate={self.approximate!r}"
+
+
+class ReLU6(Hardtanh):
+    """``min(max(x, 0), 6)``: ``Hardtanh(0, 6)``.
+
+        >>> ReLU6()(tensor([-1., 3., 8.]))
+        tensor([0., 3., 6.])
+    """
+
+    def __init__(self, inplace=False):
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""
+
+
+class LogSigmoid(Module):
+    """``log(sigmoid(x))`` for each element, computed without overflow.
+
+        >>> LogSigmoid()(tensor([0.]))
+        tensor([-0.6931])
+    """
+
+    def forward(self, input):
+        return F.logsigmoid(input)
