@@ -39,6 +39,9 @@ from .ops.linalg import addmm, cross, diag, diagonal, kron, trace
 from .ops.selection import *  # noqa: F401,F403 - sort, topk, flip, roll, ...
 from .ops.shape import (cat, chunk, clone, concat, flatten, narrow, permute, reshape,
                         select, split, squeeze, stack, swapaxes, t, transpose, unbind, unsqueeze)
+from .ops.shape import broadcast_tensors, broadcast_to, meshgrid, moveaxis, movedim, unflatten
+from .ops.pointwise import addcdiv, addcmul, clamp_max, clamp_min, hypot, logaddexp
+from .ops.unary import acosh, arccosh, arcsinh, arctanh, asinh, atanh
 
 float = float32     # noqa: A001 - PyTorch's aliases
 double = float64

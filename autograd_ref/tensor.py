@@ -610,6 +610,11 @@ def _attach_methods():
         "lerp": pw.lerp, "fmod": pw.fmod, "cumprod": red.cumprod, "dist": red.dist,
         "trace": linalg.trace, "addmm": linalg.addmm, "diag": linalg.diag, "diagonal": linalg.diagonal,
         "cross": linalg.cross, "kron": linalg.kron,
+        "broadcast_to": sh.broadcast_to, "movedim": sh.movedim, "moveaxis": sh.moveaxis, "unflatten": sh.unflatten,
+        "addcmul": pw.addcmul, "addcdiv": pw.addcdiv, "clamp_min": pw.clamp_min, "clamp_max": pw.clamp_max,
+        "logaddexp": pw.logaddexp, "hypot": pw.hypot,
+        "asinh": unary.asinh, "acosh": unary.acosh, "atanh": unary.atanh, "arcsinh": unary.arcsinh,
+        "arccosh": unary.arccosh, "arctanh": unary.arctanh,
     })
     from .ops import selection
     methods.update(selection.METHODS)

@@ -1,6 +1,8 @@
 """The Tensor factories (new_zeros, new_full, new_tensor, type_as, ...), ``x.where``, tan and the other
 trigonometric, hyperbolic and logarithmic functions, trunc/fix/frac, lerp, fmod, cumprod, dist, trace,
-addmm, diag, diagonal, cross and kron, against golden values recorded from PyTorch 2.13
+addmm, diag, diagonal, cross and kron, broadcast_to/broadcast_tensors/meshgrid, addcmul/addcdiv,
+clamp_min/clamp_max, asinh/acosh/atanh, logaddexp, hypot, movedim, unflatten, atleast_nd, fliplr/flipud,
+take_along_dim, argwhere, cummax/cummin, diff and count_nonzero, against golden values recorded from PyTorch 2.13
 (``tests/golden_math``): values, dtypes, requires_grad, grad_fn and next_functions names, gradients,
 second derivatives, errors and warnings. Then gradcheck, gradgradcheck and forward mode on each
 differentiable one. torch is never imported here.
@@ -149,7 +151,48 @@ GRADCHECKS = {     # name -> (function, inputs, whether it has second derivative
                          False),
     "cross": (lambda a, b: torch.cross(a, b, dim=-1), lambda: (_leaf((1, 3)), _leaf((4, 3), seed=1)), True),
     "kron": (torch.kron, lambda: (_leaf((2, 3)), _leaf((3,), seed=1)), True),
+    "broadcast_to": (lambda x: torch.broadcast_to(x, (2, 3, 4)), lambda: (_leaf((3, 1)),), True),
+    "broadcast_tensors": (lambda x, y: torch.broadcast_tensors(x, y), lambda: (_leaf((3, 1)), _leaf((4,), seed=1)),
+                          True),
+    "meshgrid-ij": (lambda x, y: torch.meshgrid(x, y, indexing="ij"), lambda: (_leaf((3,)), _leaf((4,), seed=1)),
+                    True),
+    "meshgrid-xy": (lambda x, y, z: torch.meshgrid(x, y, z, indexing="xy"),
+                    lambda: (_leaf((3,)), _leaf((4,), seed=1), _leaf((2,), seed=2)), True),
+    "addcmul": (lambda a, b, c: torch.addcmul(a, b, c, value=-1.5),
+                lambda: (_leaf((3, 4)), _leaf((3, 1), seed=1), _leaf((4,), seed=2)), True),
+    "addcdiv": (lambda a, b, c: torch.addcdiv(a, b, c, value=2),
+                lambda: (_leaf((4,)), _leaf((3, 4), seed=1), _leaf((3, 1), "positive", seed=2)), True),
+    "clamp_min": (lambda x: torch.clamp_min(x, 0.1), lambda: (_leaf((3, 4)),), True),
+    "clamp_max": (lambda x: x.clamp_max(-0.1), lambda: (_leaf((3, 4)),), True),
+    "clamp_min-tensor": (torch.clamp_min, lambda: (_leaf((3, 4)), _leaf((4,), seed=1)), True),
+    "clamp_max-tensor": (torch.clamp_max, lambda: (_leaf((3, 4)), _leaf((3, 1), seed=1)), True),
+    "asinh": (torch.asinh, lambda: (_leaf((3, 4)),), True),
+    "acosh": (lambda x: torch.acosh(x + 1), lambda: (_leaf((3, 4), "positive"),), True),
+    "atanh": (torch.atanh, lambda: (_leaf((3, 4), "unit"),), True),
+    "logaddexp": (torch.logaddexp, lambda: (_leaf((3, 4)), _leaf((4,), seed=1)), True),
+    "hypot": (torch.hypot, lambda: (_leaf((3, 4)), _leaf((3, 1), seed=1)), True),
+    "movedim": (lambda x: torch.movedim(x, (0, 1), (2, 0)), lambda: (_leaf((2, 3, 4)),), True),
+    "moveaxis": (lambda x: x.moveaxis(-1, 0), lambda: (_leaf((2, 3, 4)),), True),
+    "unflatten": (lambda x: x.unflatten(1, (2, -1)), lambda: (_leaf((3, 4)),), True),
+    "atleast_3d": (lambda x, y: torch.atleast_3d(x, y), lambda: (_leaf(()), _leaf((3,), seed=1)), True),
+    "fliplr": (torch.fliplr, lambda: (_leaf((3, 4)),), True),
+    "flipud": (lambda x: x.flipud(), lambda: (_leaf((3, 4)),), True),
+    "take_along_dim": (lambda x: torch.take_along_dim(x, torch.tensor([[2], [0]]), 1),
+                       lambda: (_leaf((1, 4)),), True),
+    "take_along_dim-flat": (lambda x: torch.take_along_dim(x, torch.tensor([3, 3, 0])),
+                            lambda: (_leaf((2, 3)),), True),
+    "cummax": (lambda x: torch.cummax(x, 1).values, lambda: (_leaf((3, 5)),), True),
+    "cummin": (lambda x: x.cummin(0)[0], lambda: (_leaf((3, 5)),), True),
+    "diff": (lambda x, p: torch.diff(x, n=2, dim=0, prepend=p), lambda: (_leaf((4, 3)), _leaf((1, 3), seed=1)),
+             True),
 }
+
+
+def test_cummax_without_nan_and_with():
+    values, indices = torch.cummax(torch.tensor([1.0, float("nan"), 0.5, 3.0]), 0)
+    assert indices.tolist() == [0, 1, 1, 1] and math.isnan(values[3].item())
+    values, indices = torch.cummin(torch.tensor([[2.0, 1.0, 1.0, 3.0]]), 1)
+    assert values.tolist() == [[2.0, 1.0, 1.0, 1.0]] and indices.tolist() == [[0, 1, 2, 2]]
 
 
 @pytest.mark.parametrize("name", sorted(GRADCHECKS))

@@ -1024,3 +1024,235 @@ def _maybe_out(res, out):
         out._data[...] = res._data
     out._version_counter[0] += 1
     return out
+
+
+# ---- addcmul, addcdiv, clamp_min, clamp_max, logaddexp, hypot ------------------------------------
+
+class AddcmulBackward0(Node):
+    """input + value * t1 * t2: d/dinput = 1, d/dt1 = value * t2, d/dt2 = value * t1."""
+    SAVED = ("tensor1", "tensor2")
+    SAVED_ATTRIBUTES = ("value",)
+    __slots__ = ("shapes", "value")
+
+    def backward(self, grad):
+        t1, t2 = self.saved_tensors
+        v = self.value
+        return (reduce_to(grad, self.shapes[0]) if _needs(self, 0) else None,
+                reduce_to(grad * t2 * v, self.shapes[1]) if _needs(self, 1) else None,
+                reduce_to(grad * t1 * v, self.shapes[2]) if _needs(self, 2) else None)
+
+
+class AddcdivBackward0(AddcmulBackward0):
+    """input + value * t1 / t2: d/dinput = 1, d/dt1 = value / t2, d/dt2 = -value * t1 / t2²."""
+    __slots__ = ()
+
+    def backward(self, grad):
+        t1, t2 = self.saved_tensors
+        v = self.value
+        return (reduce_to(grad, self.shapes[0]) if _needs(self, 0) else None,
+                reduce_to(grad * v / t2, self.shapes[1]) if _needs(self, 1) else None,
+                reduce_to(grad * (-v) * t1 / (t2 * t2), self.shapes[2]) if _needs(self, 2) else None)
+
+
+def _addc(node_cls, input, tensor1, tensor2, value, op_name):
+    for i, t in enumerate((input, tensor1, tensor2)):
+        if not isinstance(t, Tensor):
+            what = ("input", "tensor1", "tensor2")[i]
+            raise TypeError(f"{op_name}(): argument '{what}' (position {i + 1}) must be Tensor, "
+                            f"not {type(t).__name__}")
+    value = check_number(value, op_name)
+    device = operation_device(input, tensor1, tensor2)
+    dtype = dtypes.result_type(input, tensor1, tensor2)
+    if op_name == "addcdiv" and not tensor1.dtype.is_floating_point and not tensor2.dtype.is_floating_point:
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will "
+            "perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented "
+            "as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as "
+            "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the "
+            "latter implementation: (input + value * tensor1 / tensor2), for all dtypes.")
+    for a, b in ((input, tensor1), (input, tensor2), (tensor1, tensor2)):
+        check_broadcastable(a.shape, b.shape)
+    a, t1, t2 = (array_on(t, device).astype(dtype.np, copy=False) for t in (input, tensor1, tensor2))
+    v = device.scalar(value, dtype.np)
+    value_array = a + v * (t1 * t2 if node_cls is AddcmulBackward0 else t1 / t2)
+    res = make_tensor(value_array.astype(dtype.np, copy=False), device)
+    if _state.enabled and (input._requires_grad or tensor1._requires_grad or tensor2._requires_grad) or _fw.active:
+        node = node_cls((edge_to(input), edge_to(tensor1), edge_to(tensor2)))
+        node.save_for_backward(tensor1, tensor2)
+        node.shapes = (input.shape, tensor1.shape, tensor2.shape)
+        node.value = value
+        if any(t.dtype is not dtype or t._device is not device for t in (input, tensor1, tensor2)):
+            keep_input_metadata(node, input, tensor1, tensor2)
+        attach(res, node)
+    return res
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    """``input + value * tensor1 * tensor2``, broadcast.
+
+        >>> addcmul(tensor([1.]), tensor([2.]), tensor([3.]), value=0.5)     # forward: tensor([4.])
+        >>> # backward (AddcmulBackward0): grad, grad * value * tensor2, grad * value * tensor1
+    """
+    return _addc(AddcmulBackward0, input, tensor1, tensor2, value, "addcmul")
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    """``input + value * tensor1 / tensor2``, broadcast (integer tensor1 and tensor2 are refused).
+
+        >>> addcdiv(tensor([1.]), tensor([2.]), tensor([4.]), value=2)       # forward: tensor([2.])
+        >>> # backward (AddcdivBackward0): grad, grad * value / tensor2, -grad * value * tensor1 / tensor2²
+    """
+    return _addc(AddcdivBackward0, input, tensor1, tensor2, value, "addcdiv")
+
+
+class ClampMinBackward0(UnaryBackward):
+    """clamp_min with a number: the gradient passes where ``x >= min``."""
+    SAVED = ("self",)
+    SAVED_ATTRIBUTES = ("min",)
+    __slots__ = ("min",)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * (x >= self.min)
+
+
+class ClampMaxBackward0(UnaryBackward):
+    """clamp_max with a number: the gradient passes where ``x <= max``."""
+    SAVED = ("self",)
+    SAVED_ATTRIBUTES = ("max",)
+    __slots__ = ("max",)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * (x <= self.max)
+
+
+class ClampMinBackward1(Node):
+    """clamp_min with a tensor bound: the gradient goes to x where ``x >= min``, to min elsewhere."""
+    SAVED = ("self", "min")
+    __slots__ = ("shapes",)
+
+    def backward(self, grad):
+        x, bound = self.saved_tensors
+        keep = self._keep(x, bound)
+        return (reduce_to(where(keep, grad, 0.0), self.shapes[0]) if _needs(self, 0) else None,
+                reduce_to(where(keep, 0.0, grad), self.shapes[1]) if _needs(self, 1) else None)
+
+    @staticmethod
+    def _keep(x, bound):
+        return x >= bound
+
+
+class ClampMaxBackward1(ClampMinBackward1):
+    """clamp_max with a tensor bound: the gradient goes to x where ``x <= max``, to max elsewhere."""
+    SAVED = ("self", "max")
+    __slots__ = ()
+
+    @staticmethod
+    def _keep(x, bound):
+        return x <= bound
+
+
+def _clamp_one_side(input, bound, which):
+    name = f"clamp_{which}"
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if bound is None:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, NoneType)")
+    if not isinstance(bound, Tensor):
+        bound = check_number(bound, name)
+    device = operation_device(input, bound)
+    dtype = dtypes.result_type(input, bound)
+    if isinstance(bound, Tensor):
+        check_broadcastable(input.shape, bound.shape)
+    a, b = array_on(input, device), array_on(bound, device)
+    pick = device.xp.maximum if which == "min" else device.xp.minimum
+    res = make_tensor(pick(a, b).astype(dtype.np, copy=False), device)
+    if isinstance(bound, Tensor):
+        if needs_grad(input, bound):
+            node = (ClampMinBackward1 if which == "min" else ClampMaxBackward1)(edges(input, bound))
+            node.save_for_backward(input, bound.detach())
+            node.shapes = (input.shape, bound.shape)
+            if input.dtype is not dtype or bound.dtype is not dtype or input._device is not device:
+                keep_input_metadata(node, input, bound)
+            attach(res, node)
+    elif _state.enabled and input._requires_grad or _fw.active:
+        node = (ClampMinBackward0 if which == "min" else ClampMaxBackward0)((edge_to(input),))
+        node.save_for_backward(input)
+        setattr(node, which, bound)
+        if input.dtype is not dtype:
+            keep_input_metadata(node, input)
+        attach(res, node)
+    return res
+
+
+def clamp_min(input, min):   # noqa: A002 - PyTorch's name
+    """``max(x, min)`` for each element (``min`` a number or a tensor that broadcasts).
+
+        >>> clamp_min(tensor([-1., 2.]), 0)      # forward: tensor([0., 2.])
+        >>> # backward (ClampMinBackward0): the gradient where x >= min, else 0
+    """
+    return _clamp_one_side(input, min, "min")
+
+
+def clamp_max(input, max):   # noqa: A002 - PyTorch's name
+    """``min(x, max)`` for each element (``max`` a number or a tensor that broadcasts).
+
+        >>> clamp_max(tensor([-1., 2.]), 0)      # forward: tensor([-1., 0.])
+        >>> # backward (ClampMaxBackward0): the gradient where x <= max, else 0
+    """
+    return _clamp_one_side(input, max, "max")
+
+
+class LogaddexpBackward0(Node):
+    """log(exp(a) + exp(b)): d/da = sigmoid(a - b), d/db = sigmoid(b - a)."""
+    SAVED = ("self", "other")
+    __slots__ = ("shapes",)
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        return (reduce_to(grad * sigmoid(a - b), self.shapes[0]) if _needs(self, 0) else None,
+                reduce_to(grad * sigmoid(b - a), self.shapes[1]) if _needs(self, 1) else None)
+
+
+class HypotBackward0(Node):
+    """sqrt(a² + b²): d/da = a / hypot, d/db = b / hypot."""
+    SAVED = ("self", "other")
+    __slots__ = ("shapes",)
+
+    def backward(self, grad):
+        a, b = self.saved_tensors
+        scale = grad / hypot(a, b)
+        return (reduce_to(scale * a, self.shapes[0]) if _needs(self, 0) else None,
+                reduce_to(scale * b, self.shapes[1]) if _needs(self, 1) else None)
+
+
+def _float_only_binary(node_cls, input, other, op_name, compute):
+    for i, t in enumerate((input, other)):
+        if not isinstance(t, Tensor):
+            what = ("input", "other")[i]
+            raise TypeError(f"{op_name}(): argument '{what}' (position {i + 1}) must be Tensor, "
+                            f"not {type(t).__name__}")
+    dtype = dtypes.result_type(input, other)
+    if not dtype.is_floating_point:
+        names = {"bool": "Bool", "int64": "Long"}
+        raise NotImplementedError(f'"{op_name}_cpu" not implemented for \'{names[dtype.name]}\'')
+    return _floating_binary(node_cls, input, other, op_name, compute)
+
+
+def logaddexp(input, other):
+    """``log(exp(input) + exp(other))`` for each pair of elements, without overflow.
+
+        >>> logaddexp(tensor([0.]), tensor([0.]))       # forward: tensor([0.6931])
+        >>> # backward (LogaddexpBackward0): grad * sigmoid(input - other), grad * sigmoid(other - input)
+    """
+    return _float_only_binary(LogaddexpBackward0, input, other, "logaddexp", lambda xp, a, b: xp.logaddexp(a, b))
+
+
+def hypot(input, other):
+    """``sqrt(input² + other²)`` for each pair of elements, without overflow.
+
+        >>> hypot(tensor([3.]), tensor([4.]))           # forward: tensor([5.])
+        >>> # backward (HypotBackward0): grad * input / result, grad * other / result
+    """
+    return _float_only_binary(HypotBackward0, input, other, "hypot", lambda xp, a, b: xp.hypot(a, b))

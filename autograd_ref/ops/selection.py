@@ -9,6 +9,7 @@ gradient), so ``create_graph=True`` can differentiate it again.
     >>> sort(tensor([3., 1., 2.]))
     sort(values=tensor([1., 2., 3.]), indices=tensor([1, 2, 0]))
 """
+import collections
 import numbers
 
 from .. import dtypes
@@ -17,13 +18,15 @@ from ..autograd.graph import Node, edge_to
 from ..creation import _numpy_generator, zeros
 from ..tensor import Tensor, make_tensor
 from .common import _fw, _state, attach, check_broadcastable, check_same_device, normalize_dim, reduce_to
-from .indexing import index_select, scatter
+from .indexing import gather, index_select, scatter, scatter_add
 from .reduction import _ReturnTypes
-from .shape import cat, clone, expand, flatten, reshape, unsqueeze, view
+from .shape import broadcast_shapes_of, cat, clone, expand, flatten, narrow, reshape, unsqueeze, view
 
 __all__ = ["sort", "argsort", "msort", "topk", "median",
            "flip", "roll", "tile", "repeat_interleave", "vstack", "hstack", "dstack",
-           "nonzero", "masked_select", "unique", "multinomial"]
+           "nonzero", "masked_select", "unique", "multinomial",
+           "atleast_1d", "atleast_2d", "atleast_3d", "fliplr", "flipud", "take_along_dim", "argwhere",
+           "cummax", "cummin", "diff", "count_nonzero"]
 
 
 def _recorded(input):
@@ -544,8 +547,218 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     return make_tensor(transfer(picked, CPU, input._device), input._device)
 
 
+
+# ---- atleast_nd, fliplr, flipud, take_along_dim, argwhere, cummax, cummin, diff, count_nonzero ---
+
+def _atleast(tensors, ndim):
+    if len(tensors) == 1 and isinstance(tensors[0], Tensor):
+        return _at_least(tensors[0], ndim)
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tensors[0]
+    return tuple(_at_least(t, ndim) for t in tensors)
+
+
+def atleast_1d(*tensors):
+    """Each tensor with at least one dim (a 0-d one reshaped to (1,)); one tensor in, one out.
+
+        >>> atleast_1d(tensor(2.)).shape        # forward: (1,), a view
+        >>> # backward (ViewBackward0): the gradient reshaped back to ()
+    """
+    return _atleast(tensors, 1)
+
+
+def atleast_2d(*tensors):
+    """Each tensor with at least two dims (a 1-d one becomes a row).
+
+        >>> atleast_2d(tensor([1., 2.])).shape  # forward: (1, 2), a view
+        >>> # backward (UnsqueezeBackward0): the gradient squeezed back to (2,)
+    """
+    return _atleast(tensors, 2)
+
+
+def atleast_3d(*tensors):
+    """Each tensor with at least three dims (1-d: (1, n, 1); 2-d: (m, n, 1)).
+
+        >>> atleast_3d(tensor([1., 2.])).shape  # forward: (1, 2, 1), a view
+        >>> # backward (UnsqueezeBackward0): the gradient squeezed back to (2,)
+    """
+    return _atleast(tensors, 3)
+
+
+def fliplr(input):
+    """The order of the columns (dim 1) reversed; the input must have at least two dims.
+
+        >>> fliplr(tensor([[1., 2.], [3., 4.]]))  # forward: tensor([[2., 1.], [4., 3.]])
+        >>> # backward (FlipBackward0): the gradient flipped back along dim 1
+    """
+    if input.dim() < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, [1])
+
+
+def flipud(input):
+    """The order of the rows (dim 0) reversed; the input must have at least one dim.
+
+        >>> flipud(tensor([1., 2., 3.]))        # forward: tensor([3., 2., 1.])
+        >>> # backward (FlipBackward0): the gradient flipped back along dim 0
+    """
+    if input.dim() < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, [0])
+
+
+def take_along_dim(input, indices, dim=None):
+    """The values of ``input`` at ``indices`` along ``dim`` (input and indices broadcast in the other
+    dims); without ``dim``, both are flattened first. A ``gather``.
+
+        >>> take_along_dim(tensor([[10., 20.], [30., 40.]]), tensor([[1], [0]]), 1)   # forward: [[20.], [30.]]
+        >>> # backward (GatherBackward0): each gradient added at the position it was taken from
+    """
+    if not isinstance(indices, Tensor):
+        raise TypeError(f"take_along_dim(): argument 'indices' (position 2) must be Tensor, "
+                        f"not {type(indices).__name__}")
+    if indices.dtype is not dtypes.int64:
+        names = {"bool": "Bool", "float32": "Float", "float64": "Double"}
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{names[indices.dtype.name]}")
+    check_same_device(input, indices)
+    if dim is None:
+        return gather(reshape(input, -1), 0, reshape(indices, -1))
+    if input.dim() != indices.dim():
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of "
+                           f"dimensions, but got {input.dim()} dimensions for input, and {indices.dim()} "
+                           f"dimensions for indices")
+    d = normalize_dim(dim, input.dim())
+    in_shape, ix_shape = list(input.shape), list(indices.shape)
+    in_shape[d] = ix_shape[d] = 1
+    common = broadcast_shapes_of([in_shape, ix_shape])
+    want_in = common[:d] + (input.shape[d],) + common[d + 1:]
+    want_ix = common[:d] + (indices.shape[d],) + common[d + 1:]
+    input = expand(input, want_in)      # always, as PyTorch: an ExpandBackward0 even to the same shape
+    if indices.shape != want_ix:
+        indices = expand(indices, want_ix)
+    return gather(input, d, indices)
+
+
+def argwhere(input):
+    """The indices of the non-zero elements, one row each (int64, shape ``(n, input.dim())``): ``nonzero``.
+
+        >>> argwhere(tensor([0., 3., 1.]))      # forward: tensor([[1], [2]])
+        >>> # backward: none (integer indices)
+    """
+    return nonzero(input)
+
+
+class CummaxBackward0(Node):
+    """Each gradient goes back to the element that was the running extreme there (summed)."""
+    SAVED = ("indices",)
+    __slots__ = ("dim", "shape")
+
+    def backward(self, grad):
+        (indices,) = self.saved_tensors
+        if not self.shape:
+            return grad
+        return scatter_add(zeros(self.shape, dtype=grad.dtype, device=grad.device), self.dim, indices, grad)
+
+
+class CumminBackward0(CummaxBackward0):
+    __slots__ = ()
+
+
+def _cumulative_extreme(input, dim, which):
+    d = normalize_dim(dim, input.dim())
+    data, xp = input._data, input._device.xp
+    node_cls = CummaxBackward0 if which == "cummax" else CumminBackward0
+    if data.ndim == 0:
+        values, indices = data.copy(), xp.zeros((), dtype=xp.int64)
+    else:
+        moved = xp.moveaxis(data, d, 0)
+        values = xp.empty_like(moved)
+        indices = xp.empty(moved.shape, dtype=xp.int64)
+        if moved.shape[0]:
+            values[0], indices[0] = moved[0], 0
+        for i in range(1, moved.shape[0]):
+            prev, now = values[i - 1], moved[i]
+            # the later element wins a tie, and a NaN stays once met, as in PyTorch
+            take = (now >= prev if which == "cummax" else now <= prev) | xp.isnan(now) & ~xp.isnan(prev)
+            values[i] = xp.where(take, now, prev)
+            indices[i] = xp.where(take, i, indices[i - 1])
+        values, indices = xp.moveaxis(values, 0, d).copy(), xp.moveaxis(indices, 0, d).copy()
+    values_t, indices_t = make_tensor(values, input._device), _int64(indices, input._device)
+    if _recorded(input):
+        node = node_cls((edge_to(input),))
+        node.dim, node.shape = d, input.shape
+        node.save_for_backward(indices_t)
+        attach(values_t, node)
+    return _CUMULATIVE[which](values_t, indices_t)
+
+
+_CUMULATIVE = {name: collections.namedtuple(name, ["values", "indices"])
+               for name in ("cummax", "cummin")}
+
+
+def cummax(input, dim):
+    """The running maximum along ``dim`` and where it was found: ``(values, indices)``.
+
+        >>> cummax(tensor([1., 3., 2.]), 0)    # forward: values [1., 3., 3.], indices [0, 1, 1]
+        >>> # backward (CummaxBackward0): each gradient added to the element that was the maximum there
+    """
+    return _cumulative_extreme(input, dim, "cummax")
+
+
+def cummin(input, dim):
+    """The running minimum along ``dim`` and where it was found: ``(values, indices)``.
+
+        >>> cummin(tensor([3., 1., 2.]), 0)    # forward: values [3., 1., 1.], indices [0, 1, 1]
+        >>> # backward (CumminBackward0): each gradient added to the element that was the minimum there
+    """
+    return _cumulative_extreme(input, dim, "cummin")
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The ``n``-th forward difference along ``dim`` (``x[i+1] - x[i]``, ``n`` times), after joining
+    ``prepend`` and ``append``; for bool tensors, ``x[i+1] != x[i]``.
+
+        >>> diff(tensor([1., 4., 9.]))          # forward: tensor([3., 5.])
+        >>> # backward (SubBackward0 of two slices): the gradient put back into both slices, one negated
+    """
+    if input.dim() == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    d = normalize_dim(dim, input.dim())
+    if prepend is not None or append is not None:
+        parts = [p for p in (prepend, input, append) if p is not None]
+        input = cat(parts, d)
+    for _ in range(n):
+        length = input.shape[d]
+        if length == 0:
+            break
+        later, earlier = narrow(input, d, 1, length - 1), narrow(input, d, 0, length - 1)
+        input = later != earlier if input.dtype is dtypes.bool_ else later - earlier
+    return input
+
+
+def count_nonzero(input, dim=None):
+    """How many elements are not zero (over ``dim``, an int or a tuple of ints, or all), int64.
+
+        >>> count_nonzero(tensor([[0., 1.], [2., 0.]]), dim=0)   # forward: tensor([1, 1])
+        >>> # backward: none (a count)
+    """
+    data, xp = input._data, input._device.xp
+    if dim is None:
+        axes = None
+    else:
+        dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
+        axes = tuple(normalize_dim(int(x), input.dim()) for x in dims)
+        if len(set(axes)) != len(axes):
+            raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
+    return _int64(xp.asarray(xp.count_nonzero(data, axis=axes)), input._device)
+
 METHODS = {
     "sort": sort, "argsort": argsort, "msort": msort, "topk": topk, "median": median,
     "flip": _flip_method, "roll": roll, "tile": _tile_method, "repeat_interleave": repeat_interleave,
     "nonzero": nonzero, "masked_select": masked_select, "unique": unique, "multinomial": multinomial,
+    "fliplr": fliplr, "flipud": flipud, "take_along_dim": take_along_dim, "argwhere": argwhere,
+    "cummax": cummax, "cummin": cummin, "diff": diff, "count_nonzero": count_nonzero,
 }

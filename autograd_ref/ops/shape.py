@@ -11,9 +11,10 @@ import weakref
 
 from .. import dtypes
 from ..autograd.graph import Node, edge_to
-from .._backend import CPU, broadcast_to, placement, transfer
+from .._backend import CPU, placement, transfer
+from .._backend import broadcast_to as _broadcast_array
 from ..tensor import Tensor, make_tensor
-from .common import _fw, _state, attach, check_same_device, normalize_dim, reduce_to
+from .common import _fw, _state, attach, check_broadcastable, check_same_device, normalize_dim, reduce_to
 
 
 def _sizes(args):
@@ -307,7 +308,7 @@ def expand(input, *sizes):
     target = tuple(target)
     if target == shape:
         return _view_of(input, input._data, ExpandBackward0, shape=shape) if input._requires_grad else input
-    array = broadcast_to(input._data, target, input._device)
+    array = _broadcast_array(input._data, target, input._device)
     return _view_of(input, array, ExpandBackward0, shape=shape)
 
 
@@ -890,3 +891,134 @@ def narrow(input, dim, start, length):
     """``length`` elements from ``start`` along ``dim`` (a view)."""
     d = normalize_dim(dim, input.dim())
     return _slice(input, d, slice(start, start + length))
+
+
+# ---- broadcast_to, broadcast_tensors, meshgrid, movedim, unflatten ------------------------------
+
+def broadcast_to(input, size):
+    """``input`` seen with shape ``size`` (a view; size-1 dims repeat without copying), as ``expand``.
+
+        >>> broadcast_to(tensor([1., 2.]), (3, 2)).shape      # forward: a view of shape (3, 2)
+        >>> # backward (ExpandBackward0): the gradient summed over the repeated dims, back to (2,)
+    """
+    return expand(input, _sizes((size,)))
+
+
+def broadcast_shapes_of(shapes):
+    """The shape that ``shapes`` broadcast to, refusing with PyTorch's message when they do not."""
+    common = ()
+    for shape in shapes:
+        check_broadcastable(common, shape)
+        n = max(len(common), len(shape))
+        a = (1,) * (n - len(common)) + tuple(common)
+        b = (1,) * (n - len(shape)) + tuple(shape)
+        common = tuple(y if x == 1 else x for x, y in zip(a, b))
+    return common
+
+
+def broadcast_tensors(*tensors):
+    """The tensors, each expanded (a view) to the shape they broadcast to together.
+
+        >>> [t.shape for t in broadcast_tensors(zeros(3, 1), zeros(4))]     # forward: both (3, 4)
+        >>> # backward (ExpandBackward0 on each): each gradient summed back to its tensor's shape
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tuple(tensors[0])
+    check_same_device(*tensors)
+    shape = broadcast_shapes_of([t.shape for t in tensors])
+    return tuple(expand(t, shape) for t in tensors)
+
+
+def meshgrid(*tensors, indexing=None):
+    """Grids from 1-d tensors: with ``indexing='ij'`` the i-th result varies along dim i; with ``'xy'``
+    the first two dims are swapped (Cartesian). Each result is a view (a reshape, then an expand).
+
+        >>> a, b = meshgrid(tensor([1, 2, 3]), tensor([4, 5]), indexing="ij")   # forward: (3, 2) each
+        >>> # backward (ExpandBackward0, then ViewBackward0): each gradient summed along the other dims
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        import warnings
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
+                      "argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    for t in tensors:
+        if t.dim() > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}")
+    for t in tensors[1:]:
+        if t.dtype is not tensors[0].dtype:
+            raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    check_same_device(*tensors)
+    swap = indexing == "xy" and len(tensors) >= 2
+    order = list(tensors)
+    if swap:
+        order[0], order[1] = order[1], order[0]
+    shape = tuple(t.numel() for t in order)
+    grids = []
+    for i, t in enumerate(order):
+        view_shape = [1] * len(order)
+        view_shape[i] = -1
+        grids.append(expand(view(t, view_shape), shape))
+    if swap:
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)
+
+
+def _dims_arg(dims, n, name):
+    dims = (dims,) if isinstance(dims, numbers.Integral) else tuple(dims)
+    return tuple(normalize_dim(int(d), n) for d in dims)
+
+
+def movedim(input, source, destination):
+    """The dims ``source`` moved to the positions ``destination``, the others keeping their order (a view).
+
+        >>> movedim(zeros(2, 3, 4), 0, -1).shape      # forward: (3, 4, 2)
+        >>> # backward (PermuteBackward0): the gradient permuted back
+    """
+    n = input.dim()
+    src, dst = _dims_arg(source, n, "source"), _dims_arg(destination, n, "destination")
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({list(source)} dims) should contain the "
+            f"same number of dims as destination ({list(destination)} dims)")
+    if len(set(src)) != len(src):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({list(source)})")
+    if len(set(dst)) != len(dst):
+        raise RuntimeError(f"movedim: repeated dim in `destination` ({list(destination)})")
+    order = [None] * n
+    for s, d in zip(src, dst):
+        order[d] = s
+    rest = iter(d for d in range(n) if d not in src)
+    order = [next(rest) if o is None else o for o in order]
+    return permute(input, order)
+
+
+moveaxis = movedim
+
+
+def unflatten(input, dim, sizes):
+    """Dim ``dim`` split into the dims ``sizes`` (one of them may be -1), a view.
+
+        >>> unflatten(zeros(2, 6), 1, (2, 3)).shape    # forward: (2, 2, 3)
+        >>> # backward (ViewBackward0): the gradient reshaped back to (2, 6)
+    """
+    if not isinstance(sizes, (tuple, list)):
+        raise TypeError(f"unflatten(): argument 'sizes' (position 2) must be tuple of ints, "
+                        f"not {type(sizes).__name__}")
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    d = normalize_dim(dim, input.dim())
+    shape = input.shape
+    inner = _infer_shape(tuple(int(s) for s in sizes), shape[d]) if -1 in sizes else tuple(int(s) for s in sizes)
+    product = 1
+    for s in inner:
+        product *= s
+    if product != shape[d]:
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
+                           f"{dim} ({shape[d]}) in the input tensor")
+    return view(input, shape[:d] + tuple(inner) + shape[d + 1:])

@@ -484,3 +484,62 @@ def log10(input):
         tensor([0., 2.])
     """
     return _unary(Log10Backward0, input, _xp(input, "log10").log10(_float_array(input)), "input")
+
+
+# ---- inverse hyperbolic functions -------------------------------------------------------------
+
+class AsinhBackward0(UnaryBackward):
+    """d/dx asinh(x) = 1 / sqrt(x² + 1)."""
+    SAVED = ("self",)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * rsqrt(x * x + 1)
+
+
+def asinh(input):
+    """Inverse hyperbolic sine of each element.
+
+        >>> asinh(tensor([0., 1.]))          # forward: tensor([0.0000, 0.8814])
+        >>> # backward (AsinhBackward0): grad / sqrt(x² + 1)
+    """
+    return _unary(AsinhBackward0, input, _xp(input, "asinh").arcsinh(_float_array(input)), "input")
+
+
+class AcoshBackward0(UnaryBackward):
+    """d/dx acosh(x) = 1 / sqrt(x² - 1)."""
+    SAVED = ("self",)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad * rsqrt(x * x - 1)
+
+
+def acosh(input):
+    """Inverse hyperbolic cosine of each element (NaN below 1).
+
+        >>> acosh(tensor([1., 2.]))          # forward: tensor([0.0000, 1.3170])
+        >>> # backward (AcoshBackward0): grad / sqrt(x² - 1)
+    """
+    return _unary(AcoshBackward0, input, _xp(input, "acosh").arccosh(_float_array(input)), "input")
+
+
+class AtanhBackward0(UnaryBackward):
+    """d/dx atanh(x) = 1 / (1 - x²)."""
+    SAVED = ("self",)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return grad / (1 - x * x)
+
+
+def atanh(input):
+    """Inverse hyperbolic tangent of each element (NaN outside [-1, 1]).
+
+        >>> atanh(tensor([0., 0.5]))         # forward: tensor([0.0000, 0.5493])
+        >>> # backward (AtanhBackward0): grad / (1 - x²)
+    """
+    return _unary(AtanhBackward0, input, _xp(input, "atanh").arctanh(_float_array(input)), "input")
+
+
+arcsinh, arccosh, arctanh = asinh, acosh, atanh

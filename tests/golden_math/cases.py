@@ -1,7 +1,9 @@
 """The math golden cases: small programs written once against a module ``lib`` (``torch`` when
 recording, ``autograd_ref`` when testing) for the Tensor factories (``new_zeros``, ``type_as``, ...),
 ``x.where``, the trigonometric, hyperbolic and logarithmic functions, trunc/frac, lerp, fmod, cumprod,
-dist, trace, addmm, diag, diagonal, cross and kron. Nothing here imports torch.
+dist, trace, addmm, diag, diagonal, cross and kron; broadcasting and meshgrid, addcmul/addcdiv, the one-sided
+clamps, the inverse hyperbolic functions, logaddexp, hypot, movedim, unflatten, atleast_nd, fliplr/flipud,
+take_along_dim, argwhere, cummax/cummin, diff and count_nonzero. Nothing here imports torch.
 
 The machinery is golden_nn's (``tests/golden_nn/cases.py``): a case is ``fn(lib, T) -> (output, {})``,
 ``T`` maps each spec's name to a tensor (float specs with ``grad=True`` require grad), and golden_nn's
@@ -241,6 +243,106 @@ def _diagonal_shares_memory(lib, T):
 
 case("diagonal-shares-memory", "views", out(_diagonal_shares_memory), S("m", (3, 3)))
 
+# ---- broadcasting, meshgrid, addcmul/addcdiv, one-sided clamps --------------------------------
+
+MORE = {   # name -> (program, second derivatives)
+    "broadcast_to": (lambda lib, T: lib.broadcast_to(T["c"], (2, 3, 4)), False),
+    "broadcast_to-method": (lambda lib, T: T["v"].broadcast_to((3, 4)) * T["r"], True),
+    "broadcast_to-same": (lambda lib, T: lib.broadcast_to(T["r"], (3, 4)), False),
+    "broadcast_to-minus-one": (lambda lib, T: lib.broadcast_to(T["c"], (2, -1, 4)), False),
+    "broadcast_tensors-0": (lambda lib, T: lib.broadcast_tensors(T["c"], T["v"])[0], False),
+    "broadcast_tensors-1": (lambda lib, T: lib.broadcast_tensors(T["c"], T["v"])[1] * T["r"], True),
+    "broadcast_tensors-three": (lambda lib, T: sum(lib.broadcast_tensors(T["c"], T["v"], T["s"])), False),
+    "meshgrid-ij-0": (lambda lib, T: lib.meshgrid(T["a"], T["v"], indexing="ij")[0], False),
+    "meshgrid-ij-1": (lambda lib, T: lib.meshgrid(T["a"], T["v"], indexing="ij")[1] ** 2, True),
+    "meshgrid-xy-0": (lambda lib, T: lib.meshgrid(T["a"], T["v"], indexing="xy")[0], False),
+    "meshgrid-xy-1": (lambda lib, T: lib.meshgrid([T["a"], T["v"]], indexing="xy")[1], False),
+    "meshgrid-three-xy": (lambda lib, T: lib.meshgrid(T["a"], T["v"], T["a"], indexing="xy")[2] * 2, False),
+    "meshgrid-0d": (lambda lib, T: lib.meshgrid(T["s"], T["v"], indexing="ij")[0], False),
+    "addcmul": (lambda lib, T: lib.addcmul(T["r"], T["c2"], T["v"]), True),
+    "addcmul-value": (lambda lib, T: T["r"].addcmul(T["r"], T["v"], value=-0.5), True),
+    "addcdiv": (lambda lib, T: lib.addcdiv(T["r"], T["c2"], T["p"]), True),
+    "addcdiv-value": (lambda lib, T: T["v"].addcdiv(T["r"], T["p"], value=3), True),
+    "clamp_min": (lambda lib, T: lib.clamp_min(T["r"], 0.1), False),
+    "clamp_min-method": (lambda lib, T: T["r"].clamp_min(-0.2), False),
+    "clamp_min-tensor": (lambda lib, T: lib.clamp_min(T["r"], T["v"]), False),
+    "clamp_max": (lambda lib, T: lib.clamp_max(T["r"], 0.1), False),
+    "clamp_max-tensor": (lambda lib, T: T["r"].clamp_max(T["v"]), False),
+    "clamp_min-squared": (lambda lib, T: lib.clamp_min(T["r"], 0.0) ** 2, True),
+    "logaddexp": (lambda lib, T: lib.logaddexp(T["r"], T["v"]), True),
+    "logaddexp-method": (lambda lib, T: T["r"].logaddexp(T["r"] * 2), True),
+    "hypot": (lambda lib, T: lib.hypot(T["r"], T["v"]), True),
+    "hypot-method": (lambda lib, T: T["v"].hypot(T["r"]), True),
+    "movedim": (lambda lib, T: lib.movedim(T["c"], 0, -1), False),
+    "movedim-lists": (lambda lib, T: T["c"].movedim((0, 1), (2, 0)), False),
+    "moveaxis": (lambda lib, T: lib.moveaxis(T["c"], -1, 0) ** 2, True),
+    "unflatten": (lambda lib, T: lib.unflatten(T["r"], 1, (2, 2)), False),
+    "unflatten-method": (lambda lib, T: T["r"].unflatten(-1, (2, -1)), False),
+    "atleast_1d-0d": (lambda lib, T: lib.atleast_1d(T["s"]), False),
+    "atleast_1d-vector": (lambda lib, T: lib.atleast_1d(T["v"]) * 2, False),
+    "atleast_2d-vector": (lambda lib, T: lib.atleast_2d(T["v"]), False),
+    "atleast_2d-0d": (lambda lib, T: lib.atleast_2d(T["s"]), False),
+    "atleast_2d-tuple": (lambda lib, T: lib.atleast_2d(T["s"], T["v"])[1], False),
+    "atleast_3d-vector": (lambda lib, T: lib.atleast_3d(T["v"]), False),
+    "atleast_3d-matrix": (lambda lib, T: lib.atleast_3d(T["r"]), False),
+    "atleast_3d-0d": (lambda lib, T: lib.atleast_3d([T["s"]])[0], False),
+    "fliplr": (lambda lib, T: lib.fliplr(T["r"]), False),
+    "fliplr-method": (lambda lib, T: T["c"].fliplr() ** 2, True),
+    "flipud": (lambda lib, T: lib.flipud(T["v"]), False),
+    "flipud-method": (lambda lib, T: T["c"].flipud(), False),
+    "take_along_dim": (lambda lib, T: lib.take_along_dim(T["r"], T["i"], 1), False),
+    "take_along_dim-flat": (lambda lib, T: lib.take_along_dim(T["r"], T["i"]), False),
+    "take_along_dim-argsort": (lambda lib, T: T["r"].take_along_dim(T["r"].argsort(dim=0), dim=0) ** 2, True),
+    "take_along_dim-broadcast": (lambda lib, T: lib.take_along_dim(T["r"], T["i"][:1], 1), False),
+    "argwhere": (lambda lib, T: lib.argwhere(T["r"] > 0), False),
+    "argwhere-method": (lambda lib, T: (T["c"] > 0).argwhere(), False),
+    "cummax-values": (lambda lib, T: lib.cummax(T["r"], 1).values, False),
+    "cummax-indices": (lambda lib, T: lib.cummax(T["r"], 0)[1], False),
+    "cummax-ties": (lambda lib, T: lib.cummax(lib.cat([T["r"], T["r"]], 1), dim=1)[0] ** 2, True),
+    "cummax-ties-indices": (lambda lib, T: lib.cummax(lib.cat([T["r"], T["r"]], 1), 1).indices, False),
+    "cummin-ties-indices": (lambda lib, T: lib.cat([T["r"], T["r"]], 0).cummin(0).indices, False),
+    "cummax-ties-grad": (lambda lib, T: lib.cummax(lib.cat([T["r"], T["r"] * 1], 1), 1).values, False),
+    "cummin-values": (lambda lib, T: T["r"].cummin(0).values, False),
+    "cummin-indices": (lambda lib, T: T["r"].round().cummin(1).indices, False),
+    "cummax-0d": (lambda lib, T: lib.cummax(T["s"], 0).values, False),
+    "diff": (lambda lib, T: lib.diff(T["r"]), False),
+    "diff-n2-dim0": (lambda lib, T: T["r"].diff(n=2, dim=0), False),
+    "diff-prepend": (lambda lib, T: lib.diff(T["v"], prepend=T["a"], append=T["v"][:1]), False),
+    "diff-squared": (lambda lib, T: lib.diff(T["r"], 1, 1) ** 2, True),
+    "diff-bool": (lambda lib, T: lib.diff(T["r"] > 0), False),
+    "count_nonzero": (lambda lib, T: lib.count_nonzero(T["r"].round()), False),
+    "count_nonzero-dim": (lambda lib, T: T["c"].round().count_nonzero(dim=1), False),
+    "count_nonzero-dims": (lambda lib, T: lib.count_nonzero(T["c"].round(), dim=(0, 2)), False),
+}
+for _name, (_f, _second) in MORE.items():
+    case(_name, "more", out(_f), S("r", (3, 4)), S("v", (4,)), S("c", (2, 3, 1)), S("c2", (3, 1)), S("s", ()),
+         S("a", (3,)), S("p", (4,), "positive"), I("i", (3, 2), high=4), second=_second)
+
+INVERSE_HYPERBOLIC = {"asinh": "wide", "acosh": "positive", "atanh": "unit", "arcsinh": "normal",
+                      "arccosh": "positive", "arctanh": "unit"}
+for _name, _kind in INVERSE_HYPERBOLIC.items():
+    _shift = 1 if "cosh" in _name else 0        # acosh is real from 1 up
+    case(_name, "unary", out(lambda lib, T, n=_name, k=_shift: getattr(lib, n)(T["x"] + k)), S("x", (3, 4), _kind),
+         second=True)
+    case(f"{_name}-method", "unary", out(lambda lib, T, n=_name, k=_shift: getattr(T["x"] + k, n)()),
+         S("x", (5,), _kind))
+    case(f"{_name}-0d", "unary", out(lambda lib, T, n=_name, k=_shift: getattr(lib, n)(T["x"] + k)),
+         S("x", (), _kind), second=True)
+    case(f"{_name}-int", "unary", out(lambda lib, T, n=_name: getattr(lib, n)(T["i"])), I("i", (4,)),
+         dtypes=("float32",))
+
+case("addcmul-mixed", "more", out(lambda lib, T: lib.addcmul(T["x"], T["d"], T["x"], value=2)), S("x", (3,)),
+     S("d", (3,), dtype="float64"), dtypes=("float32",))
+case("addcmul-int", "more", out(lambda lib, T: lib.addcmul(T["i"], T["i"], T["i"], value=2)), I("i", (3,)),
+     dtypes=("float32",))
+case("clamp_min-int-float", "more", out(lambda lib, T: lib.clamp_min(T["i"], 1.5)), I("i", (4,)),
+     dtypes=("float32",))
+case("clamp_max-mixed", "more", out(lambda lib, T: lib.clamp_max(T["x"], T["d"])), S("x", (3,)),
+     S("d", (3,), dtype="float64"), dtypes=("float32",))
+case("meshgrid-int", "more", out(lambda lib, T: lib.meshgrid(T["i"], T["i"][:2], indexing="ij")[1]), I("i", (3,)),
+     dtypes=("float32",))
+
+
 # ---- errors ----------------------------------------------------------------------------------
 
 
@@ -294,6 +396,33 @@ ERRORS = {
     "cross-ndim": lambda lib: lib.cross(lib.ones(3), lib.ones(2, 3), dim=-1),
     "cross-dtypes": lambda lib: lib.cross(lib.ones(3), lib.ones(3).double(), dim=0),
     "kron-number": lambda lib: lib.kron(_x(lib), 2),
+    "broadcast_to-shape": lambda lib: lib.broadcast_to(lib.ones(3), (2, 4)),
+    "broadcast_to-fewer": lambda lib: lib.broadcast_to(_x(lib), (3,)),
+    "broadcast_tensors-shapes": lambda lib: lib.broadcast_tensors(_x(lib), lib.ones(4)),
+    "meshgrid-indexing": lambda lib: lib.meshgrid(lib.ones(2), lib.ones(3), indexing="ab"),
+    "meshgrid-dtypes": lambda lib: lib.meshgrid(lib.ones(2), lib.ones(3).double(), indexing="ij"),
+    "meshgrid-empty": lambda lib: lib.meshgrid([], indexing="ij"),
+    "addcmul-shapes": lambda lib: lib.addcmul(_x(lib), lib.ones(4), lib.ones(3)),
+    "addcdiv-int": lambda lib: lib.addcdiv(lib.ones(2), lib.tensor([1, 2]), lib.tensor([1, 2])),
+    "addcmul-number": lambda lib: lib.addcmul(_x(lib), 2, _x(lib)),
+    "clamp_max-shapes": lambda lib: lib.clamp_max(_x(lib), lib.ones(4)),
+    "logaddexp-number": lambda lib: lib.logaddexp(_x(lib), 2.0),
+    "logaddexp-int": lambda lib: lib.logaddexp(lib.tensor([1, 2]), lib.tensor([1, 2])),
+    "hypot-shapes": lambda lib: lib.hypot(_x(lib), lib.ones(4)),
+    "movedim-lengths": lambda lib: lib.movedim(lib.ones(2, 3, 4), (0, 1), (0,)),
+    "movedim-repeated": lambda lib: lib.movedim(lib.ones(2, 3, 4), (0, 0), (1, 2)),
+    "movedim-repeated-destination": lambda lib: lib.movedim(lib.ones(2, 3, 4), (0, 1), (2, 2)),
+    "movedim-range": lambda lib: lib.movedim(lib.ones(2, 3), 2, 0),
+    "unflatten-product": lambda lib: lib.unflatten(_x(lib), 1, (2, 2)),
+    "unflatten-empty": lambda lib: lib.unflatten(_x(lib), 1, ()),
+    "fliplr-1d": lambda lib: lib.fliplr(lib.ones(3)),
+    "flipud-0d": lambda lib: lib.flipud(lib.tensor(1.0)),
+    "take_along_dim-float": lambda lib: lib.take_along_dim(_x(lib), lib.ones(2, 1), 1),
+    "take_along_dim-ndim": lambda lib: lib.take_along_dim(_x(lib), lib.tensor([0]), 1),
+    "cummax-dim": lambda lib: lib.cummax(_x(lib), 2),
+    "diff-0d": lambda lib: lib.diff(lib.tensor(1.0)),
+    "diff-negative-n": lambda lib: lib.diff(lib.ones(3), n=-1),
+    "count_nonzero-repeated": lambda lib: lib.count_nonzero(_x(lib), dim=(0, 0)),
 }
 for _name in ("tan", "sinh", "cosh", "asin", "acos", "atan", "log2", "log10", "trunc", "frac"):
     ERRORS[f"{_name}-number"] = lambda lib, n=_name: getattr(lib, n)(2.0)
@@ -302,6 +431,7 @@ for _name in ("tan", "sinh", "cosh", "asin", "acos", "atan", "log2", "log10", "t
 WARNINGS = {
     "cross-without-dim": lambda lib: lib.cross(lib.ones(2, 3), lib.ones(2, 3)),
     "new_tensor-of-tensor": lambda lib: lib.ones(2).new_tensor(lib.ones(2)),
+    "meshgrid-without-indexing": lambda lib: lib.meshgrid(lib.ones(2), lib.ones(3)),
 }
 
 
