@@ -16,13 +16,9 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))       # tests/, so that golden_optim.cases imports
 
-try:
-    import torch
-    import torch.utils.data  # noqa: F401 - makes lib.utils.data available
-except ImportError:
-    sys.exit("record.py needs PyTorch, which is not installed in this Python "
-             f"({sys.executable}). Run it with a Python that has torch, e.g. "
-             "/path/to/torch-venv/bin/python tests/golden_optim/record.py")
+from golden_recording import import_torch  # noqa: E402
+
+torch = import_torch(__file__, "torch.utils.data")     # the cases use lib.utils.data
 
 from golden_optim import cases  # noqa: E402
 

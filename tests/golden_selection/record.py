@@ -18,12 +18,9 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))       # tests/, so that golden_selection.cases imports
 
-try:
-    import torch
-except ImportError:
-    sys.exit("record.py needs PyTorch, which is not installed in this Python "
-             f"({sys.executable}). Run it with a Python that has torch, e.g. "
-             "/path/to/torch-venv/bin/python tests/golden_selection/record.py")
+from golden_recording import import_torch  # noqa: E402
+
+torch = import_torch(__file__)
 
 from golden_selection import cases  # noqa: E402
 
