@@ -6,8 +6,11 @@ from .. import dtypes
 from .._backend import CPU, transfer
 from ..autograd import forward_ad, grad_mode
 from ..autograd.anomaly_mode import _state as _anomaly, record_forward_stack
-from ..autograd.graph import edge_to
+from ..autograd.grad_mode import _inference_made
+from ..autograd.graph import _hooks_open, _sequence, edge_to
 from ..tensor import Tensor, make_tensor
+
+_new_object = object.__new__
 
 _state = grad_mode._state
 # Whether a dual level is open (forward-mode AD). Every operation builds its node when grad mode records it
@@ -75,6 +78,14 @@ def needs_grad(a, b=None):
                                getattr(b, "_requires_grad", False)) or _fw.active
 
 
+def plain_recording():
+    """True when recording a node means only making it: no forward-mode level is open, anomaly detection is
+    off, no ``saved_tensors_hooks`` block is open and no inference tensor has been made. The hottest ops
+    then fill in their node directly (``unary._unary``); otherwise they take the general path
+    (``Node.__init__``, ``save_for_backward``, :func:`attach`), which handles every mode."""
+    return not (_fw.active or _anomaly.enabled or _hooks_open[0] or _inference_made[0])
+
+
 def edges(a, b):
     """The two ``(node, output_nr)`` edges of a binary op; ``(None, 0)`` for a number."""
     return (edge_to(a) if isinstance(a, Tensor) else _NO_EDGE,
@@ -82,6 +93,40 @@ def edges(a, b):
 
 
 _NO_EDGE = (None, 0)
+
+
+def binary_node(node_cls, input, other, dtype=None):
+    """A new ``node_cls`` for a broadcasting op of ``input`` and ``other`` (tensors, or one a number): its two
+    edges, ``node.shapes`` (the operands' shapes, to sum a broadcast gradient back to each), and, when type
+    promotion changed the result's dtype (``dtype`` given), the inputs' dtypes. The op then saves what its
+    backward needs and attaches the node to its result.
+
+        >>> node = binary_node(MulBackward0, x, 2.0)
+        >>> node.save_for_backward(None, 2.0); attach(res, node)
+    """
+    if _fw.active:
+        node = node_cls(edges(input, other))
+    else:
+        # What Node.__init__ and edge_to do, written out: every add, sub, mul and div comes through here.
+        node = _new_object(node_cls)
+        if isinstance(input, Tensor):
+            fn = input.grad_fn
+            edge_a = (fn, input._output_nr) if fn is not None else edge_to(input)
+        else:
+            edge_a = _NO_EDGE
+        if isinstance(other, Tensor):
+            fn = other.grad_fn
+            edge_b = (fn, other._output_nr) if fn is not None else edge_to(other)
+        else:
+            edge_b = _NO_EDGE
+        node.next_functions = (edge_a, edge_b)
+        node._saved = None
+        node._sequence_nr = next(_sequence)
+    node.shapes = (input._data.shape if isinstance(input, Tensor) else (),
+                   other._data.shape if isinstance(other, Tensor) else ())
+    if dtype is not None:
+        keep_input_metadata(node, input, other)
+    return node
 
 
 def attach(out, node, output_nr=0):

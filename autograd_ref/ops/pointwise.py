@@ -11,7 +11,7 @@ from .. import dtypes
 from .._backend import ignoring_divide_by_zero
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_fw, _state, array_on, attach, binary_arrays, binary_result, check_broadcastable, check_castable,
+from .common import (_fw, _state, array_on, attach, binary_arrays, binary_node, binary_result, check_broadcastable, check_castable,
                      check_number, check_same_device, edges, first_tensor, keep_input_metadata, needs_grad,
                      operation_device, reconnect, reduce_to, result, shape_of)
 
@@ -23,8 +23,9 @@ def _needs(node, i):
 # ---- arithmetic ------------------------------------------------------------
 
 class AddBackward0(Node):
-    __slots__ = ("shapes", "alpha")
+    __slots__ = ("shapes",)
     SAVED_ATTRIBUTES = ("alpha",)
+    alpha = 1       # add(x, y, alpha=2) sets its own
 
     def backward(self, grad):
         (a, _), (b, _) = self.next_functions        # which inputs need a gradient
@@ -48,8 +49,9 @@ def add(input, other, *, alpha=1, out=None):
 
 
 class SubBackward0(Node):
-    __slots__ = ("shapes", "alpha")
+    __slots__ = ("shapes",)
     SAVED_ATTRIBUTES = ("alpha",)
+    alpha = 1       # add(x, y, alpha=2) sets its own
 
     def backward(self, grad):
         a = reduce_to(grad, self.shapes[0]) if _needs(self, 0) else None
@@ -76,11 +78,9 @@ def sub(input, other, *, alpha=1, out=None):
 def _record_add_or_sub(node_cls, res, input, other, alpha, dtype):
     """add and sub keep the same facts for backward: shapes, alpha, and the
     input dtypes when type promotion changed them."""
-    node = node_cls(edges(input, other))
-    node.shapes = (shape_of(input), shape_of(other))
-    node.alpha = alpha
-    if dtype is not None:
-        keep_input_metadata(node, input, other)
+    node = binary_node(node_cls, input, other, dtype)
+    if alpha != 1:
+        node.alpha = alpha
     attach(res, node)
 
 
@@ -131,14 +131,11 @@ def mul(input, other, *, out=None):
     a, b, dtype, device = binary_arrays(input, other, "mul")
     res = binary_result(a * b, device, dtype)
     if needs_grad(input, other):
-        node = MulBackward0(edges(input, other))
+        node = binary_node(MulBackward0, input, other, dtype)
         (need_a, _), (need_b, _) = node.next_functions
         # Each gradient needs only the other operand: save just what will be used.
         node.save_for_backward(input if need_b is not None else None,
                                other if need_a is not None else None)
-        node.shapes = (shape_of(input), shape_of(other))
-        if dtype is not None:
-            keep_input_metadata(node, input, other)
         attach(res, node)
     return res if out is None else _maybe_out(res, out)
 
@@ -195,12 +192,9 @@ def div(input, other, *, rounding_mode=None, out=None):
         dtype = dtypes.get_default_dtype()
     res = binary_result(a / b, device, dtype)
     if needs_grad(input, other):
-        node = DivBackward0(edges(input, other))
+        node = binary_node(DivBackward0, input, other, dtype if promoted else None)
         # d/da needs only b; d/db needs a and b.
         node.save_for_backward(input if node.next_functions[1][0] is not None else None, other)
-        node.shapes = (shape_of(input), shape_of(other))
-        if promoted:
-            keep_input_metadata(node, input, other)
         attach(res, node)
     return res if out is None else _maybe_out(res, out)
 

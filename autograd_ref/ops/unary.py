@@ -9,9 +9,9 @@ import math
 
 from .. import dtypes
 from .._backend import erf as _backend_erf
-from ..autograd.graph import Node, edge_to
+from ..autograd.graph import Node, _sequence, edge_to
 from ..tensor import make_tensor
-from .common import _fw, _state, attach, edges, needs_grad, reconnect
+from .common import _fw, _new_object, _state, attach, edges, needs_grad, plain_recording, reconnect
 
 def _float_array(t):
     """The tensor's array, as the default float type if it holds integers
@@ -24,18 +24,43 @@ def _float_array(t):
 
 def _unary(node_cls, input, value, save, attributes=None):
     """Wrap ``value`` and, if needed, record ``node_cls`` saving ``'input'`` or
-    ``'result'``, with the node's other ``attributes`` (``{"negative_slope": 0.01}``)."""
+    ``'result'``, with the node's other ``attributes`` (``{"negative_slope": 0.01}``).
+
+        >>> _unary(SinBackward0, x, numpy.sin(x._data), "input").grad_fn
+        <SinBackward0 object at ...>
+    """
     res = make_tensor(value, input._device)
-    if _state.enabled and input._requires_grad or _fw.active:
+    if not (_state.enabled and input._requires_grad or _fw.active):
+        return res
+    if save == "input":
+        saved = input
+    elif save == "result":
+        saved = make_tensor(value, input._device, res._version_counter)
+    else:
+        saved = None
+    if not plain_recording():
         node = node_cls((edge_to(input),))
-        if attributes:
-            for name, attribute in attributes.items():
-                setattr(node, name, attribute)
-        if save == "input":
-            node.save_for_backward(input)
-        elif save == "result":
-            node.save_for_backward(make_tensor(value, input._device, res._version_counter))
-        attach(res, node)
+        for name, attribute in (attributes or {}).items():
+            setattr(node, name, attribute)
+        if saved is not None:
+            node.save_for_backward(saved)
+        return attach(res, node)
+    # The common case, on every recorded step of a model: the node made and filled in directly, without
+    # the calls of the general path above (Node.__init__, save_for_backward, attach), which it matches.
+    node = _new_object(node_cls)
+    fn = input.grad_fn
+    node.next_functions = ((fn, input._output_nr) if fn is not None else edge_to(input),)
+    node._sequence_nr = next(_sequence)
+    if saved is None:
+        node._saved = None
+    else:
+        node._saved = (saved,)
+        node._versions = ((saved, saved._version_counter[0]),)
+    if attributes:
+        for name, attribute in attributes.items():
+            setattr(node, name, attribute)
+    res.grad_fn = node
+    res._requires_grad = True
     return res
 
 

@@ -132,6 +132,8 @@ def node_attributes(node):
             break
         slots = cls.__dict__.get("__slots__", ())
         names.extend([slots] if isinstance(slots, str) else slots)
+    # What PyTorch shows as ``_saved_<name>``, a class default included (AddBackward0's alpha is 1).
+    names.extend(entry if isinstance(entry, str) else entry[1] for entry in type(node).SAVED_ATTRIBUTES)
     names.extend(getattr(node, "__dict__", {}))
     for name in names:
         if name.startswith("_") or name in _WIRING or name in attrs:
