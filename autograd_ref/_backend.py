@@ -30,13 +30,14 @@ class Device:
         device(type='cpu')
     """
 
-    __slots__ = ("type", "index", "xp", "_scalars")
+    __slots__ = ("type", "index", "xp", "_scalars", "_ones")
 
     def __init__(self, type, index=None, xp=None):
         self.type = type
         self.index = index
         self.xp = xp            # None for a name that no tensor can be placed on (yet)
         self._scalars = {}
+        self._ones = {}         # (length, dtype) -> a vector of ones, for sum_leading
 
     def scalar(self, value, dtype):
         """A Python number as a 0-d array (CPU) or scalar (GPU) of ``dtype``.
@@ -329,3 +330,31 @@ def synchronize(target=None):
     if target.type == "cuda":
         gpu = gpu_named(target)
         gpu.xp.cuda.Device(gpu.index).synchronize()
+
+
+def sum_leading(array, n, device):
+    """``array.sum(axis=(0, ..., n-1))``: the sum over the first ``n`` dimensions (a bias's gradient, summed over
+    the batch).
+
+    numpy's sum over the first axis of a small float matrix costs about three times a BLAS product of a
+    vector of ones with it (2.3 µs against 0.7 for 100 x 16; the product is also the more accurate); so a
+    C-contiguous float array is summed that way (on every device, so that a model trains to the same
+    numbers on each), anything else by ``sum``.
+
+        >>> sum_leading(numpy.ones((100, 16), numpy.float32), 1, CPU).shape
+        (16,)
+    """
+    if array.dtype.char not in "fd" or not array.flags.c_contiguous or array.size == 0:
+        return array.sum(axis=tuple(range(n)))
+    shape = array.shape
+    rows = shape[0]
+    for size in shape[1:n]:
+        rows *= size
+    key = (rows, array.dtype.char)
+    ones = device._ones.get(key)
+    if ones is None:
+        ones = device.xp.ones(rows, array.dtype)     # never handed out: only multiplied with
+        if len(device._ones) > 256:
+            device._ones.clear()
+        device._ones[key] = ones
+    return (ones @ array.reshape(rows, -1)).reshape(shape[n:])

@@ -7,7 +7,7 @@ spreads the output's gradient back over the reduced dimensions.
 import collections
 
 from .. import dtypes
-from .._backend import ignoring_divide_by_zero
+from .._backend import ignoring_divide_by_zero, sum_leading
 from ..autograd.graph import Node, edge_to
 from ..tensor import make_tensor
 from .common import _fw, _state, attach, normalize_dim, reconnect
@@ -17,6 +17,8 @@ def _dims(dim, ndim):
     """``dim`` (None, an int, or a sequence) as a sorted tuple of dims."""
     if dim is None:
         return tuple(range(ndim))
+    if type(dim) is int:
+        return (normalize_dim(dim, ndim),)
     if isinstance(dim, int):
         dim = (dim,)
     dims = tuple(sorted(normalize_dim(d, ndim) for d in dim))
@@ -73,7 +75,11 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):   # noqa: A001 - PyTorch
             attach(res, node)
         return res
     dims = _dims(dim, data.ndim)
-    res = make_tensor(data.sum(axis=dims, keepdims=keepdim, dtype=np_dtype), input._device)
+    if not keepdim and np_dtype == data.dtype and dims == tuple(range(len(dims))):
+        value = sum_leading(data, len(dims), input._device)      # over the batch: a bias's gradient
+    else:
+        value = data.sum(axis=dims, keepdims=keepdim, dtype=np_dtype)
+    res = make_tensor(value, input._device)
     if _state.enabled and input._requires_grad or _fw.active:
         node = SumBackward1((edge_to(input),))
         node.shape, node.dims, node.keepdim = input.shape, dims, keepdim
