@@ -107,7 +107,7 @@ def binary_node(node_cls, input, other, dtype=None):
     if _fw.active:
         node = node_cls(edges(input, other))
     else:
-        # What Node.__init__ and edge_to do, written out: every add, sub, mul and div comes through here.
+        # What Node.__init__ and edge_to do, written out: add, sub, mul and div are the most frequent operations.
         node = _new_object(node_cls)
         if isinstance(input, Tensor):
             fn = input.grad_fn
