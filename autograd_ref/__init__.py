@@ -37,6 +37,7 @@ from .ops.pointwise import fix, fmod, frac, lerp, trunc
 from .ops.reduction import cumprod, dist
 from .ops.linalg import addmm, cross, diag, diagonal, kron, trace
 from .ops.selection import *  # noqa: F401,F403 - sort, topk, flip, roll, ...
+from .ops.products import *  # noqa: F401,F403 - baddbmm, addmv, tensordot, cdist, ...
 from .ops.shape import (cat, chunk, clone, concat, flatten, narrow, permute, reshape,
                         select, split, squeeze, stack, swapaxes, t, transpose, unbind, unsqueeze)
 from .ops.shape import broadcast_tensors, broadcast_to, meshgrid, moveaxis, movedim, unflatten
@@ -80,7 +81,7 @@ __version__ = "0.1.0"
 
 autograd._load_gradcheck()   # last: it needs the whole package
 
-from . import cuda, func, multiprocessing, nn, optim, utils  # noqa: E402 - GPUs, transforms, processes, training
+from . import cuda, func, linalg, multiprocessing, nn, optim, utils  # noqa: E402 - GPUs, transforms, processes, training
 
 
 def __getattr__(name):

@@ -616,8 +616,9 @@ def _attach_methods():
         "asinh": unary.asinh, "acosh": unary.acosh, "atanh": unary.atanh, "arcsinh": unary.arcsinh,
         "arccosh": unary.arccosh, "arctanh": unary.arctanh,
     })
-    from .ops import selection
-    methods.update(selection.METHODS)
+    from .ops import products, selection
+    for module in (selection, products, ix, inplace):      # modules that list their own methods
+        methods.update(module.METHODS)
     for name, fn in methods.items():
         setattr(Tensor, name, fn)
     Tensor.T = property(sh._T)

@@ -20,3 +20,4 @@ from .modules import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, K
 from . import functional, init
 from .modules import Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm1d, BatchNorm2d, LayerNorm
 from .modules import CosineSimilarity, Embedding, PairwiseDistance
+from .modules.rnn import *  # noqa: F401,F403 - RNN, LSTM, GRU and their cells

@@ -184,3 +184,8 @@ def scatter(input, dim, index, src=None, *, value=None):
         node.save_for_backward(index)
         attach(res, node)
     return res
+
+
+# Tensor methods this module adds beyond those tensor.py lists (``x.index_fill(...)``).
+METHODS = {
+}

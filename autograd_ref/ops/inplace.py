@@ -615,3 +615,8 @@ def _set_in_copy(standin, index, value):
     copy = shape.clone(standin)
     setitem(copy, index, value)
     return copy
+
+
+# Tensor methods this module adds beyond those tensor.py lists (``x.index_fill(...)``).
+METHODS = {
+}

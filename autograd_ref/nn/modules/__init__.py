@@ -16,3 +16,4 @@ from .batchnorm import BatchNorm1d, BatchNorm2d
 from .normalization import LayerNorm
 from .sparse import Embedding
 from .distance import CosineSimilarity, PairwiseDistance
+from .rnn import *  # noqa: F401,F403 - RNN, LSTM, GRU and their cells
