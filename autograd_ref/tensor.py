@@ -587,7 +587,7 @@ def _attach_methods():
         # operators
         "__add__": pw.add, "__radd__": pw.add, "__sub__": pw.sub, "__rsub__": pw.rsub,
         "__mul__": pw.mul, "__rmul__": pw.mul, "__truediv__": pw.div, "__rtruediv__": pw.rdiv,
-        "__floordiv__": pw.floor_divide, "__mod__": pw.remainder, "__pow__": pw.pow,
+        "__floordiv__": pw.floor_divide, "__rfloordiv__": pw.rfloordiv, "__mod__": pw.remainder, "__pow__": pw.pow,
         "__rpow__": lambda self, base: pw.pow(base, self),
         "__matmul__": linalg.matmul, "__rmatmul__": lambda self, other: linalg.matmul(other, self),
         "__neg__": pw.neg, "__pos__": lambda self: self, "__abs__": pw.abs,

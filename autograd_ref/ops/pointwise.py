@@ -9,6 +9,7 @@ import numbers
 
 from .. import dtypes
 from .._backend import ignoring_divide_by_zero
+from ..autograd.grad_mode import no_grad
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
 from .common import (_fw, _state, array_on, attach, binary_arrays, binary_node, binary_result, check_broadcastable, check_castable,
@@ -219,6 +220,17 @@ def div_scalar(input, number):
     return res
 
 
+class DivBackward2(Node):
+    """``div(x, y, rounding_mode=...)``: the result is piecewise constant in x and y, so both gradients are
+    zeros (zeros even where the incoming gradient is infinite or NaN, as PyTorch gives)."""
+    SAVED = ("self", "other")
+    SAVED_ATTRIBUTES = ("rounding_mode",)
+    __slots__ = ("shapes", "rounding_mode")
+
+    def backward(self, grad):
+        return tuple(grad.new_zeros(shape) if _needs(self, i) else None for i, shape in enumerate(self.shapes))
+
+
 def _rounded_div(input, other, rounding_mode):
     a, b, dtype, device = binary_arrays(input, other, "div")
     like = first_tensor(input, other)
@@ -230,7 +242,13 @@ def _rounded_div(input, other, rounding_mode):
     else:
         raise ValueError(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
-    return result(xp.asarray(value), like, dtype or like.dtype)
+    res = result(xp.asarray(value), like, dtype or like.dtype)
+    if needs_grad(input, other) and res._data.dtype.kind == "f":
+        node = binary_node(DivBackward2, input, other, dtype)
+        node.save_for_backward(input, other)
+        node.rounding_mode = rounding_mode
+        attach(res, node)
+    return res
 
 
 def rdiv(input, other):
@@ -242,8 +260,37 @@ def rdiv(input, other):
     return mul(reciprocal(input), other)
 
 
+class NotImplemented(Node):      # noqa: A001 - PyTorch's name for the node of an op without a derivative
+    """The node of an operation PyTorch has no derivative for (``floor_divide``): recorded, so the result
+    requires grad, but its backward raises."""
+    __slots__ = ("op",)
+
+    def name(self):
+        return "torch::autograd::NotImplemented"
+
+    def backward(self, grad):
+        raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
+
+
 def floor_divide(input, other):
-    return div(input, other, rounding_mode="floor")
+    """``input // other``: division rounded down. Not differentiable: a result that requires grad raises in
+    backward, as in PyTorch (``div(..., rounding_mode='floor')`` gives zero gradients instead).
+
+        >>> floor_divide(tensor([7., -7.]), 2)
+        tensor([ 3., -4.])
+    """
+    with no_grad():
+        res = div(input, other, rounding_mode="floor")
+    if needs_grad(input, other) and res._data.dtype.kind == "f":
+        node = NotImplemented(tuple(edge_to(t) for t in (input, other) if isinstance(t, Tensor)))
+        node.op = "floor_divide"
+        attach(res, node)
+    return res
+
+
+def rfloordiv(input, other):
+    """``other // input`` for a number ``other`` (what ``7 // x`` calls)."""
+    return floor_divide(other, input)
 
 
 class RemainderBackward0(Node):

@@ -233,6 +233,11 @@ case("int-ops", lambda lib, i: (i.sum(), i * 2, i - 1, -i, i.max(), i.argmax(), 
      C((4,), dtype="int64", kind="int"))
 both("remainder-grad", lambda lib, x: x % 1.5, X())
 both("remainder-tensor-grad", lambda lib, x, y: lib.remainder(x, y), X(), X(kind="away"))
+both("div-rounding-grad", lambda lib, x, y: (lib.div(x, y, rounding_mode="floor"), x.div(0.3, rounding_mode="trunc")),
+     X(), X((3,), kind="away"))          # DivBackward2: zero gradients
+both("floordiv-grad", lambda lib, x: x // 0.5, X())           # NotImplemented: backward raises
+both("floordiv-tensor-grad", lambda lib, x, y: lib.floor_divide(x, y), X(), X(kind="away"))
+case("rfloordiv", lambda lib, x: 7 // x, X((4,), kind="away"))
 both("remainder-tensor-bcast", lambda lib, x, y: x % y, X(), X((3,), kind="away"))
 
 # ---- reductions --------------------------------------------------------------------------
