@@ -22,7 +22,8 @@ from .creation import __all__ as _creation_names
 from .dtypes import float32, float64, int64, get_default_dtype, set_default_dtype, promote_types
 from .dtypes import bool_ as bool  # noqa: A001 - PyTorch's name
 from .ops.einsum import einsum
-from .ops.indexing import gather, index_add, index_select, scatter, scatter_add
+from .ops.indexing import (gather, index_add, index_copy, index_fill, index_put, index_select, masked_scatter, scatter,
+                           scatter_add)
 from .ops.linalg import bmm, dot, matmul, mm, mv, outer, tril, triu
 from .ops.pointwise import (abs, add, allclose, atan2, erf, bitwise_and, bitwise_not, bitwise_or, bitwise_xor,
                             ceil, clamp, clip, cos, div, eq, equal, exp, expm1, floor, floor_divide, ge,

@@ -28,7 +28,7 @@ __all__ = [
     "tensor", "as_tensor", "from_numpy",
     "zeros", "ones", "empty", "full", "eye", "arange", "linspace",
     "zeros_like", "ones_like", "empty_like", "full_like",
-    "rand", "randn", "randint", "randperm", "normal",
+    "rand", "randn", "randint", "randperm", "normal", "bernoulli", "poisson",
     "rand_like", "randn_like", "randint_like",
     "Generator", "default_generator", "manual_seed", "seed", "initial_seed",
     "get_rng_state", "set_rng_state",
@@ -737,6 +737,55 @@ def _normal_of_tensors(mean, std, generator):
         node.inputs = [(t.shape, t.dtype) for t in tensors]
         attach(out, node)
     return out
+
+
+class BernoulliBackward0(NormalBackward1):
+    """``bernoulli(probs)``: a sample's gradient with respect to its probabilities is zero, as in PyTorch."""
+    __slots__ = ()
+
+
+class PoissonBackward0(NormalBackward1):
+    """``poisson(rates)``: zero gradient for the rates."""
+    __slots__ = ()
+
+
+def _sampled(input, node_cls, array):
+    """The tensor of ``array`` (drawn on the host) on ``input``'s device, in the graph with a zero gradient."""
+    out = _finish(array.astype(input._data.dtype), input._device, False)
+    if is_grad_enabled() and input.requires_grad:
+        node = node_cls((edge_to(input),))
+        node.inputs = [(input.shape, input.dtype)]
+        attach(out, node)
+    return out
+
+
+def bernoulli(input, p=None, *, generator=None):
+    """1 with probability ``input`` (each element its own; or the number ``p`` for all), else 0.
+
+        >>> manual_seed(0); bernoulli(full((1000,), 0.3)).mean()
+        tensor(0.3...)                  # about 0.3
+    """
+    _check_floating(input.dtype, "bernoulli_tensor_cpu_p_" if p is None else "bernoulli_scalar_cpu_")
+    probs = _backend.transfer(input._data, input._device, CPU) if p is None else p
+    if p is None and not bool(((probs >= 0) & (probs <= 1)).all()):
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+    if p is not None and not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
+    draws = _numpy_generator(generator, input._device).random(input._data.shape) < probs
+    return _sampled(input, BernoulliBackward0, draws)
+
+
+def poisson(input, generator=None):
+    """A count drawn from the Poisson distribution of rate ``input``, for each element.
+
+        >>> manual_seed(0); poisson(full((1000,), 4.)).mean()
+        tensor(4.0...)                  # about 4
+    """
+    _check_floating(input.dtype, "poisson_cpu")
+    rates = _backend.transfer(input._data, input._device, CPU)
+    if not bool((rates >= 0).all()):
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    return _sampled(input, PoissonBackward0, _numpy_generator(generator, input._device).poisson(rates))
 
 
 def _broadcast_shape(*shapes):

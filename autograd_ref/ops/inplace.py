@@ -617,6 +617,243 @@ def _set_in_copy(standin, index, value):
     return copy
 
 
-# Tensor methods this module adds beyond those tensor.py lists (``x.index_fill(...)``).
+# ---- in-place forms of any out-of-place op, and random fills -------------------------------------------------
+
+def _fits(self, res):
+    """Refuse a result that cannot be written into ``self`` (another shape, a higher dtype kind)."""
+    if res.shape != self.shape:
+        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                           f"{list(res.shape)}")
+    check_castable(res.dtype, self.dtype)
+    return res
+
+
+def _inplace(self, op, *args, **kwargs):
+    """``self`` becomes ``op(self, *args, **kwargs)``, written into its own memory: the general in-place form.
+    When recorded, the op's node (``TanBackward0`` for ``tan_``) becomes self's grad_fn.
+
+        >>> y = x * 2; _inplace(y, pointwise.tan)      # y.tan_()
+        >>> y.grad_fn                                  # <TanBackward0 ...>, y._version one higher
+    """
+    _check_not_view_of_grad_leaf(self)
+    others = [a for a in args if isinstance(a, Tensor)]
+    if _records_on_view(self, *others):
+        return _change_view(self, others, lambda standin: _fits(self, op(standin, *args, **kwargs)))
+    if _state.enabled and any(t._requires_grad for t in [self, *others]) or _fw.active:
+        _check_recordable(self)
+        return _rebase(self, _fits(self, op(_snapshot(self), *args, **kwargs)))
+    with _no_record():
+        res = _fits(self, op(self, *args, **kwargs))
+    self._data[...] = res._data
+    self._version_counter[0] += 1
+    return self
+
+
+def _inplace_form(op, name):
+    """The Tensor method ``name`` (``tan_``): ``op`` (``tan``) applied in place."""
+    def method(self, *args, **kwargs):
+        return _inplace(self, op, *args, **kwargs)
+    base = name[:-1]
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = (f"``{base}`` in place: ``x`` takes the value of ``x.{base}(...)``, its version goes up, and "
+                      f"its grad_fn becomes that op's node.\n\n"
+                      f"        >>> y = x.clone(); y.{name}(...)      # same arguments as x.{base}(...)\n"
+                      f"        >>> y._version, y.grad_fn            # one higher; the node of {base}\n")
+    return method
+
+
+def _op_named(name):
+    """The out-of-place op of an in-place method name (``clamp_min_`` -> ``clamp_min``), from the ops modules."""
+    from . import linalg, reduction, unary
+    for module in (pointwise, unary, reduction, linalg):
+        if hasattr(module, name):
+            return getattr(module, name)
+    raise AttributeError(name)
+
+
+# The in-place methods PyTorch has whose out-of-place op autograd_ref has: each is that op, written back.
+_INPLACE_NAMES = (
+    "acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_ arctanh_ asin_ asinh_ atan_ atanh_ ceil_ cosh_ erf_ "
+    "expm1_ fix_ floor_ frac_ log10_ log1p_ log2_ reciprocal_ round_ rsqrt_ sign_ sinh_ square_ tan_ trunc_ "
+    "addcdiv_ addcmul_ atan2_ clamp_max_ clamp_min_ clip_ fmod_ remainder_ hypot_ lerp_ xlogy_ floor_divide_ "
+    "cumsum_ cumprod_ tril_ triu_").split()
+_ALIASES = {"negative_": "neg", "divide_": "div", "true_divide_": "div", "multiply_": "mul", "subtract_": "sub",
+            "arctan2_": "atan2"}
+_GENERATED = {name: _inplace_form(_op_named(name[:-1]), name) for name in _INPLACE_NAMES}
+_GENERATED.update({name: _inplace_form(_op_named(base), name) for name, base in _ALIASES.items()})
+
+
+# Random fills: every element is overwritten by a draw (made on the host by the autograd_ref generator), so the
+# old value gets a zero gradient; the node is named after the distribution, as in PyTorch.
+
+class UniformBackward0(ZeroBackward0):
+    __slots__ = ()
+
+
+class NormalBackward0(ZeroBackward0):
+    __slots__ = ()
+
+
+class BernoulliBackward1(ZeroBackward0):
+    """``bernoulli_(p_tensor)``: p gets no gradient either."""
+    __slots__ = ()
+
+
+class BernoulliBackward2(ZeroBackward0):
+    """``bernoulli_(p_number)``."""
+    __slots__ = ()
+
+
+class ExponentialBackward0(ZeroBackward0):
+    __slots__ = ()
+
+
+class GeometricBackward0(ZeroBackward0):
+    __slots__ = ()
+
+
+class CauchyBackward0(ZeroBackward0):
+    __slots__ = ()
+
+
+class LogNormalBackward0(ZeroBackward0):
+    __slots__ = ()
+
+
+class RandomBackward0(ZeroBackward0):
+    """``random_(from, to)``."""
+    __slots__ = ()
+
+
+class RandomBackward1(ZeroBackward0):
+    """``random_(to)``."""
+    __slots__ = ()
+
+
+class RandomBackward2(ZeroBackward0):
+    """``random_()``."""
+    __slots__ = ()
+
+
+def _fill_random(self, node_cls, draw, generator, floating=None):
+    """Overwrite ``self`` with ``draw(rng, shape)`` (a host array); ``floating`` names the kernel that refuses
+    integer tensors."""
+    from .._backend import CPU, transfer
+    from ..creation import _check_floating, _numpy_generator
+    if floating is not None:
+        _check_floating(self.dtype, floating)
+    host = draw(_numpy_generator(generator, self._device), self._data.shape)
+    array = transfer(host.astype(self._data.dtype), CPU, self._device)
+    return _overwrite(self, node_cls, lambda: self._data.__setitem__(Ellipsis, array), array)
+
+
+def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
+    """Fill with numbers drawn uniformly from ``[from, to)``.
+
+        >>> manual_seed(0); x = empty(1000).uniform_(-1, 1)
+        >>> bool(x.min() >= -1) and bool(x.max() < 1)
+    """
+    from_ = kwargs.pop("from", from_)
+    if from_ > to:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={from_:g} > to={to:g}")
+    return _fill_random(self, UniformBackward0, lambda rng, s: rng.uniform(from_, to, s), generator,
+                        "check_uniform_bounds")
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill with numbers drawn from a normal distribution.
+
+        >>> manual_seed(0); x = empty(10000).normal_(2., 0.5)
+        >>> x.mean(), x.std()       # about 2 and 0.5
+    """
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+    return _fill_random(self, NormalBackward0, lambda rng, s: rng.normal(mean, std, s), generator, "normal_kernel_cpu")
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    """Fill with 1 (probability ``p``, a number or a tensor broadcast to self) or 0.
+
+        >>> manual_seed(0); x = empty(1000).bernoulli_(0.3)
+        >>> x.mean()                # about 0.3
+    """
+    if isinstance(p, Tensor):
+        from .._backend import CPU, transfer
+        probs = transfer(p._data, p._device, CPU)
+        return _fill_random(self, BernoulliBackward1, lambda rng, s: rng.random(s) < probs, generator)
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
+    return _fill_random(self, BernoulliBackward2, lambda rng, s: rng.random(s) < p, generator)
+
+
+def exponential_(self, lambd=1.0, *, generator=None):
+    """Fill with numbers drawn from the exponential distribution of rate ``lambd``.
+
+        >>> manual_seed(0); x = empty(10000).exponential_(2.)
+        >>> x.mean()                # about 1 / 2
+    """
+    if not self.dtype.is_floating_point:
+        raise RuntimeError(f"Exponential distribution is a continuous probability distribution. dtype must be a "
+                           f"floating point but you specified {self.dtype.legacy_name[:-6]}")
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
+    return _fill_random(self, ExponentialBackward0, lambda rng, s: rng.exponential(1 / lambd, s), generator)
+
+
+def geometric_(self, p, *, generator=None):
+    """Fill with the number of tries (1, 2, ...) until the first success of probability ``p``.
+
+        >>> manual_seed(0); x = empty(10000).geometric_(0.25)
+        >>> x.mean()                # about 1 / 0.25
+    """
+    if not 0 < p < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
+    return _fill_random(self, GeometricBackward0, lambda rng, s: rng.geometric(p, s), generator)
+
+
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    """Fill with numbers drawn from the Cauchy distribution.
+
+        >>> manual_seed(0); x = empty(10001).cauchy_(3., 1.)
+        >>> x.median()              # about 3
+    """
+    return _fill_random(self, CauchyBackward0, lambda rng, s: median + sigma * rng.standard_cauchy(s), generator,
+                        "cauchy_cpu")
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    """Fill with ``exp`` of numbers drawn from a normal distribution of ``mean`` and ``std``.
+
+        >>> manual_seed(0); x = empty(10000).log_normal_(0., 0.5)
+        >>> x.log().mean()          # about 0
+    """
+    return _fill_random(self, LogNormalBackward0, lambda rng, s: rng.lognormal(mean, std, s), generator,
+                        "log_normal_cpu")
+
+
+def random_(self, from_=None, to=None, *, generator=None, **kwargs):
+    """Fill with integers drawn uniformly: ``random_(to)`` from ``[0, to)``, ``random_(from, to)`` from
+    ``[from, to)``, ``random_()`` from ``[0, 2**mantissa]`` for floats (``[0, 2**63)`` for int64).
+
+        >>> manual_seed(0); x = empty(1000).random_(3, 6)
+        >>> sorted(set(x.tolist()))     # [3.0, 4.0, 5.0]
+    """
+    from_ = kwargs.pop("from", from_)
+    if from_ is not None and to is None:
+        from_, to, node_cls = 0, from_, RandomBackward1
+    elif from_ is None:
+        bits = {"float32": 24, "float64": 53, "int64": 63, "bool": 1}[self.dtype.name]
+        from_, to, node_cls = 0, 2 ** bits + (self.dtype.is_floating_point), RandomBackward2
+    else:
+        node_cls = RandomBackward0
+    if from_ >= to:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={from_} >= to={to}")
+    return _fill_random(self, node_cls, lambda rng, s: rng.integers(from_, to, s), generator)
+
+
+# Tensor methods this module adds beyond those tensor.py lists (``x.tan_()``).
 METHODS = {
+    **_GENERATED,
+    "uniform_": uniform_, "normal_": normal_, "bernoulli_": bernoulli_, "exponential_": exponential_,
+    "geometric_": geometric_, "cauchy_": cauchy_, "log_normal_": log_normal_, "random_": random_,
 }

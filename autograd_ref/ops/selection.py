@@ -26,7 +26,7 @@ __all__ = ["sort", "argsort", "msort", "topk", "median",
            "flip", "roll", "tile", "repeat_interleave", "vstack", "hstack", "dstack",
            "nonzero", "masked_select", "unique", "multinomial",
            "atleast_1d", "atleast_2d", "atleast_3d", "fliplr", "flipud", "take_along_dim", "argwhere",
-           "cummax", "cummin", "diff", "count_nonzero"]
+           "cummax", "cummin", "diff", "count_nonzero", "kthvalue", "mode", "searchsorted", "bucketize"]
 
 
 def _recorded(input):
@@ -755,10 +755,123 @@ def count_nonzero(input, dim=None):
             raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
     return _int64(xp.asarray(xp.count_nonzero(data, axis=axes)), input._device)
 
+
+# ---- kthvalue, mode, searchsorted, bucketize -----------------------------------------------------
+
+_SELECTED = {name: collections.namedtuple(name, ["values", "indices"]) for name in ("kthvalue", "mode")}
+
+
+class KthvalueBackward0(MedianBackward1):
+    """The gradient goes to the element at the returned index."""
+    __slots__ = ()
+
+
+class ModeBackward0(MedianBackward1):
+    __slots__ = ()
+
+
+def _reduced_selection(input, values, indices, d, keepdim, node_cls, name):
+    """The ``(values, indices)`` tuple of a selection of one element along ``d`` (kept as size 1)."""
+    if not keepdim and input.dim():
+        values, indices = values.squeeze(d), indices.squeeze(d)
+    elif not input.dim():
+        values, indices = values.reshape(()), indices.reshape(())
+    values_t, indices_t = make_tensor(values, input._device), _int64(indices, input._device)
+    if _recorded(input):
+        node = node_cls((edge_to(input),))
+        node.shape, node.dim, node.keepdim = input.shape, d, keepdim
+        node.save_for_backward(indices_t)
+        attach(values_t, node)
+    return _SELECTED[name](values_t, indices_t)
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):
+    """The ``k``-th smallest element along ``dim`` (``k`` counts from 1) and its index.
+
+        >>> kthvalue(tensor([3., 1., 2.]), 2)
+        kthvalue(values=tensor(2.), indices=tensor(2))
+    """
+    d = normalize_dim(dim, input.dim())
+    n = input.shape[d] if input.dim() else 1
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    data = input._data if input.dim() else input._data.reshape(1)
+    values, indices = _sort_arrays(data, d, False, input._device.xp)
+    pick = (slice(None),) * d + (slice(k - 1, k),)
+    return _reduced_selection(input, values[pick], indices[pick], d, keepdim, KthvalueBackward0, "kthvalue")
+
+
+def mode(input, dim=-1, keepdim=False):
+    """The most frequent value along ``dim`` (the smallest of those tied) and the index of its last
+    occurrence.
+
+        >>> mode(tensor([2., 1., 2., 1., 3.]))
+        mode(values=tensor(1.), indices=tensor(3))
+    """
+    d = normalize_dim(dim, input.dim())
+    xp = input._device.xp
+    data = xp.moveaxis(input._data if input.dim() else input._data.reshape(1), d, -1)
+    rows = data.reshape(-1, data.shape[-1]) if data.shape[-1] else data.reshape(-1, 0)
+    values = xp.empty(rows.shape[0], dtype=data.dtype)
+    indices = xp.empty(rows.shape[0], dtype=xp.int64)
+    for r, row in enumerate(rows):
+        distinct, counts = xp.unique(row, return_counts=True)
+        values[r] = distinct[xp.argmax(counts)]       # argmax: the first, so the smallest, of the most frequent
+        indices[r] = row.size - 1 - xp.argmax(row[::-1] == values[r])
+    shape = data.shape[:-1] + (1,)
+    values, indices = xp.moveaxis(values.reshape(shape), -1, d), xp.moveaxis(indices.reshape(shape), -1, d)
+    return _reduced_selection(input, values, indices, d, keepdim, ModeBackward0, "mode")
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
+    """Where each value of ``input`` would go in the sorted last dim of ``sorted_sequence`` to keep it sorted:
+    the first such place (``right=True`` or ``side='right'``: the last). ``sorter`` sorts the sequence first.
+
+        >>> searchsorted(tensor([1., 3., 5.]), tensor([3., 4.]))
+        tensor([1, 2])
+    """
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got side of "
+                               "left while right was True")
+        right = side == "right"
+    xp, seq = sorted_sequence._device.xp, sorted_sequence._data
+    if sorter is not None:
+        seq = xp.take_along_axis(seq, sorter._data, axis=-1)
+    values = input._data if isinstance(input, Tensor) else xp.asarray(input, dtype=seq.dtype)
+    if seq.ndim > 1 and seq.shape[:-1] != values.shape[:-1]:
+        raise RuntimeError(f"torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                           f"dimensions of boundaries tensor and input value tensor must match, but we got "
+                           f"boundaries tensor {list(seq.shape)} and input value tensor {list(values.shape)}")
+    where = "right" if right else "left"
+    if seq.ndim <= 1:
+        found = xp.searchsorted(seq.reshape(-1), values, side=where)
+    else:
+        rows = [xp.searchsorted(s, v, side=where) for s, v in zip(seq.reshape(-1, seq.shape[-1]),
+                                                                   values.reshape(-1, values.shape[-1]))]
+        found = xp.stack(rows).reshape(values.shape) if rows else xp.zeros(values.shape, xp.int64)
+    return make_tensor(xp.asarray(found).astype(xp.int32 if out_int32 else xp.int64), sorted_sequence._device)
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    """The bucket of each value among the sorted 1-D ``boundaries``: ``i`` with
+    ``boundaries[i-1] < x <= boundaries[i]`` (``right=True``: ``boundaries[i-1] <= x < boundaries[i]``).
+
+        >>> bucketize(tensor([0.5, 1., 4.]), tensor([1., 3.]))
+        tensor([0, 0, 2])
+    """
+    if boundaries.dim() != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.dim()})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
 METHODS = {
     "sort": sort, "argsort": argsort, "msort": msort, "topk": topk, "median": median,
     "flip": _flip_method, "roll": roll, "tile": _tile_method, "repeat_interleave": repeat_interleave,
     "nonzero": nonzero, "masked_select": masked_select, "unique": unique, "multinomial": multinomial,
     "fliplr": fliplr, "flipud": flipud, "take_along_dim": take_along_dim, "argwhere": argwhere,
     "cummax": cummax, "cummin": cummin, "diff": diff, "count_nonzero": count_nonzero,
+    "kthvalue": kthvalue, "mode": mode,
 }
