@@ -1,0 +1,13 @@
+"""``torch.nn.utils``: helpers for training with parameters (gradient clipping, parameters as one vector).
+
+    >>> loss.backward()
+    >>> nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
+
+``clip_grad`` holds the clipping functions, ``convert_parameters`` the vector ones.
+"""
+from .clip_grad import (clip_grad_norm, clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_,
+                        get_total_norm)
+from .convert_parameters import parameters_to_vector, vector_to_parameters
+
+__all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_",
+           "get_total_norm", "parameters_to_vector", "vector_to_parameters"]
