@@ -1,0 +1,52 @@
+"""Record what PyTorch's Adamax, NAdam, RAdam, Adadelta, Rprop, ASGD and LBFGS do into ``values.json``.
+
+Run by hand, only where torch is installed:
+
+    /path/to/torch-venv/bin/python tests/golden_optim_more/record.py
+
+The programs are in ``cases.py``; ``tests/test_optim_more.py`` runs them on
+autograd_ref and compares, without torch.
+"""
+import json
+import os
+import sys
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))       # tests/, so that golden_optim_more.cases imports
+
+from golden_recording import import_torch  # noqa: E402
+
+torch = import_torch(__file__)
+
+from golden_optim_more import cases  # noqa: E402
+
+OUT = os.path.join(HERE, "values.json")
+
+
+def main():
+    torch.set_default_dtype(torch.float32)
+    torch.set_num_threads(1)
+    warnings.simplefilter("ignore")
+    out = {
+        "torch_version": torch.__version__,
+        "optimizers": {c.name: cases.run_opt_case(torch, c) for c in cases.OPT_CASES},
+        "lbfgs": {c.name: cases.run_lbfgs_case(torch, c) for c in cases.LBFGS_CASES},
+        "errors": {name: cases.run_error_case(torch, name) for name in cases.ERROR_CASES},
+    }
+    # One entry per line: small diffs when a case changes.
+    lines = ["{" + '"torch_version": %s' % json.dumps(out["torch_version"])]
+    for section in ("optimizers", "lbfgs", "errors"):
+        entries = [f"{json.dumps(name)}: {json.dumps(value, separators=(',', ':'))}"
+                   for name, value in out[section].items()]
+        lines.append(f', "{section}": {{\n' + ",\n".join(entries) + "\n}")
+    with open(OUT, "w") as f:
+        f.write("\n".join(lines) + "}\n")
+    with open(OUT) as f:
+        assert json.load(f) == json.loads(json.dumps(out))     # it reads back as written
+    print(f"wrote {sum(len(v) for k, v in out.items() if k != 'torch_version')} cases to {OUT} "
+          f"({os.path.getsize(OUT) / 1e3:.0f} kB) with torch {torch.__version__}")
+
+
+if __name__ == "__main__":
+    main()
