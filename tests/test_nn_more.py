@@ -183,8 +183,9 @@ def test_functions_small_facts():
     assert F.logsigmoid(torch.tensor([-200., 200.])).tolist() == [-200.0, 0.0]
     assert F.pad(torch.tensor([1, 2]), (1, 1)).tolist() == [0, 1, 2, 0]
     assert F.pad(torch.tensor([1, 2]), (1, 1)).dtype is torch.int64
-    with pytest.raises(NotImplementedError, match="only mode='constant'"):
-        F.pad(torch.zeros(1, 2, 3), (1, 1), mode="reflect")
+    assert F.pad(torch.tensor([[1., 2., 3.]]), (2, 1), mode="reflect").tolist() == [[3.0, 2.0, 1.0, 2.0, 3.0, 2.0]]
+    with pytest.raises(NotImplementedError, match="the last 1 or 2 dims only"):
+        F.pad(torch.zeros(1, 2, 3, 4, 5), (1, 1, 1, 1, 1, 1), mode="reflect")
 
 
 def _double(*shape, seed=0):

@@ -15,8 +15,12 @@ must stay finite where the input is exactly 0 or 1),
 a learner draws of a model then shows the nodes PyTorch's would.
 
 So do, further down, ``embedding`` (``EmbeddingBackward0``), ``logsigmoid``
-(``LogSigmoidBackward0``) and ``pad`` (``ConstantPadNdBackward0``).
+(``LogSigmoidBackward0``) and ``pad`` (``ConstantPadNdBackward0``). The
+reflect and replicate padding and ``interpolate`` are linear maps along the last
+one or two dims, ``out = rows @ x @ cols.T``; they share one node with
+PyTorch's names (``ReflectionPad2DBackward0``, ``UpsampleBilinear2DBackward0``, ...).
 """
+import math
 import warnings
 
 from .. import dtypes
@@ -745,11 +749,11 @@ def one_hot(tensor, num_classes=-1):
 
 # Convolution, pooling and batch norm: their operations and nodes live in ops/conv.py.
 from ..ops.normalization import layer_norm  # noqa: E402
-from ..ops.conv import (adaptive_avg_pool2d, avg_pool2d, batch_norm, conv2d, fold,  # noqa: E402
+from ..ops.conv import (adaptive_avg_pool2d, avg_pool2d, batch_norm, conv1d, conv2d, fold,  # noqa: E402
                         max_pool2d, unfold)
 
-__all__ += ["conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm", "layer_norm", "unfold",
-            "fold"]
+__all__ += ["conv1d", "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm", "layer_norm",
+            "unfold", "fold"]
 
 
 # ---- embedding ----------------------------------------------------------------------
@@ -961,18 +965,252 @@ def _constant_pad(input, pad, value):
 def pad(input, pad, mode="constant", value=None):
     """``input`` with ``value`` added around it: ``pad`` lists (before, after)
     amounts for the last dimension, then the one before it, ... (negative
-    amounts cut). Only ``mode='constant'``.
+    amounts cut). ``mode`` 'reflect' (mirror, edge not repeated), 'replicate'
+    (repeat the edge) and 'circular' (wrap around) pad the last 1 or 2 dims.
 
         >>> y = F.pad(x, (1, 2))      # forward: x of shape (3, 4) inside zeros of shape (3, 7)
         >>> y.backward(g)             # backward: x.grad = g[:, 1:5]   (ConstantPadNdBackward0)
     """
-    if mode != "constant":
-        if mode in ("reflect", "replicate", "circular"):
-            raise NotImplementedError(f"autograd_ref's pad has only mode='constant', not {mode!r}")
+    if mode == "constant":
+        return _constant_pad(input, pad, 0 if value is None else value)
+    if mode not in ("reflect", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
-    return _constant_pad(input, pad, 0 if value is None else value)
+    if value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    pad = [int(p) for p in pad]
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    dims = len(pad) // 2
+    if input.dim() not in (dims + 1, dims + 2):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.dim()}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    if dims > 2:
+        raise NotImplementedError(f"autograd_ref pads with mode={mode!r} the last 1 or 2 dims only")
+    if mode != "circular" and 0 in input.shape[input.dim() - dims - 1:]:       # all but the batch dim
+        raise RuntimeError(
+            f"Expected {dims + 1}D or {dims + 2}D (batch mode) tensor with possibly 0 batch size and other "
+            f"non-zero dimensions for input, but got: {list(input.shape)}")
+    indices = []                    # for each padded dim, last first: which input element each output one is
+    xp = input._device.xp
+    for k in range(dims):
+        d, (before, after) = input.dim() - 1 - k, pad[2 * k:2 * k + 2]
+        n = input.shape[d]
+        if mode == "reflect" and (before >= n or after >= n):
+            raise RuntimeError(
+                f"Argument #{4 + 2 * k}: Padding size should be less than the corresponding input dimension, "
+                f"but got: padding ({before}, {after}) at dimension {d} of input {list(input.shape)}")
+        if mode == "circular" and (before > n or after > n):
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        j = xp.arange(-before, n + after)
+        if mode == "reflect":
+            j = xp.abs(j)
+            j = xp.where(j > n - 1, 2 * (n - 1) - j, j)
+        elif mode == "replicate":
+            j = xp.clip(j, 0, n - 1)
+        else:                   # wrap around what is left after negative amounts cut
+            lo, hi = max(-before, 0), n - max(-after, 0)
+            j = lo + (j + min(before, 0)) % (hi - lo)
+        indices.append(j)
+    if mode == "circular":          # wrapping is a plain index_select along each dim
+        for k, j in enumerate(indices):
+            input = input.index_select(input.dim() - 1 - k, make_tensor(j, input._device))
+        return input
+    name = ("ReflectionPad" if mode == "reflect" else "ReplicationPad") + f"{dims}DBackward0"
+    matrices = [_one_hot_rows(xp, j, input.shape[-1 - k], input._data.dtype) for k, j in enumerate(indices)]
+    return _resample(input, matrices[1] if dims == 2 else None, matrices[0], name)
+
+
+# ---- resampling: out = rows @ x @ cols.T -------------------------------------------------
+
+class _ResampleBackward(Node):
+    """``out = rows @ x @ cols.T`` with fixed matrices (``rows`` None for a 1-D
+    map along the last dim): the gradient is ``rows.T @ grad @ cols``. Padding
+    and interpolation are such maps; each row of a matrix says how much of each
+    input element goes into one output element."""
+    __slots__ = ("rows", "cols")
+
+    def backward(self, grad):
+        if self.rows is not None:
+            grad = self.rows.t() @ grad
+        return grad @ self.cols
+
+
+# One subclass per name PyTorch gives these nodes; they differ in nothing else.
+_RESAMPLE_NODES = {name: type(name, (_ResampleBackward,), {"__slots__": ()}) for name in (
+    "ReflectionPad1DBackward0", "ReflectionPad2DBackward0", "ReplicationPad1DBackward0",
+    "ReplicationPad2DBackward0", "UpsampleNearest1DBackward0", "UpsampleNearest2DBackward0",
+    "UpsampleNearestExact1DBackward0", "UpsampleNearestExact2DBackward0", "UpsampleLinear1DBackward0",
+    "UpsampleBilinear2DBackward0")}
+
+
+def _one_hot_rows(xp, index, size, dtype):
+    """The (len(index), size) matrix that picks element ``index[i]`` for row i."""
+    return (index[:, None] == xp.arange(size)).astype(dtype)
+
+
+def _resample(input, rows, cols, name):
+    """``rows @ input @ cols.T`` over the last two dims (``rows`` None: only the
+    last dim), recorded as a node called ``name``."""
+    xp, data = input._device.xp, input._data
+    if rows is not None:
+        data = xp.matmul(rows, data)
+    out = make_tensor(xp.matmul(data, cols.T), input._device)
+    if _state.enabled and input._requires_grad or _fw.active:
+        node = _RESAMPLE_NODES[name]((edge_to(input),))
+        node.rows = None if rows is None else make_tensor(rows, input._device)
+        node.cols = make_tensor(cols, input._device)
+        attach(out, node)
+    return out
+
+
+def _nearest_matrix(xp, size, out, scale, exact, dtype):
+    """Nearest neighbour: output element i takes input element floor(i * s)
+    (``exact``: floor((i + 0.5) * s)), s = 1 / scale_factor or size / out,
+    computed in float32 as PyTorch does."""
+    s = xp.float32(1.0 / scale) if scale else xp.float32(size) / xp.float32(out)
+    i = xp.arange(out)
+    src = (i + 0.5) * float(s) if exact else i.astype(xp.float32) * s
+    index = xp.minimum(xp.floor(src.astype(xp.float32)).astype(xp.int64), size - 1)
+    return _one_hot_rows(xp, index, size, dtype)
+
+
+def _linear_matrix(xp, size, out, scale, align_corners, dtype):
+    """Linear interpolation: output element i sits at input position x (the
+    ends on the ends with ``align_corners``, else pixel centres on pixel
+    centres); it takes (1 - t) of element floor(x) and t of the next one."""
+    one, half = dtype.type(1), dtype.type(0.5)
+    if align_corners:
+        s = dtype.type(size - 1) / dtype.type(out - 1) if out > 1 else dtype.type(0)
+        x = xp.arange(out).astype(dtype) * s
+    else:
+        s = dtype.type(1.0 / scale) if scale else dtype.type(size) / dtype.type(out)
+        x = xp.maximum(s * (xp.arange(out).astype(dtype) + half) - half, dtype.type(0))
+    left = xp.minimum(xp.floor(x).astype(xp.int64), size - 1)
+    t = xp.clip(x - left.astype(dtype), 0, one)
+    right = xp.minimum(left + 1, size - 1)
+    return ((one - t)[:, None] * _one_hot_rows(xp, left, size, dtype)
+            + t[:, None] * _one_hot_rows(xp, right, size, dtype))
+
+
+_INTERP_MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
+
+
+def _per_dim(value, dims, input, what):
+    """``size`` or ``scale_factor`` (``what``) as a list with one entry per spatial dim."""
+    if not isinstance(value, (list, tuple)):
+        return [value] * dims
+    if len(value) != dims:
+        given, letter = ("output size of", "o") if what == "size" else ("scale_factor of shape", "s")
+        raise ValueError(
+            f"Input and {'output' if what == 'size' else what} must have the same number of spatial dimensions, "
+            f"but got input with spatial dimensions of {list(input.shape[2:])} and {given} {tuple(value)}. "
+            f"Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+            f"{'output size' if what == 'size' else what} in ({letter}1, {letter}2, ...,{letter}K) format.")
+    return list(value)
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    """Resize the last 1 (input (N, C, L)) or 2 (input (N, C, H, W)) dims to
+    ``size``, or by ``scale_factor``: ``mode`` 'nearest', 'nearest-exact',
+    'linear' (3-D) or 'bilinear' (4-D), with or without ``align_corners``.
+
+        >>> F.interpolate(tensor([[[1., 2.]]]), scale_factor=2, mode="linear")
+        tensor([[[1.0000, 1.2500, 1.7500, 2.0000]]])
+    """
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating modes: "
+                             "linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    dims = input.dim() - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is None and scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    scales = [None] * dims
+    if size is not None:
+        out = [int(o) for o in _per_dim(size, dims, input, "size")]
+    else:
+        scales = [float(s) for s in _per_dim(scale_factor, dims, input, "scale_factor")]
+        out = [int(n * s) for n, s in zip(input.shape[2:], scales)]
+        if recompute_scale_factor:
+            out, scales = [math.floor(n * s) for n, s in zip(input.shape[2:], scales)], [None] * dims
+    if antialias and not (mode in ("bilinear", "bicubic") and dims == 2):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires "
+                         "a 4-D tensor as input")
+    if mode == "linear" and dims != 1 or mode == "bilinear" and dims != 2:
+        raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs {3 if mode == 'linear' else 4}D "
+                                  "input")
+    if dims not in (1, 2, 3) or mode not in _INTERP_MODES.split(" | "):
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.dim()}D) "
+                                  f"for the modes: {_INTERP_MODES} (got {mode})")
+    if dims == 3 or mode not in ("nearest", "nearest-exact", "linear", "bilinear") or antialias:
+        raise NotImplementedError(f"autograd_ref's interpolate has modes nearest, nearest-exact, linear and "
+                                  f"bilinear for 3-D and 4-D input, not {mode!r} for {input.dim()}-D input"
+                                  + (" with antialias" if antialias else ""))
+    if min(list(input.shape[2:]) + out) <= 0:
+        names = ("H", "W")[-dims:]
+        sizes_in = ", ".join(f"{k}: {n}" for k, n in zip(names, input.shape[2:]))
+        sizes_out = ", ".join(f"{k}: {n}" for k, n in zip(names, out))
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({sizes_in}) "
+                           f"{'and ' if dims == 1 else ''}output ({sizes_out})")
+    if not input.is_floating_point() and mode in ("linear", "bilinear"):
+        raise NotImplementedError(f'"compute_indices_weights_linear" not implemented for \'{_type_word(input.dtype)}\'')
+    xp, dtype = input._device.xp, input._data.dtype
+    matrices = [(_linear_matrix(xp, n, o, s, align_corners, dtype) if mode in ("linear", "bilinear")
+                 else _nearest_matrix(xp, n, o, s, mode == "nearest-exact", dtype))
+                for n, o, s in zip(input.shape[2:], out, scales)]
+    kind = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear", "bilinear": "Bilinear"}[mode]
+    return _resample(input, matrices[0] if dims == 2 else None, matrices[-1], f"Upsample{kind}{dims}DBackward0")
+
+
+# ---- group normalisation ----------------------------------------------------------------
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Split the channels (dim 1) into ``num_groups`` groups and normalise each
+    group of each sample to mean 0 and variance 1; then scale by ``weight`` and
+    shift by ``bias`` (per channel). Composed of differentiable operations, so
+    the graph ends in AddBackward0/MulBackward0, not PyTorch's one
+    NativeGroupNormBackward0; the values and gradients are the same.
+
+        >>> F.group_norm(randn(2, 6, 5), 3).reshape(2, 3, 10).mean(-1)      # zeros
+        >>> F.group_norm(x, 2, weight, bias)     # x (N, 4, ...), weight and bias (4,)
+    """
+    if input.dim() < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
+    n, c = input.shape[:2]
+    per_group = [n * c // num_groups, num_groups] + list(input.shape[2:])
+    if math.prod(per_group[:1] + per_group[2:]) == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {per_group}")
+    if c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input "
+                           f"of shape {list(input.shape)} and num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.dim() != 1 or t.numel() != c):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in "
+                               f"input, but got {name} of shape {list(t.shape)} and input of shape "
+                               f"{list(input.shape)}")
+    groups = input.reshape(n, num_groups, input.numel() // max(n * num_groups, 1))
+    centred = groups - groups.mean(-1, keepdim=True)
+    variance = centred.square().mean(-1, keepdim=True)
+    out = (centred * (variance + eps).rsqrt()).reshape(input.shape)
+    along_channels = (c,) + (1,) * (input.dim() - 2)
+    if weight is not None:
+        out = out * weight.reshape(along_channels)
+    if bias is not None:
+        out = out + bias.reshape(along_channels)
+    return out
 
 
 from ..ops.indexing import index_add as _index_add  # noqa: E402
 
-__all__ += ["embedding", "normalize", "cosine_similarity", "pairwise_distance", "logsigmoid", "relu6", "pad"]
+__all__ += ["embedding", "normalize", "cosine_similarity", "pairwise_distance", "logsigmoid", "relu6", "pad",
+            "interpolate", "group_norm"]

@@ -1,4 +1,5 @@
-"""Convolution, pooling and batch normalisation on images (N, C, H, W).
+"""Convolution, pooling and batch normalisation on images (N, C, H, W); a 1-D
+convolution (N, C, L) is a 2-D one on images of height one.
 
 All of them look at small windows of a padded image. ``_Windows`` holds the
 geometry, and two array routines do the work without a Python loop over
@@ -250,11 +251,14 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
 
 class ConvolutionBackward0(Node):
     """The backward of ``out = W @ unfold(x)`` (per group): a matrix product's
-    backward, then ``fold`` to put the input's gradient back into image shape."""
-    __slots__ = ("windows", "groups", "columns")
+    backward, then ``fold`` to put the input's gradient back into image shape.
+    A 1-D convolution (``flat``) is a 2-D one on images of height one."""
+    __slots__ = ("windows", "groups", "columns", "flat")
 
     def backward(self, grad):
         x, w = self.saved_tensors
+        if self.flat:
+            x, w, grad = x.unsqueeze(2), w.unsqueeze(2), grad.unsqueeze(2)
         n, g = grad.shape[0], self.groups
         per_group = grad.reshape(n, g, w.shape[0] // g, -1)            # (N, g, O/g, L)
         grad_input = grad_weight = grad_bias = None
@@ -266,6 +270,9 @@ class ConvolutionBackward0(Node):
             grad_weight = (per_group @ columns.transpose(2, 3)).sum(0).reshape(w.shape)
         if self.next_functions[2][0] is not None:
             grad_bias = grad.sum((0, 2, 3))
+        if self.flat:
+            grad_input = None if grad_input is None else grad_input.squeeze(2)
+            grad_weight = None if grad_weight is None else grad_weight.squeeze(2)
         return grad_input, grad_weight, grad_bias
 
     def release_variables(self):
@@ -280,22 +287,34 @@ def _area(weight):
 _SCALAR_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
 
 
-def _conv_padding(padding, kernel, stride, dilation):
-    """(top, bottom, left, right) from an int, a pair, 'valid' or 'same'."""
+def _single(value, name):
+    """An int or a sequence of one int as ``(length,)``, for 1-D convolutions."""
+    if isinstance(value, numbers.Integral):
+        return (int(value),)
+    value = tuple(int(v) for v in value)
+    if len(value) != 1:
+        raise RuntimeError(
+            f"expected {name} to be a single integer value or a list of 1 values to match "
+            f"the convolution dimensions, but got {name}={list(value)}")
+    return value
+
+
+def _conv_padding(padding, kernel, stride, dilation, ntuple=_pair):
+    """(top, bottom, left, right) from an int, a pair, 'valid' or 'same'
+    ((left, right) for a 1-D convolution, ``ntuple=_single``)."""
     if isinstance(padding, str):
         if padding == "valid":
-            return (0, 0, 0, 0)
+            return (0, 0) * len(kernel)
         if padding != "same":
             raise RuntimeError(f"Invalid padding string: '{padding}'")
-        if stride != (1, 1):
+        if any(s != 1 for s in stride):
             raise RuntimeError("padding='same' is not supported for strided convolutions")
         pads = []
         for k, d in zip(kernel, dilation):
             total = d * (k - 1)         # an odd total puts the extra row at the bottom (right)
             pads += [total // 2, total - total // 2]
         return tuple(pads)
-    ph, pw = _pair(padding, "padding")
-    return (ph, ph, pw, pw)
+    return tuple(p for p in ntuple(padding, "padding") for _ in (0, 1))
 
 
 class ConstantPadNdBackward0(Node):
@@ -321,8 +340,16 @@ def _pad_bottom_right(input, rows, cols):
 
 
 def _check_conv(input, weight, bias, stride, dilation, pads, groups):
+    """PyTorch's checks, in its order, for a convolution over ``len(stride)`` dims."""
     check_same_device(input, weight, bias)
-    if weight.dim() != 4:
+    dims = len(stride)
+    if dims == 1 and weight.dim() < 3:
+        raise RuntimeError("weight should have at least three dimensions")
+    if dims == 1 and weight.dim() > 3:
+        raise RuntimeError(
+            f"Expected {weight.dim()}-dimensional input for {weight.dim()}-dimensional weight "
+            f"{list(weight.shape)}, but got 3-dimensional input of size {list(input.shape)} instead")
+    if weight.dim() != dims + 2:
         # PyTorch takes the convolution's dimensions from the weight, so it
         # complains about the stride first.
         raise RuntimeError(
@@ -333,7 +360,8 @@ def _check_conv(input, weight, bias, stride, dilation, pads, groups):
     if any(p < 0 for p in pads):
         raise RuntimeError("negative padding is not supported")
     if any(d <= 0 for d in dilation):
-        raise RuntimeError(f"dilation should be greater than zero, but got {list(dilation)}")
+        raise RuntimeError("non-positive dilation is not supported" if dims == 1 else
+                           f"dilation should be greater than zero, but got {list(dilation)}")
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
     o, c_per_group = weight.shape[:2]
@@ -350,14 +378,18 @@ def _check_conv(input, weight, bias, stride, dilation, pads, groups):
         raise RuntimeError(
             f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with {o} "
             f"elements, but got bias of size {list(bias.shape)} instead")
-    padded = (input.shape[2] + pads[0] + pads[1], input.shape[3] + pads[2] + pads[3])
-    span = tuple(d * (k - 1) + 1 for d, k in zip(dilation, weight.shape[2:]))
-    if padded[0] < span[0] or padded[1] < span[1]:
+    padded = [input.shape[2 + d] + pads[2 * d] + pads[2 * d + 1] for d in range(dims)]
+    span = [d * (k - 1) + 1 for d, k in zip(dilation, weight.shape[2:])]
+    if any(p < k for p, k in zip(padded, span)):
         raise RuntimeError(
-            f"Calculated padded input size per channel: ({padded[0]} x {padded[1]}). Kernel size: "
-            f"({span[0]} x {span[1]}). Kernel size can't be greater than actual input size")
+            f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel size: "
+            f"({' x '.join(map(str, span))}). Kernel size can't be greater than actual input size")
     for t in (weight, bias):
         if t is not None and t._data.dtype != input._data.dtype:
+            if dims == 1:
+                raise RuntimeError(
+                    f"Input type ({input.type()}) and weight type ({t.type()}) should be the same or input "
+                    "should be a MKLDNN tensor and weight is a dense tensor")
             raise RuntimeError(
                 f"expected scalar type {_SCALAR_NAMES[input.dtype.name]} but found "
                 f"{_SCALAR_NAMES[t.dtype.name]}")
@@ -384,26 +416,58 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         input = _pad_bottom_right(input, pads[1] - pads[0], pads[3] - pads[2])
         pads = (pads[0], pads[0], pads[2], pads[2])
     windows = _Windows(tuple(input.shape[2:]), kernel, stride, dilation, pads)
+    return _convolution(input, weight, bias, windows, groups)
+
+
+def _convolution(input, weight, bias, windows, groups):
+    """The convolution itself, for checked arguments. A 3-D ``input`` (N, C, L)
+    is convolved as images of height one (``windows`` has height 1)."""
+    flat = input.dim() == 3
+    x, w = (input._data[:, :, None], weight._data[:, :, None]) if flat else (input._data, weight._data)
     xp = input._device.xp
     n, o = input.shape[0], weight.shape[0]
-    columns = _take_windows(xp, input._data, windows)                      # (N, C*kh*kw, L): im2col
+    columns = _take_windows(xp, x, windows)                                # (N, C*kh*kw, L): im2col
     grouped = columns.reshape(n, groups, -1, columns.shape[-1])            # (N, g, C/g*kh*kw, L)
-    out = xp.matmul(weight._data.reshape(groups, o // groups, -1), grouped)  # (N, g, O/g, L)
+    out = xp.matmul(w.reshape(groups, o // groups, -1), grouped)           # (N, g, O/g, L)
     out = out.reshape((n, o) + windows.out)
     if bias is not None:
         out += bias._data.reshape(o, 1, 1)
-    res = make_tensor(out, input._device)
+    res = make_tensor(out[:, :, 0] if flat else out, input._device)
     if _state.enabled and (input._requires_grad or weight._requires_grad or
                            (bias is not None and bias._requires_grad)) or _fw.active:
         node = ConvolutionBackward0((edge_to(input), edge_to(weight),
                                      edge_to(bias) if bias is not None else (None, 0)))
         node.save_for_backward(input, weight)
-        node.windows, node.groups = windows, groups
+        node.windows, node.groups, node.flat = windows, groups, flat
         # The weight's gradient needs unfold(input) again: keep the columns (as
         # PyTorch's CPU convolution once did) rather than copy the windows twice.
         node.columns = columns if weight._requires_grad else None
         attach(res, node)
     return res
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution of ``input`` (N, C, L) with ``weight`` (O, C / groups, k),
+    plus ``bias`` (O,): ``conv2d`` on signals of height one, one node.
+
+        >>> conv1d(ones(1, 1, 5), ones(1, 1, 3), padding=1)
+        tensor([[[2., 3., 3., 3., 2.]]])
+    """
+    if input.dim() not in (2, 3):
+        raise RuntimeError(
+            "Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: "
+            f"{list(input.shape)}")
+    if input.dim() == 2:    # as PyTorch: a batch of one, then squeeze
+        return conv1d(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups).squeeze(0)
+    stride, dilation = _single(stride, "stride"), _single(dilation, "dilation")
+    kernel = tuple(weight.shape[2:]) if weight.dim() == 3 else (1,)
+    pads = _conv_padding(padding, kernel, stride, dilation, _single)
+    _check_conv(input, weight, bias, stride, dilation, pads, groups)
+    if pads[0] != pads[1]:      # uneven 'same': pad the right end first, as PyTorch does
+        input = _pad_bottom_right(input, 0, pads[1] - pads[0])
+        pads = (pads[0], pads[0])
+    windows = _Windows((1, input.shape[2]), (1,) + kernel, (1,) + stride, (1,) + dilation, (0, 0) + pads)
+    return _convolution(input, weight, bias, windows, groups)
 
 
 # ---- max pooling ----------------------------------------------------------------------

@@ -10,10 +10,11 @@ from .dropout import Dropout
 from .flatten import Flatten
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
                    SmoothL1Loss)
-from .conv import Conv2d
+from .conv import Conv1d, Conv2d
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from .batchnorm import BatchNorm1d, BatchNorm2d
-from .normalization import LayerNorm
+from .normalization import GroupNorm, LayerNorm
+from .upsampling import Upsample
 from .sparse import Embedding
 from .distance import CosineSimilarity, PairwiseDistance
 from .rnn import *  # noqa: F401,F403 - RNN, LSTM, GRU and their cells

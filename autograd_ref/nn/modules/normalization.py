@@ -1,4 +1,4 @@
-"""Layer normalisation as a layer: ``LayerNorm``.
+"""Layer and group normalisation as layers: ``LayerNorm``, ``GroupNorm``.
 
     >>> ln = LayerNorm(8)
     >>> ln(randn(4, 8)).shape        # each row normalised over its 8 values, then scaled and shifted
@@ -6,11 +6,12 @@
 """
 from ... import creation
 from ...ops.normalization import layer_norm
+from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["LayerNorm"]
+__all__ = ["LayerNorm", "GroupNorm"]
 
 
 class LayerNorm(Module):
@@ -45,3 +46,42 @@ class LayerNorm(Module):
 
     def extra_repr(self):
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+
+class GroupNorm(Module):
+    """Normalise each group of ``num_channels // num_groups`` channels of each
+    sample (``F.group_norm``); with ``affine`` a learnt weight (ones at first)
+    and bias (zeros) per channel.
+
+        >>> GroupNorm(2, 6)(randn(4, 6, 10)).shape      # channels 0-2 and 3-5 normalised apart
+        autograd_ref.Size([4, 6, 10])
+    """
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None, *, bias=True):
+        super().__init__()
+        if num_channels % num_groups:
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
+        self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
+        if affine:
+            self.weight = Parameter(creation.empty(num_channels, dtype=dtype, device=device))
+            if bias:
+                self.bias = Parameter(creation.empty(num_channels, dtype=dtype, device=device))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def forward(self, input):
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")
