@@ -1,14 +1,18 @@
-"""Datasets: anything with ``len(ds)`` and ``ds[i]``.
+"""Datasets: *map-style* ones answer ``len(ds)`` and ``ds[i]``; *iterable-style*
+ones (``IterableDataset``) are a stream of samples read with ``for sample in ds``.
 
     >>> ds = TensorDataset(x, y)
     >>> len(ds), ds[0]          # (number of samples, (x[0], y[0]))
 """
+import bisect
+import collections.abc
 import math
 import warnings
 
 from ...creation import randperm
 
-__all__ = ["Dataset", "TensorDataset", "Subset", "random_split"]
+__all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset",
+           "ChainDataset", "Subset", "random_split"]
 
 
 class Dataset:
@@ -22,6 +26,30 @@ class Dataset:
 
     def __getitem__(self, index):
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
+
+    def __add__(self, other):
+        """``a + b``: the samples of ``a``, then those of ``b`` (a ConcatDataset)."""
+        return ConcatDataset([self, other])
+
+    # No default __len__: a dataset that cannot say its length must raise
+    # TypeError from len(), as Python does when __len__ is missing.
+
+
+class IterableDataset(Dataset, collections.abc.Iterable):
+    """Base class of iterable-style datasets: a subclass defines ``__iter__``,
+    which yields the samples one by one (a file read line by line, a stream).
+    A DataLoader batches the stream in the order it comes; there are no
+    indices, so no sampler and no shuffle. ``__len__`` is optional.
+
+        >>> class Count(IterableDataset):
+        ...     def __iter__(self): return iter(range(5))
+    """
+    # __iter__ is left abstract (from collections.abc.Iterable): a subclass
+    # without it cannot be instantiated, as in PyTorch.
+
+    def __add__(self, other):
+        """``a + b``: the stream of ``a``, then that of ``b`` (a ChainDataset)."""
+        return ChainDataset([self, other])
 
 
 class TensorDataset(Dataset):
@@ -42,6 +70,101 @@ class TensorDataset(Dataset):
 
     def __len__(self):
         return self.tensors[0].size(0)
+
+
+class StackDataset(Dataset):
+    """Datasets of the same length side by side: sample ``i`` is the tuple
+    ``(d[i] for d in datasets)``, or with keyword arguments the dict
+    ``{name: d[i]}``.
+
+        >>> pairs = StackDataset(images, labels)            # pairs[0] == (images[0], labels[0])
+        >>> named = StackDataset(image=images, label=labels)  # named[0]["label"] == labels[0]
+    """
+
+    def __init__(self, *args, **kwargs):
+        if args and kwargs:
+            raise ValueError("Supported either ``tuple``- (via ``args``) or``dict``- (via "
+                             "``kwargs``) like input/output, but both types are given.")
+        if not args and not kwargs:
+            raise ValueError("At least one dataset should be passed")
+        self.datasets = args if args else kwargs
+        parts = list(args) if args else list(kwargs.values())
+        self._length = len(parts[0])
+        if any(len(d) != self._length for d in parts):
+            raise ValueError("Size mismatch between datasets")
+
+    def __getitem__(self, index):
+        if isinstance(self.datasets, dict):
+            return {name: d[index] for name, d in self.datasets.items()}
+        return tuple(d[index] for d in self.datasets)
+
+    def __len__(self):
+        return self._length
+
+
+class ConcatDataset(Dataset):
+    """Map-style datasets one after another: indices ``0 .. len(a) - 1`` are
+    ``a``'s samples, the next ones ``b``'s, and so on. ``cumulative_sizes[k]``
+    is how many samples the first ``k + 1`` datasets hold together.
+
+        >>> both = ConcatDataset([train_a, train_b])        # or: train_a + train_b
+        >>> len(both) == len(train_a) + len(train_b)
+        True
+    """
+
+    def __init__(self, datasets):
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise AssertionError("datasets should not be an empty iterable")
+        if any(isinstance(d, IterableDataset) for d in self.datasets):
+            raise AssertionError("ConcatDataset does not support IterableDataset")
+        self.cumulative_sizes = self.cumsum(self.datasets)
+
+    @staticmethod
+    def cumsum(datasets):
+        """The running totals of the datasets' lengths: [3, 5] for lengths 3 and 2."""
+        totals, total = [], 0
+        for d in datasets:
+            total += len(d)
+            totals.append(total)
+        return totals
+
+    def __len__(self):
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, index):
+        if index < 0:
+            if -index > len(self):
+                raise ValueError("absolute value of index should not exceed dataset length")
+            index += len(self)
+        # Which dataset: the first whose running total is past the index.
+        which = bisect.bisect_right(self.cumulative_sizes, index)
+        start = self.cumulative_sizes[which - 1] if which > 0 else 0
+        return self.datasets[which][index - start]
+
+
+class ChainDataset(IterableDataset):
+    """Iterable datasets one after another: the stream of the first, then of
+    the second, ... Nothing is read ahead, so long streams cost nothing to chain.
+
+        >>> stream = ChainDataset([log_2023, log_2024])     # or: log_2023 + log_2024
+        >>> for sample in stream: ...
+    """
+
+    def __init__(self, datasets):
+        self.datasets = datasets
+
+    def _check(self, dataset):
+        if not isinstance(dataset, IterableDataset):
+            raise AssertionError("ChainDataset only supports IterableDataset")
+        return dataset
+
+    def __iter__(self):
+        for d in self.datasets:
+            yield from self._check(d)
+
+    def __len__(self):
+        return sum(len(self._check(d)) for d in self.datasets)
 
 
 class Subset(Dataset):
@@ -88,7 +211,7 @@ def random_split(dataset, lengths, generator=None):
         for i, count in enumerate(counts):
             if count == 0:
                 warnings.warn(f"Length of split at index {i} is 0. "
-                              "This might result in an empty dataset.")
+                              "This might result in an empty dataset.", stacklevel=2)
         lengths = counts
     if sum(lengths) != len(dataset):
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")

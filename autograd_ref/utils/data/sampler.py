@@ -5,9 +5,12 @@
 """
 import numbers
 
-from ...creation import randint, randperm
+from ...creation import as_tensor, randint, randperm
+from ...dtypes import float64
+from ...ops.selection import multinomial
 
-__all__ = ["Sampler", "SequentialSampler", "RandomSampler", "BatchSampler"]
+__all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
+           "WeightedRandomSampler", "BatchSampler"]
 
 
 class Sampler:
@@ -76,6 +79,63 @@ class RandomSampler(Sampler):
         for _ in range(self.num_samples // n):
             yield from randperm(n, generator=self.generator).tolist()
         yield from randperm(n, generator=self.generator).tolist()[:self.num_samples % n]
+
+    def __len__(self):
+        return self.num_samples
+
+
+class SubsetRandomSampler(Sampler):
+    """The given ``indices`` in a random order (each once), a new order on
+    each pass, drawn from ``generator`` (the default generator if None).
+    Handy to make a validation split without copying the dataset.
+
+        >>> val = DataLoader(ds, batch_size=8, sampler=SubsetRandomSampler(range(90, 100)))
+        >>> sorted(SubsetRandomSampler([5, 7, 9]))       # [5, 7, 9], shuffled
+    """
+
+    def __init__(self, indices, generator=None):
+        self.indices = indices
+        self.generator = generator
+
+    def __iter__(self):
+        for i in randperm(len(self.indices), generator=self.generator).tolist():
+            yield self.indices[i]
+
+    def __len__(self):
+        return len(self.indices)
+
+
+class WeightedRandomSampler(Sampler):
+    """``num_samples`` indices of ``0 .. len(weights) - 1``, index ``i`` drawn
+    with probability ``weights[i] / sum(weights)`` (weights need not sum to 1).
+    With ``replacement=False`` no index comes twice in one pass, so
+    ``num_samples`` can be at most ``len(weights)``. Draws come from
+    ``generator`` (the default generator if None).
+
+        >>> rare_class_often = WeightedRandomSampler([0.1, 0.1, 0.8], num_samples=100)
+        >>> loader = DataLoader(ds, batch_size=10, sampler=rare_class_often)
+    """
+
+    def __init__(self, weights, num_samples, replacement=True, generator=None):
+        if not isinstance(num_samples, int) or isinstance(num_samples, bool) or num_samples <= 0:
+            raise ValueError("num_samples should be a positive integer value, "
+                             f"but got num_samples={num_samples}")
+        if not isinstance(replacement, bool):
+            raise ValueError(
+                f"replacement should be a boolean value, but got replacement={replacement}")
+        weights = as_tensor(weights, dtype=float64)
+        if weights.dim() != 1:
+            raise ValueError("weights should be a 1d sequence but given "
+                             f"weights have shape {tuple(weights.shape)}")
+        self.weights = weights
+        self.num_samples = num_samples
+        self.replacement = replacement
+        self.generator = generator
+
+    def __iter__(self):
+        picked = multinomial(self.weights, self.num_samples, self.replacement,
+                             generator=self.generator)
+        yield from picked.tolist()
 
     def __len__(self):
         return self.num_samples
