@@ -616,8 +616,8 @@ def _attach_methods():
         "asinh": unary.asinh, "acosh": unary.acosh, "atanh": unary.atanh, "arcsinh": unary.arcsinh,
         "arccosh": unary.arccosh, "arctanh": unary.arctanh,
     })
-    from .ops import products, selection
-    for module in (selection, products, ix, inplace):      # modules that list their own methods
+    from .ops import products, sampling, selection
+    for module in (selection, products, ix, inplace, sampling):     # modules that list their own methods
         methods.update(module.METHODS)
     for name, fn in methods.items():
         setattr(Tensor, name, fn)
