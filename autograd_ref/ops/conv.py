@@ -28,6 +28,7 @@ import numbers
 from ..autograd.graph import Node, edge_to
 from ..tensor import make_tensor
 from .common import _fw, _state, attach, check_same_device
+from .padding import constant_pad
 
 
 # ---- window geometry ---------------------------------------------------------------
@@ -317,28 +318,6 @@ def _conv_padding(padding, kernel, stride, dilation, ntuple=_pair):
     return tuple(p for p in ntuple(padding, "padding") for _ in (0, 1))
 
 
-class ConstantPadNdBackward0(Node):
-    __slots__ = ("size",)
-
-    def backward(self, grad):
-        return grad[..., :self.size[0], :self.size[1]]
-
-
-def _pad_bottom_right(input, rows, cols):
-    """Zeros added below and to the right of an image, as a node of its own:
-    how PyTorch makes uneven 'same' padding even (then pads both sides alike)."""
-    xp = input._device.xp
-    h, w = input.shape[-2:]
-    data = xp.zeros(input.shape[:-2] + (h + rows, w + cols), dtype=input._data.dtype)
-    data[..., :h, :w] = input._data
-    res = make_tensor(data, input._device)
-    if _state.enabled and input._requires_grad or _fw.active:
-        node = ConstantPadNdBackward0((edge_to(input),))
-        node.size = (h, w)
-        attach(res, node)
-    return res
-
-
 def _check_conv(input, weight, bias, stride, dilation, pads, groups):
     """PyTorch's checks, in its order, for a convolution over ``len(stride)`` dims."""
     check_same_device(input, weight, bias)
@@ -413,7 +392,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     pads = _conv_padding(padding, kernel, stride, dilation)
     _check_conv(input, weight, bias, stride, dilation, pads, groups)
     if pads[0] != pads[1] or pads[2] != pads[3]:
-        input = _pad_bottom_right(input, pads[1] - pads[0], pads[3] - pads[2])
+        # PyTorch first pads below and to the right (a node of its own), then pads both sides alike
+        input = constant_pad(input, (0, pads[3] - pads[2], 0, pads[1] - pads[0]), 0)
         pads = (pads[0], pads[0], pads[2], pads[2])
     windows = _Windows(tuple(input.shape[2:]), kernel, stride, dilation, pads)
     return _convolution(input, weight, bias, windows, groups)
@@ -464,7 +444,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     pads = _conv_padding(padding, kernel, stride, dilation, _single)
     _check_conv(input, weight, bias, stride, dilation, pads, groups)
     if pads[0] != pads[1]:      # uneven 'same': pad the right end first, as PyTorch does
-        input = _pad_bottom_right(input, 0, pads[1] - pads[0])
+        input = constant_pad(input, (0, pads[1] - pads[0]), 0)
         pads = (pads[0], pads[0])
     windows = _Windows((1, input.shape[2]), (1,) + kernel, (1,) + stride, (1,) + dilation, (0, 0) + pads)
     return _convolution(input, weight, bias, windows, groups)
