@@ -148,3 +148,20 @@ def test_unsupported_options_say_so():
         F.interpolate(torch.zeros(1, 1, 2, 2, 2), size=3)
     with pytest.raises(NotImplementedError, match="last 1 or 2 dims"):
         F.pad(torch.zeros(1, 1, 2, 2, 2), (1, 1, 1, 1, 1, 1), mode="reflect")
+
+
+def test_padding_and_nearest_interpolation_take_elements_so_a_nan_stays_where_it_is_taken():
+    """Reflect and replicate padding and nearest interpolation pick input elements (PyTorch 2.13's values):
+    a NaN or an infinity appears only where it is picked, and its gradient is the sum over the picks."""
+    x = torch.tensor([[[1., float("nan"), 3., 4.]]], requires_grad=True)
+    assert str(F.pad(x, (2, 1), mode="reflect").tolist()) == "[[[3.0, nan, 1.0, nan, 3.0, 4.0, 3.0]]]"
+    assert str(F.pad(x, (2, 1), mode="replicate").tolist()) == "[[[1.0, 1.0, 1.0, nan, 3.0, 4.0, 4.0]]]"
+    assert str(F.interpolate(x, scale_factor=2, mode="nearest").tolist()) == \
+        "[[[1.0, 1.0, nan, nan, 3.0, 3.0, 4.0, 4.0]]]"
+    F.pad(x, (2, 1), mode="reflect").backward(torch.arange(7.).reshape(1, 1, 7))
+    assert x.grad.tolist() == [[[2.0, 4.0, 10.0, 5.0]]]
+    image = torch.tensor([[[[1., 2.], [3., float("inf")]]]], requires_grad=True)
+    z = F.interpolate(image, size=(3, 3), mode="nearest")
+    assert z.tolist() == [[[[1.0, 1.0, 2.0], [1.0, 1.0, 2.0], [3.0, 3.0, float("inf")]]]]
+    z.sum().backward()
+    assert image.grad.tolist() == [[[[4.0, 2.0], [2.0, 1.0]]]]

@@ -1,6 +1,7 @@
 """Padding and resampling: ``F.pad`` in every mode and ``F.interpolate``. Constant padding copies the input
-into a larger array (its gradient cuts the padding off again); reflect and replicate padding and interpolation
-are fixed linear maps, ``out = rows @ x @ cols.T``, whose gradient is ``rows.T @ grad @ cols``.
+into a larger array (its gradient cuts the padding off again); reflect and replicate padding and nearest
+interpolation pick input elements (the gradient adds up over the picks); linear interpolation is a fixed linear
+map, ``out = rows @ x @ cols.T``, whose gradient is ``rows.T @ grad @ cols``.
 
     >>> F.pad(tensor([[1., 2., 3.]]), (2, 1), mode="reflect")
     tensor([[3., 2., 1., 2., 3., 2.]])
@@ -115,16 +116,53 @@ def pad(input, pad, mode="constant", value=None):
             input = input.index_select(input.dim() - 1 - k, make_tensor(j, input._device))
         return input
     name = ("ReflectionPad" if mode == "reflect" else "ReplicationPad") + f"{dims}DBackward0"
-    matrices = [_one_hot_rows(xp, j, input.shape[-1 - k], input._data.dtype) for k, j in enumerate(indices)]
-    return _resample(input, matrices[1] if dims == 2 else None, matrices[0], name)
+    return _pick(input, indices, name)
+
+
+# ---- picking: each output element is one input element ----------------------------------
+
+class _PickBackward(Node):
+    """``out`` takes, along each of the last dims, the input elements ``index`` names (reflect and replicate
+    padding, nearest interpolation): each input element's gradient is the sum of the gradients of the outputs
+    that took it, put back with ``index_add`` (so ``create_graph=True`` differentiates it again)."""
+    __slots__ = ("picks",)      # (dim, index tensor, input size), in the order the forward applied them
+
+    def backward(self, grad):
+        for dim, index, size in reversed(self.picks):
+            shape = list(grad.shape)
+            shape[dim] = size
+            grad = grad.new_zeros(shape).index_add(dim, index, grad)
+        return grad
+
+
+def _pick(input, indices, name):
+    """``input`` with element ``indices[k][i]`` at position i of its k-th dim from the end, recorded as a node
+    called ``name``. Only the picked elements are read: a NaN stays where it is taken."""
+    xp, data, picks = input._device.xp, input._data, []
+    for k, index in enumerate(indices):
+        dim = input.dim() - 1 - k
+        picks.append((dim, index, input.shape[dim]))
+        data = xp.take(data, index, axis=dim)
+    out = make_tensor(data, input._device)
+    if _state.enabled and input._requires_grad or _fw.active:
+        node = _PICK_NODES[name]((edge_to(input),))
+        node.picks = [(dim, make_tensor(index, input._device), size) for dim, index, size in picks]
+        attach(out, node)
+    return out
+
+
+_PICK_NODES = {name: type(name, (_PickBackward,), {"__slots__": ()}) for name in (
+    "ReflectionPad1DBackward0", "ReflectionPad2DBackward0", "ReplicationPad1DBackward0",
+    "ReplicationPad2DBackward0", "UpsampleNearest1DBackward0", "UpsampleNearest2DBackward0",
+    "UpsampleNearestExact1DBackward0", "UpsampleNearestExact2DBackward0")}
 
 
 # ---- resampling: out = rows @ x @ cols.T -------------------------------------------------
 
 class _ResampleBackward(Node):
     """``out = rows @ x @ cols.T`` with fixed matrices (``rows`` None for a 1-D
-    map along the last dim): the gradient is ``rows.T @ grad @ cols``. Padding
-    and interpolation are such maps; each row of a matrix says how much of each
+    map along the last dim): the gradient is ``rows.T @ grad @ cols``. Linear
+    interpolation is such a map; each row of a matrix says how much of each
     input element goes into one output element."""
     __slots__ = ("rows", "cols")
 
@@ -136,10 +174,7 @@ class _ResampleBackward(Node):
 
 # One subclass per name PyTorch gives these nodes; they differ in nothing else.
 _RESAMPLE_NODES = {name: type(name, (_ResampleBackward,), {"__slots__": ()}) for name in (
-    "ReflectionPad1DBackward0", "ReflectionPad2DBackward0", "ReplicationPad1DBackward0",
-    "ReplicationPad2DBackward0", "UpsampleNearest1DBackward0", "UpsampleNearest2DBackward0",
-    "UpsampleNearestExact1DBackward0", "UpsampleNearestExact2DBackward0", "UpsampleLinear1DBackward0",
-    "UpsampleBilinear2DBackward0")}
+    "UpsampleLinear1DBackward0", "UpsampleBilinear2DBackward0")}
 
 
 def _one_hot_rows(xp, index, size, dtype):
@@ -162,15 +197,14 @@ def _resample(input, rows, cols, name):
     return out
 
 
-def _nearest_matrix(xp, size, out, scale, exact, dtype):
+def _nearest_index(xp, size, out, scale, exact):
     """Nearest neighbour: output element i takes input element floor(i * s)
     (``exact``: floor((i + 0.5) * s)), s = 1 / scale_factor or size / out,
     computed in float32 as PyTorch does."""
     s = xp.float32(1.0 / scale) if scale else xp.float32(size) / xp.float32(out)
     i = xp.arange(out)
     src = (i + 0.5) * float(s) if exact else i.astype(xp.float32) * s
-    index = xp.minimum(xp.floor(src.astype(xp.float32)).astype(xp.int64), size - 1)
-    return _one_hot_rows(xp, index, size, dtype)
+    return xp.minimum(xp.floor(src.astype(xp.float32)).astype(xp.int64), size - 1)
 
 
 def _linear_matrix(xp, size, out, scale, align_corners, dtype):
@@ -260,8 +294,10 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if not input.is_floating_point() and mode in ("linear", "bilinear"):
         raise NotImplementedError(f'"compute_indices_weights_linear" not implemented for \'{input.dtype.legacy_name[:-6]}\'')
     xp, dtype = input._device.xp, input._data.dtype
-    matrices = [(_linear_matrix(xp, n, o, s, align_corners, dtype) if mode in ("linear", "bilinear")
-                 else _nearest_matrix(xp, n, o, s, mode == "nearest-exact", dtype))
-                for n, o, s in zip(input.shape[2:], out, scales)]
     kind = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear", "bilinear": "Bilinear"}[mode]
-    return _resample(input, matrices[0] if dims == 2 else None, matrices[-1], f"Upsample{kind}{dims}DBackward0")
+    name = f"Upsample{kind}{dims}DBackward0"
+    sizes = list(zip(input.shape[2:], out, scales))
+    if mode in ("nearest", "nearest-exact"):        # indices, last dim first
+        return _pick(input, [_nearest_index(xp, n, o, s, mode == "nearest-exact") for n, o, s in sizes[::-1]], name)
+    matrices = [_linear_matrix(xp, n, o, s, align_corners, dtype) for n, o, s in sizes]
+    return _resample(input, matrices[0] if dims == 2 else None, matrices[-1], name)
