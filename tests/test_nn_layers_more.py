@@ -165,3 +165,15 @@ def test_padding_and_nearest_interpolation_take_elements_so_a_nan_stays_where_it
     assert z.tolist() == [[[[1.0, 1.0, 2.0], [1.0, 1.0, 2.0], [3.0, 3.0, float("inf")]]]]
     z.sum().backward()
     assert image.grad.tolist() == [[[[4.0, 2.0], [2.0, 1.0]]]]
+
+
+def test_bilinear_interpolation_reads_only_the_neighbours_so_a_nan_stays_local():
+    """PyTorch 2.13's values: a NaN reaches only the outputs whose two neighbours along a dim include it (with
+    weight 0 too: 0 * NaN is NaN), not the whole row as a product with a dense matrix would."""
+    x = torch.tensor([[[[1., float("nan"), 3., 4.], [5., 6., 7., 8.], [9., 10., 11., 12.]]]])
+    y = F.interpolate(x, size=(5, 6), mode="bilinear", align_corners=True)[0, 0]
+    assert [[v != v for v in row] for row in y.tolist()] == [
+        [True, True, True, True, False, False], [True, True, True, True, False, False],
+        [False, False, False, False, False, False], [False, False, False, False, False, False],
+        [False, False, False, False, False, False]]
+    assert y[4].tolist() == pytest.approx([9.0, 9.6, 10.2, 10.8, 11.4, 12.0])

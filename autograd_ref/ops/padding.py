@@ -1,7 +1,7 @@
 """Padding and resampling: ``F.pad`` in every mode and ``F.interpolate``. Constant padding copies the input
 into a larger array (its gradient cuts the padding off again); reflect and replicate padding and nearest
-interpolation pick input elements (the gradient adds up over the picks); linear interpolation is a fixed linear
-map, ``out = rows @ x @ cols.T``, whose gradient is ``rows.T @ grad @ cols``.
+interpolation pick input elements, linear interpolation a weighted sum of two neighbours along each dim (the
+gradient adds up over the picks, times the weights).
 
     >>> F.pad(tensor([[1., 2., 3.]]), (2, 1), mode="reflect")
     tensor([[3., 2., 1., 2., 3., 2.]])
@@ -116,37 +116,50 @@ def pad(input, pad, mode="constant", value=None):
             input = input.index_select(input.dim() - 1 - k, make_tensor(j, input._device))
         return input
     name = ("ReflectionPad" if mode == "reflect" else "ReplicationPad") + f"{dims}DBackward0"
-    return _pick(input, indices, name)
+    return _pick(input, [[(index, None)] for index in indices], name)
 
 
-# ---- picking: each output element is one input element ----------------------------------
+# ---- picking: each output element is one input element, or a weighted sum of two -----------------
 
 class _PickBackward(Node):
-    """``out`` takes, along each of the last dims, the input elements ``index`` names (reflect and replicate
-    padding, nearest interpolation): each input element's gradient is the sum of the gradients of the outputs
-    that took it, put back with ``index_add`` (so ``create_graph=True`` differentiates it again)."""
-    __slots__ = ("picks",)      # (dim, index tensor, input size), in the order the forward applied them
+    """``out`` takes, along each of the last dims, the input elements an index names (reflect and replicate
+    padding, nearest interpolation), or a weighted sum of two of them (linear interpolation): each input
+    element's gradient is the sum of the gradients of the outputs that took it, times the weights, put back
+    with ``index_add`` (so ``create_graph=True`` differentiates it again)."""
+    __slots__ = ("picks",)      # (dim, input size, [(index tensor, weight tensor or None)]), in forward order
 
     def backward(self, grad):
-        for dim, index, size in reversed(self.picks):
+        for dim, size, terms in reversed(self.picks):
             shape = list(grad.shape)
             shape[dim] = size
-            grad = grad.new_zeros(shape).index_add(dim, index, grad)
+            summed = grad.new_zeros(shape)
+            for index, weight in terms:
+                summed = summed.index_add(dim, index, grad if weight is None else grad * weight)
+            grad = summed
         return grad
 
 
-def _pick(input, indices, name):
-    """``input`` with element ``indices[k][i]`` at position i of its k-th dim from the end, recorded as a node
-    called ``name``. Only the picked elements are read: a NaN stays where it is taken."""
-    xp, data, picks = input._device.xp, input._data, []
-    for k, index in enumerate(indices):
+def _pick(input, picks, name):
+    """``input`` resampled along its last dims, recorded as a node called ``name``: ``picks`` holds, for each
+    dim from the last, a list of ``(index, weight)`` terms (weight None: 1), and output element i of that dim is
+    the sum over the terms of ``weight[i] * input[index[i]]``. Only the named elements are read, so a NaN stays
+    where it is taken."""
+    xp, data, recorded = input._device.xp, input._data, []
+    for k, terms in enumerate(picks):
         dim = input.dim() - 1 - k
-        picks.append((dim, index, input.shape[dim]))
-        data = xp.take(data, index, axis=dim)
+        shape = [1] * data.ndim
+        shape[dim] = -1
+        taken = [xp.take(data, index, axis=dim) if weight is None else
+                 xp.take(data, index, axis=dim) * weight.reshape(shape) for index, weight in terms]
+        recorded.append((dim, input.shape[dim], terms, shape))
+        data = taken[0] if len(taken) == 1 else taken[0] + taken[1]
     out = make_tensor(data, input._device)
     if _state.enabled and input._requires_grad or _fw.active:
         node = _PICK_NODES[name]((edge_to(input),))
-        node.picks = [(dim, make_tensor(index, input._device), size) for dim, index, size in picks]
+        node.picks = [(dim, size, [(make_tensor(index, input._device),
+                                    None if weight is None else make_tensor(weight.reshape(shape), input._device))
+                                   for index, weight in terms])
+                      for dim, size, terms, shape in recorded]
         attach(out, node)
     return out
 
@@ -154,47 +167,8 @@ def _pick(input, indices, name):
 _PICK_NODES = {name: type(name, (_PickBackward,), {"__slots__": ()}) for name in (
     "ReflectionPad1DBackward0", "ReflectionPad2DBackward0", "ReplicationPad1DBackward0",
     "ReplicationPad2DBackward0", "UpsampleNearest1DBackward0", "UpsampleNearest2DBackward0",
-    "UpsampleNearestExact1DBackward0", "UpsampleNearestExact2DBackward0")}
-
-
-# ---- resampling: out = rows @ x @ cols.T -------------------------------------------------
-
-class _ResampleBackward(Node):
-    """``out = rows @ x @ cols.T`` with fixed matrices (``rows`` None for a 1-D
-    map along the last dim): the gradient is ``rows.T @ grad @ cols``. Linear
-    interpolation is such a map; each row of a matrix says how much of each
-    input element goes into one output element."""
-    __slots__ = ("rows", "cols")
-
-    def backward(self, grad):
-        if self.rows is not None:
-            grad = self.rows.t() @ grad
-        return grad @ self.cols
-
-
-# One subclass per name PyTorch gives these nodes; they differ in nothing else.
-_RESAMPLE_NODES = {name: type(name, (_ResampleBackward,), {"__slots__": ()}) for name in (
-    "UpsampleLinear1DBackward0", "UpsampleBilinear2DBackward0")}
-
-
-def _one_hot_rows(xp, index, size, dtype):
-    """The (len(index), size) matrix that picks element ``index[i]`` for row i."""
-    return (index[:, None] == xp.arange(size)).astype(dtype)
-
-
-def _resample(input, rows, cols, name):
-    """``rows @ input @ cols.T`` over the last two dims (``rows`` None: only the
-    last dim), recorded as a node called ``name``."""
-    xp, data = input._device.xp, input._data
-    if rows is not None:
-        data = xp.matmul(rows, data)
-    out = make_tensor(xp.matmul(data, cols.T), input._device)
-    if _state.enabled and input._requires_grad or _fw.active:
-        node = _RESAMPLE_NODES[name]((edge_to(input),))
-        node.rows = None if rows is None else make_tensor(rows, input._device)
-        node.cols = make_tensor(cols, input._device)
-        attach(out, node)
-    return out
+    "UpsampleNearestExact1DBackward0", "UpsampleNearestExact2DBackward0", "UpsampleLinear1DBackward0",
+    "UpsampleBilinear2DBackward0")}
 
 
 def _nearest_index(xp, size, out, scale, exact):
@@ -207,10 +181,10 @@ def _nearest_index(xp, size, out, scale, exact):
     return xp.minimum(xp.floor(src.astype(xp.float32)).astype(xp.int64), size - 1)
 
 
-def _linear_matrix(xp, size, out, scale, align_corners, dtype):
-    """Linear interpolation: output element i sits at input position x (the
-    ends on the ends with ``align_corners``, else pixel centres on pixel
-    centres); it takes (1 - t) of element floor(x) and t of the next one."""
+def _linear_terms(xp, size, out, scale, align_corners, dtype):
+    """Linear interpolation: output element i sits at input position x (the ends on the ends with
+    ``align_corners``, else pixel centres on pixel centres); it takes (1 - t) of element floor(x) and t of the
+    next one. The two ``(index, weight)`` terms of :func:`_pick`."""
     one, half = dtype.type(1), dtype.type(0.5)
     if align_corners:
         s = dtype.type(size - 1) / dtype.type(out - 1) if out > 1 else dtype.type(0)
@@ -220,9 +194,7 @@ def _linear_matrix(xp, size, out, scale, align_corners, dtype):
         x = xp.maximum(s * (xp.arange(out).astype(dtype) + half) - half, dtype.type(0))
     left = xp.minimum(xp.floor(x).astype(xp.int64), size - 1)
     t = xp.clip(x - left.astype(dtype), 0, one)
-    right = xp.minimum(left + 1, size - 1)
-    return ((one - t)[:, None] * _one_hot_rows(xp, left, size, dtype)
-            + t[:, None] * _one_hot_rows(xp, right, size, dtype))
+    return [(left, one - t), (xp.minimum(left + 1, size - 1), t)]
 
 
 _INTERP_MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
@@ -296,8 +268,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     xp, dtype = input._device.xp, input._data.dtype
     kind = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear", "bilinear": "Bilinear"}[mode]
     name = f"Upsample{kind}{dims}DBackward0"
-    sizes = list(zip(input.shape[2:], out, scales))
-    if mode in ("nearest", "nearest-exact"):        # indices, last dim first
-        return _pick(input, [_nearest_index(xp, n, o, s, mode == "nearest-exact") for n, o, s in sizes[::-1]], name)
-    matrices = [_linear_matrix(xp, n, o, s, align_corners, dtype) for n, o, s in sizes]
-    return _resample(input, matrices[0] if dims == 2 else None, matrices[-1], name)
+    sizes = list(zip(input.shape[2:], out, scales))[::-1]        # last dim first
+    if mode in ("nearest", "nearest-exact"):
+        return _pick(input, [[(_nearest_index(xp, n, o, s, mode == "nearest-exact"), None)] for n, o, s in sizes],
+                     name)
+    return _pick(input, [_linear_terms(xp, n, o, s, align_corners, dtype) for n, o, s in sizes], name)
