@@ -39,7 +39,7 @@ class GradcheckError(RuntimeError):
 
 def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
               nondet_tol=0.0, check_undefined_grad=True, check_grad_dtypes=False,
-              check_batched_grad=False, check_forward_ad=False, fast_mode=False):
+              check_batched_grad=False, check_forward_ad=False, check_backward_ad=True, fast_mode=False):
     """Check the gradients ``func``'s backward computes for the ``inputs`` that
     require grad against finite differences; True if they agree.
 
@@ -50,12 +50,21 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     A failed check raises :class:`GradcheckError` (or returns False when
     ``raise_exception=False``). Use float64 inputs: float32 is too coarse for
     ``eps=1e-6``. ``fast_mode=True`` compares one random projection
-    ``v^T J u`` per Jacobian instead of every element.
+    ``v^T J u`` per Jacobian instead of every element. ``check_forward_ad=True``
+    also checks forward mode (a custom Function's ``jvp``); ``check_backward_ad=False``
+    skips the reverse-mode checks, for a Function that has only a ``jvp``.
     """
+    if not (check_forward_ad or check_backward_ad):
+        raise AssertionError("Expected at least one of check_forward_ad or check_backward_ad to be True")
+    if check_batched_grad and not check_backward_ad:
+        raise AssertionError("Setting check_batched_grad=True requires check_backward_ad to be True")
     _refuse_unsupported(check_batched_grad=check_batched_grad)
     try:
-        _gradcheck(func, _as_tuple(inputs), eps, atol, rtol, nondet_tol, check_undefined_grad,
-                   check_grad_dtypes, fast_mode)
+        if check_backward_ad:
+            _gradcheck(func, _as_tuple(inputs), eps, atol, rtol, nondet_tol, check_undefined_grad,
+                       check_grad_dtypes, fast_mode)
+        else:
+            _check_inputs(_as_tuple(inputs))
         if check_forward_ad:
             _forward_ad_check(func, _as_tuple(inputs), eps, atol, rtol)
     except GradcheckError:
@@ -68,7 +77,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
                   raise_exception=True, nondet_tol=0.0, check_undefined_grad=True,
                   check_grad_dtypes=False, check_batched_grad=False, check_fwd_over_rev=False,
-                  fast_mode=False):
+                  check_rev_over_rev=True, fast_mode=False):
     """Check second derivatives: ``gradcheck`` on the function that computes
     the first derivatives (``autograd.grad`` with ``create_graph=True``).
 
@@ -100,7 +109,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
 
     return gradcheck(first_derivatives, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception, nondet_tol=nondet_tol, check_forward_ad=check_fwd_over_rev,
-                     check_undefined_grad=check_undefined_grad,
+                     check_backward_ad=check_rev_over_rev, check_undefined_grad=check_undefined_grad,
                      check_grad_dtypes=check_grad_dtypes, fast_mode=fast_mode)
 
 
