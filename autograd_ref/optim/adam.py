@@ -6,22 +6,15 @@
 from ..autograd.grad_mode import no_grad
 from ..creation import tensor, zeros_like
 from ..ops.pointwise import maximum
-from .optimizer import Optimizer, _lerp_
+from .optimizer import Optimizer, _lerp_, check_betas, check_non_negative
 
 __all__ = ["Adam"]
 
 
 def _check_adam_options(lr, betas, eps, weight_decay):
-    if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
-    if not 0.0 <= eps:
-        raise ValueError(f"Invalid epsilon value: {eps}")
-    if not 0.0 <= betas[0] < 1.0:
-        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-    if not 0.0 <= betas[1] < 1.0:
-        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-    if not 0.0 <= weight_decay:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+    check_non_negative(lr=lr, eps=eps)
+    check_betas(betas)
+    check_non_negative(weight_decay=weight_decay)
     if not (isinstance(betas[0], float) and isinstance(betas[1], float)):
         raise ValueError("betas must be either both floats or both Tensors")
 

@@ -227,6 +227,31 @@ class Optimizer:
         return text + ")"
 
 
+# What PyTorch calls each hyperparameter in the message when it is out of range.
+_OPTION_NAMES = {"lr": "learning rate", "eps": "epsilon value"}
+
+
+def check_non_negative(**options):
+    """Refuse a negative hyperparameter with PyTorch's message, checking in the order given.
+
+        >>> check_non_negative(lr=0.01, eps=1e-8)
+        >>> check_non_negative(lr=-1)           # ValueError: Invalid learning rate: -1
+    """
+    for name, value in options.items():
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {_OPTION_NAMES.get(name, name + ' value')}: {value}")
+
+
+def check_betas(betas):
+    """Refuse a beta outside [0, 1) with PyTorch's message.
+
+        >>> check_betas((0.9, 1.0))             # ValueError: Invalid beta parameter at index 1: 1.0
+    """
+    for i, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+
+
 def _cast_state(param, value, key=None):
     """A loaded state value made ready for ``param``: tensors moved to its
     device and, when it is floating point, its dtype. ``step`` counters keep
