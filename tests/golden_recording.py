@@ -3,6 +3,7 @@
     >>> torch = import_torch(__file__)      # in tests/golden_nn/record.py
 """
 import importlib
+import json
 import os
 import sys
 
@@ -23,6 +24,25 @@ def import_torch(script, *submodules):
                  f"/path/to/torch-venv/bin/python {where}")
 
 
+def write_values(path, out, per_line=("cases",)):
+    """Write a golden set's ``out`` dict to ``path`` as JSON, the dicts named in ``per_line`` one entry per line
+    (small diffs when one case changes), the rest inline; and check that it reads back as ``out``.
+
+        >>> write_values(os.path.join(HERE, "values.json"), {"torch_version": "2.13.0", "cases": {...}})
+    """
+    parts = []
+    for key, value in out.items():
+        if key in per_line:
+            entries = [f"{json.dumps(name)}: {json.dumps(entry, separators=(',', ':'))}" for name, entry in value.items()]
+            parts.append(f"{json.dumps(key)}: {{\n" + ",\n".join(entries) + "\n}")
+        else:
+            parts.append(f"{json.dumps(key)}: {json.dumps(value)}")
+    with open(path, "w") as f:
+        f.write("{" + ",\n".join(parts) + "}\n")
+    with open(path) as f:
+        assert json.load(f) == json.loads(json.dumps(out)), f"{path} does not read back as written"
+
+
 def record_cases_and_errors(torch, cases, out_path):
     """Run every case of a golden set's ``cases`` module (``CASES``, ``ERRORS``, ``make_input``, ``case_rng``,
     ``run``, ``run_error``, ``encode``: the layout of tests/golden_selection) with ``lib=torch`` and write what
@@ -30,7 +50,6 @@ def record_cases_and_errors(torch, cases, out_path):
 
         >>> record_cases_and_errors(torch, cases, os.path.join(HERE, "values.json"))    # in a record.py
     """
-    import json
     import warnings
 
     warnings.simplefilter("ignore")
@@ -45,15 +64,6 @@ def record_cases_and_errors(torch, cases, out_path):
         kind, message = cases.run_error(torch, fn)
         assert kind is not None, f"{name}: PyTorch raised nothing"
         errors[name] = [kind, message if prefix is None else message[:prefix]]
-    lines = ['{"torch_version": %s,' % json.dumps(torch.__version__),
-             '"errors": ' + json.dumps(errors, indent=0) + ",", '"cases": {']
-    items = list(recorded.items())
-    for i, (name, entry) in enumerate(items):
-        lines.append(f"{json.dumps(name)}: {json.dumps(entry, separators=(',', ':'))}"
-                     + ("," if i < len(items) - 1 else ""))
-    lines.append("}}")
-    with open(out_path, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    with open(out_path) as f:
-        json.load(f)        # it must read back
-    print(f"recorded {len(items)} cases and {len(errors)} errors with torch {torch.__version__} into {out_path}")
+    write_values(out_path, {"torch_version": torch.__version__, "errors": errors, "cases": recorded},
+                 per_line=("errors", "cases"))
+    print(f"recorded {len(recorded)} cases and {len(errors)} errors with torch {torch.__version__} into {out_path}")

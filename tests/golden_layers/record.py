@@ -11,7 +11,6 @@ output gradient and second derivatives where asked; then the errors PyTorch
 raises and the reprs it prints. ``tests/test_nn_layers_more.py`` reads the
 file and never needs torch.
 """
-import json
 import os
 import sys
 import warnings
@@ -19,7 +18,7 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))       # tests/, so that golden_layers.cases imports
 
-from golden_recording import import_torch  # noqa: E402
+from golden_recording import import_torch, write_values  # noqa: E402
 
 torch = import_torch(__file__)
 
@@ -46,18 +45,8 @@ def main():
         kind, message = cases.run_error(torch, fn)
         assert kind is not None, f"{name} raised nothing in PyTorch"
         out["errors"][name] = [kind, message]
-    # One case per line: small diffs when a case changes.
-    lines = ["{"]
-    for key in ("torch_version", "reprs", "errors"):
-        lines.append(f"{json.dumps(key)}: {json.dumps(out[key])},")
-    lines.append('"cases": {')
-    items = list(out["cases"].items())
-    for i, (name, entry) in enumerate(items):
-        lines.append(f"{json.dumps(name)}: {json.dumps(entry)}" + ("," if i < len(items) - 1 else ""))
-    lines.append("}}")
-    with open(OUT, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    print(f"recorded {len(items)} cases, {len(out['reprs'])} reprs, {len(out['errors'])} errors "
+    write_values(OUT, out)
+    print(f"recorded {len(out['cases'])} cases, {len(out['reprs'])} reprs, {len(out['errors'])} errors "
           f"with torch {torch.__version__} into {OUT}")
 
 

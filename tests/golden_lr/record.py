@@ -7,14 +7,13 @@ Run by hand, only where torch is installed:
 The programs are in ``cases.py``; ``tests/test_lr_scheduler.py`` runs them on
 autograd_ref and compares, without torch.
 """
-import json
 import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))       # tests/, so that golden_lr.cases imports
 
-from golden_recording import import_torch  # noqa: E402
+from golden_recording import import_torch, write_values  # noqa: E402
 
 torch = import_torch(__file__, "torch.optim.lr_scheduler")
 
@@ -30,16 +29,7 @@ def main():
         "schedules": {name: cases.run_case(torch, name) for name in cases.CASES},
         "errors": {name: cases.run_error_case(torch, name) for name in cases.ERROR_CASES},
     }
-    # One entry per line: small diffs when a case changes.
-    lines = ["{" + '"torch_version": %s' % json.dumps(out["torch_version"])]
-    for section in ("schedules", "errors"):
-        entries = [f"{json.dumps(name)}: {json.dumps(value, separators=(',', ':'))}"
-                   for name, value in out[section].items()]
-        lines.append(f', "{section}": {{\n' + ",\n".join(entries) + "\n}")
-    with open(OUT, "w") as f:
-        f.write("\n".join(lines) + "}\n")
-    with open(OUT) as f:
-        assert json.load(f) == json.loads(json.dumps(out))     # it reads back as written
+    write_values(OUT, out, per_line=("schedules", "errors"))
     print(f"wrote {len(out['schedules'])} schedules and {len(out['errors'])} errors to {OUT} "
           f"({os.path.getsize(OUT) / 1e3:.0f} kB) with torch {torch.__version__}")
 

@@ -10,7 +10,6 @@ through golden_nn's ``run`` and stores the arrays, the output (values, dtype, ``
 derivatives where asked; plus the errors and warnings PyTorch gives. ``tests/test_golden_math.py`` reads
 the file and never needs torch.
 """
-import json
 import os
 import sys
 import warnings
@@ -18,7 +17,7 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))       # tests/, so that golden_math.cases and golden_nn import
 
-from golden_recording import import_torch  # noqa: E402
+from golden_recording import import_torch, write_values  # noqa: E402
 
 torch = import_torch(__file__)
 
@@ -50,17 +49,8 @@ def main():
     for name, fn in cases.WARNINGS.items():
         out["warnings"][name] = cases.run_warnings(torch, fn)
         assert out["warnings"][name], f"{name} gave no warning in PyTorch"
-    lines = ["{"]        # one case per line: small diffs when a case changes
-    for key in ("torch_version", "errors", "warnings"):
-        lines.append(f"{json.dumps(key)}: {json.dumps(out[key])},")
-    lines.append('"cases": {')
-    items = list(out["cases"].items())
-    for i, (name, entry) in enumerate(items):
-        lines.append(f"{json.dumps(name)}: {json.dumps(entry)}" + ("," if i < len(items) - 1 else ""))
-    lines.append("}}")
-    with open(OUT, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    print(f"recorded {len(items)} cases, {len(out['errors'])} errors, {len(out['warnings'])} warnings "
+    write_values(OUT, out)
+    print(f"recorded {len(out['cases'])} cases, {len(out['errors'])} errors, {len(out['warnings'])} warnings "
           f"with torch {torch.__version__} into {OUT}")
 
 

@@ -12,7 +12,6 @@ asked; plus module reprs, ``init.calculate_gain`` values, fans, and the errors
 PyTorch raises. ``tests/test_nn_layers.py`` and ``tests/test_nn_losses.py``
 read the file and never need torch.
 """
-import json
 import os
 import sys
 import warnings
@@ -20,7 +19,7 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))       # tests/, so that golden_nn.cases imports
 
-from golden_recording import import_torch  # noqa: E402
+from golden_recording import import_torch, write_values  # noqa: E402
 
 torch = import_torch(__file__)
 
@@ -54,18 +53,8 @@ def main():
     out["linear_regression"] = cases.encode({
         "x": x.numpy(), "y": y.numpy(), "w": w.detach().numpy().copy(),
         "losses": cases.linear_regression(torch, x, y, w)})
-    # One case per line: small diffs when a case changes.
-    lines = ["{"]
-    for key in ("torch_version", "reprs", "errors", "gains", "fans", "linear_regression"):
-        lines.append(f"{json.dumps(key)}: {json.dumps(out[key])},")
-    lines.append('"cases": {')
-    items = list(out["cases"].items())
-    for i, (name, entry) in enumerate(items):
-        lines.append(f"{json.dumps(name)}: {json.dumps(entry)}" + ("," if i < len(items) - 1 else ""))
-    lines.append("}}")
-    with open(OUT, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    print(f"recorded {len(items)} cases, {len(out['reprs'])} reprs, {len(out['errors'])} errors "
+    write_values(OUT, out)
+    print(f"recorded {len(out['cases'])} cases, {len(out['reprs'])} reprs, {len(out['errors'])} errors "
           f"with torch {torch.__version__} into {OUT}")
 
 

@@ -8,14 +8,13 @@ Run by hand, only where torch is installed:
 The programs are in ``cases.py``; ``tests/test_nn_utils.py`` runs them on
 autograd_ref and compares, without torch.
 """
-import json
 import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))       # tests/, so that golden_nn_utils.cases imports
 
-from golden_recording import import_torch  # noqa: E402
+from golden_recording import import_torch, write_values  # noqa: E402
 
 torch = import_torch(__file__)
 
@@ -38,13 +37,7 @@ def main():
     for name, (kind, _) in out["errors"].items():
         assert kind is not None, f"{name} raised nothing in PyTorch"
     # One case per line: small diffs when a case changes.
-    lines = ["{" + '"torch_version": %s' % json.dumps(out["torch_version"])]
-    for section in ("clip", "vector", "init", "errors", "warnings"):
-        entries = [f"{json.dumps(name)}: {json.dumps(value, separators=(',', ':'))}"
-                   for name, value in out[section].items()]
-        lines.append(f', "{section}": {{\n' + ",\n".join(entries) + "\n}")
-    with open(OUT, "w") as f:
-        f.write("\n".join(lines) + "}\n")
+    write_values(OUT, out, per_line=("clip", "vector", "init", "errors", "warnings"))
     print(f"wrote {sum(len(v) for k, v in out.items() if k != 'torch_version')} cases to {OUT} "
           f"with torch {torch.__version__}")
 

@@ -7,7 +7,6 @@ Run by hand, only where torch is installed:
 The programs are in ``cases.py``; ``tests/test_optim_more.py`` runs them on
 autograd_ref and compares, without torch.
 """
-import json
 import os
 import sys
 import warnings
@@ -15,7 +14,7 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))       # tests/, so that golden_optim_more.cases imports
 
-from golden_recording import import_torch  # noqa: E402
+from golden_recording import import_torch, write_values  # noqa: E402
 
 torch = import_torch(__file__)
 
@@ -34,16 +33,7 @@ def main():
         "lbfgs": {c.name: cases.run_lbfgs_case(torch, c) for c in cases.LBFGS_CASES},
         "errors": {name: cases.run_error_case(torch, name) for name in cases.ERROR_CASES},
     }
-    # One entry per line: small diffs when a case changes.
-    lines = ["{" + '"torch_version": %s' % json.dumps(out["torch_version"])]
-    for section in ("optimizers", "lbfgs", "errors"):
-        entries = [f"{json.dumps(name)}: {json.dumps(value, separators=(',', ':'))}"
-                   for name, value in out[section].items()]
-        lines.append(f', "{section}": {{\n' + ",\n".join(entries) + "\n}")
-    with open(OUT, "w") as f:
-        f.write("\n".join(lines) + "}\n")
-    with open(OUT) as f:
-        assert json.load(f) == json.loads(json.dumps(out))     # it reads back as written
+    write_values(OUT, out, per_line=("optimizers", "lbfgs", "errors"))
     print(f"wrote {sum(len(v) for k, v in out.items() if k != 'torch_version')} cases to {OUT} "
           f"({os.path.getsize(OUT) / 1e3:.0f} kB) with torch {torch.__version__}")
 

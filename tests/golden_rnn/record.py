@@ -10,7 +10,6 @@ states, gradients, ``grad_fn`` names and parameter names; then the errors and wa
 ``cases.ERRORS`` and ``cases.WARNINGS``, and the reprs of ``cases.REPRS``. ``tests/test_nn_rnn.py`` reads
 the file and never needs torch.
 """
-import json
 import os
 import sys
 import warnings
@@ -18,7 +17,7 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))       # tests/, so that golden_rnn.cases imports
 
-from golden_recording import import_torch  # noqa: E402
+from golden_recording import import_torch, write_values  # noqa: E402
 
 torch = import_torch(__file__)
 
@@ -49,18 +48,8 @@ def main():
         entry = {"arrays": arrays}
         entry.update(cases.run(torch, c, arrays))
         out["cases"][c.name] = encode(entry)
-    # One case per line: small diffs when a case changes.
-    lines = ["{"]
-    for key in ("torch_version", "errors", "warnings", "reprs"):
-        lines.append(f"{json.dumps(key)}: {json.dumps(out[key])},")
-    lines.append('"cases": {')
-    items = list(out["cases"].items())
-    for i, (name, entry) in enumerate(items):
-        lines.append(f"{json.dumps(name)}: {json.dumps(entry)}" + ("," if i < len(items) - 1 else ""))
-    lines.append("}}")
-    with open(OUT, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    print(f"recorded {len(items)} cases, {len(out['errors'])} errors, {len(out['warnings'])} warnings and "
+    write_values(OUT, out)
+    print(f"recorded {len(out['cases'])} cases, {len(out['errors'])} errors, {len(out['warnings'])} warnings and "
           f"{len(out['reprs'])} reprs with torch {torch.__version__} into {OUT}")
 
 
