@@ -13,7 +13,7 @@ from .modules import Identity, Linear
 from .modules import (ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, ReLU, ReLU6, Sigmoid, SiLU, Softmax,
                       Softplus, Tanh)
 from .modules import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
-from .modules import Dropout
+from .modules import Dropout, Dropout2d
 from .modules import Flatten
 from .modules import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss,
                       NLLLoss, SmoothL1Loss)

@@ -37,7 +37,7 @@ from ..ops.padding import interpolate, pad
 from ..tensor import make_tensor
 
 __all__ = ["smooth_l1_loss", "huber_loss", "kl_div",
-           "relu", "gelu", "silu", "elu", "leaky_relu", "softplus", "hardtanh", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout",
+           "relu", "gelu", "silu", "elu", "leaky_relu", "softplus", "hardtanh", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout", "dropout2d",
            "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
            "nll_loss", "cross_entropy", "one_hot"]
 
@@ -230,6 +230,44 @@ def dropout(input, p=0.5, training=True, inplace=False):
         mask = zeros(input.shape, dtype=input.dtype, device=input.device)
     else:
         keep = rand(input.shape, dtype=input.dtype, device=input.device) >= p
+        mask = keep.to(input.dtype) * (1.0 / (1.0 - p))
+    return input.mul_(mask) if inplace else input * mask
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Channel-wise dropout for ``(N, C, H, W)`` input: while training, zero
+    each whole channel ``input[n, c]`` with probability ``p`` and scale the
+    kept ones by ``1 / (1 - p)``. As in PyTorch, a 3-D input is read as
+    ``(N, C, L)`` and any other number of dims is allowed with a warning.
+
+        >>> manual_seed(0); F.dropout2d(ones(1, 4, 2, 2), p=0.5)[0, :, 0, 0]
+        tensor([2., 0., 0., 0.])
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    import warnings
+    if input.dim() not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {input.dim()}-D input to dropout2d, which is deprecated and will "
+                      "result in an error in a future release. To retain the behavior and silence this warning, "
+                      "please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on "
+                      "inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension "
+                      "(i.e. 3D or 4D inputs).", stacklevel=2)
+    if input.dim() == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                      "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
+                      "This behavior will change in a future release to interpret the input as one without a "
+                      "batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, "
+                      "please switch to using dropout1d instead.", stacklevel=2)
+    if input.dim() < 2:
+        raise RuntimeError(f"Feature dropout requires at least 2 dimensions in the input, but got {input.dim()}")
+    if not training or p == 0.0:
+        return input
+    # One draw per (sample, channel); the feature dims broadcast.
+    shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2)
+    if p == 1.0:
+        mask = zeros(shape, dtype=input.dtype, device=input.device)
+    else:
+        keep = rand(shape, dtype=input.dtype, device=input.device) >= p
         mask = keep.to(input.dtype) * (1.0 / (1.0 - p))
     return input.mul_(mask) if inplace else input * mask
 

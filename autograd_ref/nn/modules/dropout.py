@@ -1,4 +1,4 @@
-"""``Dropout``: randomly silence units while training, so that the network
+"""``Dropout`` and ``Dropout2d``: randomly silence units while training, so that the network
 cannot rely on any one of them.
 
     >>> drop = Dropout(p=0.5)
@@ -30,3 +30,17 @@ class Dropout(Module):
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Dropout):
+    """Channel-wise dropout: in training mode, zero each whole channel of an
+    ``(N, C, H, W)`` (or ``(C, H, W)``) input with probability ``p`` and scale
+    the rest by ``1 / (1 - p)``; in evaluation mode, pass the input through.
+
+        >>> drop = Dropout2d(0.25)
+        >>> drop(ones(8, 16, 5, 5)).shape
+        autograd_ref.Size([8, 16, 5, 5])
+    """
+
+    def forward(self, input):
+        return F.dropout2d(input, self.p, self.training, self.inplace)
