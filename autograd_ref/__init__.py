@@ -83,6 +83,8 @@ __version__ = "0.1.0"
 autograd._load_gradcheck()   # last: it needs the whole package
 
 from . import cuda, func, linalg, multiprocessing, nn, optim, utils  # noqa: E402 - GPUs, transforms, processes, training
+from . import serialization  # noqa: E402 - torch.save, torch.load
+from .serialization import load, save  # noqa: E402
 
 
 def __getattr__(name):
