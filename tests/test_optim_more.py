@@ -243,3 +243,21 @@ def test_lbfgs_history_is_limited_to_history_size():
 def test_lbfgs_max_eval_defaults_to_five_quarters_of_max_iter():
     x, opt, closure = _rosenbrock_problem(max_iter=8)
     assert opt.param_groups[0]["max_eval"] == 10
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adamax", "NAdam", "RAdam",
+                                  "Adadelta", "Rprop", "ASGD"])
+def test_pytorchs_kernel_options_are_accepted_and_differentiable_is_refused(name):
+    """Code written for PyTorch passes foreach=, fused= or capturable=; they pick PyTorch's kernels, so autograd_ref
+    takes them and computes the same update; a differentiable update is not supported and says so."""
+    cls = getattr(optim, name)
+    w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
+    kernel_options = {"foreach": False}
+    if name in ("SGD", "Adam", "AdamW", "Adagrad"):
+        kernel_options["fused"] = False
+    opt = cls([w], lr=0.1, **kernel_options)
+    (w * w).sum().backward()
+    opt.step()
+    assert w.tolist() != [1.0, -2.0]
+    with pytest.raises(NotImplementedError, match="differentiable=True is not supported"):
+        cls([w], lr=0.1, differentiable=True)

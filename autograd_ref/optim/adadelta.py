@@ -5,7 +5,7 @@
 """
 from ..autograd.grad_mode import no_grad
 from ..creation import zeros, zeros_like
-from .optimizer import Optimizer, check_non_negative
+from .optimizer import Optimizer, check_kernel_options, check_non_negative
 
 __all__ = ["Adadelta"]
 
@@ -29,7 +29,8 @@ class Adadelta(Optimizer):
     """
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,
-                 maximize=False):
+                 capturable=False, maximize=False, differentiable=False):
+        check_kernel_options(foreach, capturable, differentiable)
         check_non_negative(lr=lr)
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")

@@ -5,7 +5,7 @@
 """
 from ..autograd.grad_mode import no_grad
 from ..creation import full_like, tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_kernel_options
 
 __all__ = ["Adagrad"]
 
@@ -22,7 +22,8 @@ class Adagrad(Optimizer):
     """
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
-                 eps=1e-10, *, maximize=False):
+                 eps=1e-10, foreach=None, *, maximize=False, differentiable=False, fused=None):
+        check_kernel_options(foreach=foreach, differentiable=differentiable, fused=fused)
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 <= lr_decay:

@@ -6,7 +6,7 @@
 from ..autograd.grad_mode import no_grad
 from ..creation import tensor, zeros_like
 from ..ops.pointwise import maximum
-from .optimizer import Optimizer, _lerp_, check_betas, check_non_negative
+from .optimizer import Optimizer, _lerp_, check_betas, check_kernel_options, check_non_negative
 
 __all__ = ["Adam"]
 
@@ -37,7 +37,9 @@ class Adam(Optimizer):
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 amsgrad=False, *, maximize=False, decoupled_weight_decay=False):
+                 amsgrad=False, *, foreach=None, maximize=False, capturable=False, differentiable=False,
+                 fused=None, decoupled_weight_decay=False):
+        check_kernel_options(foreach, capturable, differentiable, fused)
         _check_adam_options(lr, betas, eps, weight_decay)
         defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay,
                     "amsgrad": amsgrad, "maximize": maximize,

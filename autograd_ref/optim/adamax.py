@@ -6,7 +6,7 @@
 from ..autograd.grad_mode import no_grad
 from ..creation import tensor, zeros_like
 from ..ops.pointwise import maximum
-from .optimizer import Optimizer, _lerp_, check_betas, check_non_negative
+from .optimizer import Optimizer, _lerp_, check_betas, check_kernel_options, check_non_negative
 
 __all__ = ["Adamax"]
 
@@ -26,7 +26,8 @@ class Adamax(Optimizer):
     """
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 foreach=None, *, maximize=False):
+                 foreach=None, *, maximize=False, differentiable=False, capturable=False):
+        check_kernel_options(foreach, capturable, differentiable)
         check_non_negative(lr=lr, eps=eps)
         check_betas(betas)
         check_non_negative(weight_decay=weight_decay)

@@ -5,7 +5,7 @@
 """
 from ..autograd.grad_mode import no_grad
 from ..creation import ones, tensor, zeros, zeros_like
-from .optimizer import Optimizer, check_non_negative
+from .optimizer import Optimizer, check_kernel_options, check_non_negative
 
 __all__ = ["ASGD"]
 
@@ -29,7 +29,8 @@ class ASGD(Optimizer):
     """
 
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0,
-                 foreach=None, maximize=False):
+                 foreach=None, maximize=False, differentiable=False, capturable=False):
+        check_kernel_options(foreach, capturable, differentiable)
         check_non_negative(lr=lr, weight_decay=weight_decay)
         defaults = {"lr": lr, "lambd": lambd, "alpha": alpha, "t0": t0,
                     "weight_decay": weight_decay, "maximize": maximize}

@@ -5,7 +5,7 @@
 """
 from ..autograd.grad_mode import no_grad
 from ..creation import tensor, zeros_like
-from .optimizer import Optimizer, _lerp_, check_betas, check_non_negative
+from .optimizer import Optimizer, _lerp_, check_betas, check_kernel_options, check_non_negative
 
 __all__ = ["NAdam"]
 
@@ -31,7 +31,8 @@ class NAdam(Optimizer):
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  momentum_decay=4e-3, decoupled_weight_decay=False, *, foreach=None,
-                 maximize=False):
+                 maximize=False, capturable=False, differentiable=False):
+        check_kernel_options(foreach, capturable, differentiable)
         check_non_negative(lr=lr, eps=eps)
         check_betas(betas)
         check_non_negative(weight_decay=weight_decay, momentum_decay=momentum_decay)

@@ -227,6 +227,19 @@ class Optimizer:
         return text + ")"
 
 
+def check_kernel_options(foreach=None, capturable=False, differentiable=False, fused=None):
+    """PyTorch's options that choose among its kernels (``foreach``, ``fused``, ``capturable`` for CUDA graphs):
+    accepted, so PyTorch code runs, and ignored, since they change how the update is computed, not what. An
+    update recorded for autograd (``differentiable=True``) is not supported.
+
+        >>> check_kernel_options(foreach=False)             # fine
+        >>> check_kernel_options(differentiable=True)       # NotImplementedError
+    """
+    if differentiable:
+        raise NotImplementedError("autograd_ref's optimizers update the parameters under no_grad: "
+                                  "differentiable=True is not supported")
+
+
 # What PyTorch calls each hyperparameter in the message when it is out of range.
 _OPTION_NAMES = {"lr": "learning rate", "eps": "epsilon value"}
 

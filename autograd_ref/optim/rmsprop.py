@@ -5,7 +5,7 @@
 """
 from ..autograd.grad_mode import no_grad
 from ..creation import zeros, zeros_like
-from .optimizer import Optimizer, _lerp_, check_non_negative
+from .optimizer import Optimizer, _lerp_, check_kernel_options, check_non_negative
 
 __all__ = ["RMSprop"]
 
@@ -23,7 +23,8 @@ class RMSprop(Optimizer):
     """
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                 centered=False, *, maximize=False):
+                 centered=False, capturable=False, foreach=None, maximize=False, differentiable=False):
+        check_kernel_options(foreach, capturable, differentiable)
         check_non_negative(lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps,
                     "centered": centered, "weight_decay": weight_decay, "maximize": maximize}

@@ -5,7 +5,7 @@
 """
 from ..autograd.grad_mode import no_grad
 from ..creation import full_like, zeros, zeros_like
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_kernel_options
 
 __all__ = ["Rprop"]
 
@@ -28,7 +28,8 @@ class Rprop(Optimizer):
     """
 
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,
-                 foreach=None, maximize=False):
+                 capturable=False, foreach=None, maximize=False, differentiable=False):
+        check_kernel_options(foreach, capturable, differentiable)
         if not 0.0 <= lr:
             raise ValueError(f"Invalid learning rate: {lr}")
         if not 0.0 < etas[0] < 1.0 < etas[1]:

@@ -4,7 +4,7 @@
     >>> loss.backward(); opt.step()
 """
 from ..autograd.grad_mode import no_grad
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_kernel_options
 
 __all__ = ["SGD"]
 
@@ -23,7 +23,9 @@ class SGD(Optimizer):
     """
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
-                 nesterov=False, *, maximize=False):
+                 nesterov=False, *, maximize=False, foreach=None,
+                 differentiable=False, fused=None):
+        check_kernel_options(foreach=foreach, differentiable=differentiable, fused=fused)
         if lr < 0.0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0.0:
