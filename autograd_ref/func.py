@@ -21,7 +21,8 @@ from .autograd.grad_mode import enable_grad
 from .creation import zeros_like
 from .tensor import Tensor
 
-__all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "functional_call", "vmap"]
+__all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "functional_call",
+           "stack_module_state", "vmap"]
 
 
 # ---- arguments as trees of tensors ------------------------------------------------------------------
@@ -129,14 +130,20 @@ def grad(func, argnums=0, has_aux=False):
 # ---- vjp, jvp and Jacobians --------------------------------------------------------------------------
 
 def vjp(func, *primals, has_aux=False):
-    """``(func(*primals), vjp_fn)``: ``vjp_fn(cotangents)`` gives, for each primal, ``cotangents^T J``."""
+    """``(func(*primals), vjp_fn)``: ``vjp_fn(cotangents)`` gives, for each primal, ``cotangents^T J``,
+    shaped like the primal (a dict of parameters gives a dict).
+
+        >>> out, vjp_fn = vjp(lambda p: p["w"] * 3, {"w": tensor([1., 2.])})
+        >>> vjp_fn(tensor([1., 1.]))
+        ({'w': tensor([3., 3.])},)
+    """
     with enable_grad():
-        inputs = [_track(p) for p in primals]
+        inputs = _rebuild(primals, iter([_track(p) for p in _leaves(primals)]))
         out = func(*inputs)
         aux = None
         if has_aux:
             out, aux = out
-    keep = any(_outer(p) for p in primals)
+    keep = any(_outer(p) for p in _leaves(primals))
 
     def vjp_fn(*cotangents):
         outs = _leaves(out)
@@ -144,9 +151,11 @@ def vjp(func, *primals, has_aux=False):
         if len(outs) != len(cots):
             raise RuntimeError(f"Expected pytree structure of cotangents to be the same as pytree structure of "
                                f"outputs to the function ({len(outs)} tensors, got {len(cots)})")
+        flat_inputs = _leaves(inputs)
         with enable_grad():
-            grads = _grad(outs, inputs, cots, create_graph=True, retain_graph=True, allow_unused=True)
-        return tuple(_finish(zeros_like(x) if g is None else g, keep) for g, x in zip(grads, inputs))
+            grads = _grad(outs, flat_inputs, cots, create_graph=True, retain_graph=True, allow_unused=True)
+        return _rebuild(inputs, iter([_finish(zeros_like(x) if g is None else g, keep)
+                                      for g, x in zip(grads, flat_inputs)]))
 
     return (_finish(out, keep), vjp_fn, _finish(aux, keep)) if has_aux else (_finish(out, keep), vjp_fn)
 
@@ -158,12 +167,20 @@ def jvp(func, primals, tangents, *, has_aux=False):
         (tensor([0.]), tensor([2.]))
 
     Inside another forward-mode transform (``jacfwd(jacfwd(f))``) the double-backward trick gives the same
-    numbers: dual levels do not nest, in PyTorch's ``forward_ad`` either.
+    numbers: dual levels do not nest, in PyTorch's ``forward_ad`` either. A primal may be a dict (or list)
+    of tensors, its tangent the same structure.
     """
     primals, tangents = tuple(primals), tuple(tangents)
-    if len(primals) != len(tangents):
+    tree = primals
+    flat_primals, flat_tangents = tuple(_leaves(primals)), tuple(_leaves(tangents))
+    if len(primals) != len(tangents) or len(flat_primals) != len(flat_tangents):
         raise RuntimeError(f"jvp(f, primals, tangents): Expected primals and tangents to have the same python "
-                           f"structure ({len(primals)} and {len(tangents)} tensors)")
+                           f"structure ({len(flat_primals)} and {len(flat_tangents)} tensors)")
+    user_func = func
+
+    def func(*leaves):
+        return user_func(*_rebuild(tree, iter(leaves)))
+    primals, tangents = flat_primals, flat_tangents
     for p, t in zip(primals, tangents):
         if p.shape != t.shape:
             raise RuntimeError("jvp(f, primals, tangents): Expected primals and tangents to have the same shape, "
@@ -188,22 +205,35 @@ def jvp(func, primals, tangents, *, has_aux=False):
 
 def jacrev(func, argnums=0):
     """A function that returns the Jacobian of ``func`` with respect to argument ``argnums``, built one
-    output element (one backward pass) at a time."""
+    output element (one backward pass) at a time. For an argument that is a dict of tensors (a model's
+    parameters) the Jacobian is a dict of the same keys; for a tuple of outputs, a tuple.
+
+        >>> jacrev(lambda p: p["w"] * 2)({"w": tensor([1., 2.])})["w"]
+        tensor([[2., 0.],
+                [0., 2.]])
+    """
     def wrapper(*args):
         nums = _argnums(argnums, len(args), "jacrev(f)(*args)")
+        selected = tuple(args[k] for k in nums)
+        flat = tuple(_leaves(selected))
 
-        def of_selected(*selected):
+        def of_leaves(*leaves):
             full = list(args)
-            for k, value in zip(nums, selected):
+            for k, value in zip(nums, _rebuild(selected, iter(leaves))):
                 full[k] = value
             return func(*full)
 
-        selected = tuple(args[k] for k in nums)
         # Connected results where an outer transform differentiates them: reverse (an input requires grad)
         # or forward (an input carries a tangent).
-        outer = any(_outer(s) for s in selected)
-        jac = _functional.jacobian(of_selected, selected, create_graph=outer)
-        return jac[0] if isinstance(argnums, int) else jac
+        outer = any(_outer(s) for s in flat)
+        jac = _functional.jacobian(of_leaves, flat, create_graph=outer)
+
+        def arranged(per_leaf):
+            trees = _rebuild(selected, iter(per_leaf))
+            return trees[0] if isinstance(argnums, int) else trees
+        if jac and isinstance(jac[0], tuple):  # func returned a tuple: one Jacobian tree per output
+            return tuple(arranged(per_output) for per_output in jac)
+        return arranged(jac)
     return wrapper
 
 
@@ -222,20 +252,26 @@ def jacfwd(func, argnums=0):
         nums = _argnums(argnums, len(args), "jacfwd(f)(*args)")
         jacobians = []
         for k in nums:
-            def of_one(x, k=k):
-                full = list(args)
-                full[k] = x
-                return func(*full)
+            arg_leaves = _leaves(args[k])
+            per_leaf = []
+            for j, x in enumerate(arg_leaves):
+                def of_one(x, k=k, j=j):
+                    full, leaves = list(args), list(arg_leaves)
+                    leaves[j] = x
+                    full[k] = _rebuild(args[k], iter(leaves))
+                    return func(*full)
 
-            x = args[k]
-            columns = []
-            for index in range(x.numel()):
-                one_hot = zeros_like(x).reshape(-1)
-                one_hot._data[index] = 1
-                out, column = jvp(of_one, (x,), (one_hot.reshape(x.shape),))
-                columns.append(column.reshape(-1))
-            jac = stack(columns, 1) if columns else zeros_like(out).reshape(-1, 0)
-            jacobians.append(jac.reshape(tuple(out.shape) + tuple(x.shape)))
+                columns = []
+                for index in range(x.numel()):
+                    one_hot = zeros_like(x).reshape(-1)
+                    one_hot._data[index] = 1
+                    out, column = jvp(of_one, (x,), (one_hot.reshape(x.shape),))
+                    columns.append(column.reshape(-1))
+                if not columns:
+                    out = of_one(x)
+                jac = stack(columns, 1) if columns else zeros_like(out).reshape(-1, 0)
+                per_leaf.append(jac.reshape(tuple(out.shape) + tuple(x.shape)))
+            jacobians.append(_rebuild(args[k], iter(per_leaf)))
         return jacobians[0] if isinstance(argnums, int) else tuple(jacobians)
     return wrapper
 
@@ -279,6 +315,36 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
     finally:
         for store, attr, original in reversed(swapped):
             store[attr] = original
+
+
+def stack_module_state(models):
+    """``(params, buffers)``: the parameters and buffers of ``models`` (all of one class), stacked along a new
+    first dimension, by name, for ``vmap`` over an ensemble. The stacked parameters are new leaves.
+
+        >>> params, buffers = stack_module_state([nn.Linear(3, 2) for _ in range(4)])
+        >>> params["weight"].shape
+        autograd_ref.Size([4, 2, 3])
+    """
+    from .ops.shape import stack
+
+    if len(models) == 0:
+        raise RuntimeError("stack_module_state: Expected at least one model, got 0.")
+    if not (all(m.training for m in models) or all(not m.training for m in models)):
+        raise RuntimeError("stack_module_state: Expected all models to have the same training/eval mode.")
+    if not all(type(m) is type(models[0]) for m in models):
+        raise RuntimeError("stack_module_state: Expected all models to be of the same class.")
+
+    def stacked(tensors, name):
+        if len({t.requires_grad for t in tensors}) > 1:
+            raise RuntimeError(f"Expected {name} from each model to have the same .requires_grad")
+        result = stack(list(tensors))
+        return result.detach().requires_grad_() if tensors[0].requires_grad else result
+
+    states = []
+    for named in ("named_parameters", "named_buffers"):
+        per_model = [dict(getattr(m, named)()) for m in models]
+        states.append({k: stacked(tuple(d[k] for d in per_model), k) for k in per_model[0]})
+    return states[0], states[1]
 
 
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):

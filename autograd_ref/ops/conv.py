@@ -363,8 +363,12 @@ def _check_conv(input, weight, bias, stride, dilation, pads, groups):
         raise RuntimeError(
             f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel size: "
             f"({' x '.join(map(str, span))}). Kernel size can't be greater than actual input size")
-    for t in (weight, bias):
-        if t is not None and t._data.dtype != input._data.dtype:
+    if bias is not None and bias._data.dtype != input._data.dtype:
+        raise RuntimeError(
+            f"Input type ({_SCALAR_NAMES[input.dtype.name].lower()}) and bias type "
+            f"({_SCALAR_NAMES[bias.dtype.name].lower()}) should be the same")
+    for t in (weight,):
+        if t._data.dtype != input._data.dtype:
             if dims == 1:
                 raise RuntimeError(
                     f"Input type ({input.type()}) and weight type ({t.type()}) should be the same or input "
