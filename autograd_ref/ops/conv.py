@@ -367,15 +367,13 @@ def _check_conv(input, weight, bias, stride, dilation, pads, groups):
         raise RuntimeError(
             f"Input type ({_SCALAR_NAMES[input.dtype.name].lower()}) and bias type "
             f"({_SCALAR_NAMES[bias.dtype.name].lower()}) should be the same")
-    for t in (weight,):
-        if t._data.dtype != input._data.dtype:
-            if dims == 1:
-                raise RuntimeError(
-                    f"Input type ({input.type()}) and weight type ({t.type()}) should be the same or input "
-                    "should be a MKLDNN tensor and weight is a dense tensor")
+    if weight._data.dtype != input._data.dtype:
+        if dims == 1:
             raise RuntimeError(
-                f"expected scalar type {_SCALAR_NAMES[input.dtype.name]} but found "
-                f"{_SCALAR_NAMES[t.dtype.name]}")
+                f"Input type ({input.type()}) and weight type ({weight.type()}) should be the same or input "
+                "should be a MKLDNN tensor and weight is a dense tensor")
+        raise RuntimeError(
+            f"expected scalar type {_SCALAR_NAMES[input.dtype.name]} but found {_SCALAR_NAMES[weight.dtype.name]}")
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
