@@ -84,6 +84,9 @@ autograd._load_gradcheck()   # last: it needs the whole package
 
 from . import cuda, func, linalg, multiprocessing, nn, optim, utils  # noqa: E402 - GPUs, transforms, processes, training
 from . import serialization  # noqa: E402 - torch.save, torch.load
+from . import accelerator  # noqa: E402 - torch.accelerator.is_available(), ...
+from ._formatting import set_printoptions  # noqa: E402
+from .func import vmap  # noqa: E402 - torch.vmap is torch.func.vmap
 from .serialization import load, save  # noqa: E402
 
 

@@ -18,6 +18,29 @@ PRECISION = 4      # digits after the decimal point
 THRESHOLD = 1000   # more elements than this are summarised
 EDGEITEMS = 3      # elements kept at each end of a summarised dimension
 LINEWIDTH = 80     # characters per line before wrapping
+SCI_MODE = None    # None: choose per tensor (see _Formatter); True or False: always or never scientific
+
+_PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
+    """How tensors print, as ``torch.set_printoptions``: digits after the point, how many elements print in full
+    before a summary, elements at each end of a summary, line width; ``profile`` 'default', 'short' or 'full'
+    sets all four; ``sci_mode`` True or False forces scientific notation on or off (None: chosen per tensor).
+
+        >>> set_printoptions(precision=2); tensor([1.23456])
+        tensor([1.23])
+    """
+    global PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH, SCI_MODE
+    if profile is not None:
+        if profile not in _PROFILES:
+            raise ValueError(f"Unknown profile {profile!r}: use 'default', 'short' or 'full'")
+        PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = _PROFILES[profile]
+    PRECISION = PRECISION if precision is None else precision
+    THRESHOLD = THRESHOLD if threshold is None else threshold
+    EDGEITEMS = EDGEITEMS if edgeitems is None else edgeitems
+    LINEWIDTH = LINEWIDTH if linewidth is None else linewidth
+    SCI_MODE = sci_mode
 
 
 def tensor_repr(t):
@@ -125,8 +148,8 @@ class _Formatter:
         self.int_mode = all(v == math.ceil(v) for v in finite)
         largest = max(abs(v) for v in finite)
         smallest = min(abs(v) for v in finite)
-        self.sci_mode = (largest / smallest > 1000.0 or largest > 1.0e8
-                         or (not self.int_mode and smallest < 1.0e-4))
+        self.sci_mode = SCI_MODE if SCI_MODE is not None else (
+            largest / smallest > 1000.0 or largest > 1.0e8 or (not self.int_mode and smallest < 1.0e-4))
         self.width = max(len(self._text(v)) for v in finite)
 
     def _text(self, value):

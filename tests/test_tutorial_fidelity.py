@@ -169,3 +169,35 @@ def test_stack_module_state_errors(models, message):
     with pytest.raises(RuntimeError) as info:
         stack_module_state(models)
     assert str(info.value) == message
+
+
+# ---- what current tutorials call at the top level ---------------------------------------------------------
+
+def test_the_accelerator_idiom_of_the_tutorials_picks_the_cpu_without_a_gpu():
+    device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
+    assert torch.accelerator.is_available() == torch.cuda.is_available()
+    if not torch.cuda.is_available():
+        assert device == "cpu" and torch.accelerator.device_count() == 0
+        assert torch.accelerator.current_accelerator(check_available=True) is None
+
+
+def test_set_printoptions_changes_how_tensors_print_and_the_default_profile_restores_it():
+    try:
+        torch.set_printoptions(precision=2)
+        assert repr(torch.tensor([1.23456, 2.5])) == "tensor([1.23, 2.50])"
+        torch.set_printoptions(sci_mode=True)
+        assert repr(torch.tensor([1.5, 2.])) == "tensor([1.50e+00, 2.00e+00])"
+        torch.set_printoptions(threshold=5, edgeitems=2)
+        assert repr(torch.arange(10)) == "tensor([0, 1,  ..., 8, 9])"
+    finally:
+        torch.set_printoptions(profile="default")
+    assert repr(torch.tensor([1.23456, 2.5])) == "tensor([1.2346, 2.5000])"
+
+
+def test_torch_vmap_and_matmul_out():
+    assert torch.vmap(lambda row: row.sum())(torch.ones(4, 3)).tolist() == [3.0] * 4
+    t = torch.ones(2, 3)
+    result = torch.empty(2, 2)
+    assert torch.matmul(t, t.T, out=result) is result and result.tolist() == [[3.0, 3.0], [3.0, 3.0]]
+    with pytest.raises(RuntimeError, match=r"^matmul\(\): functions with out=\.\.\. arguments don't support"):
+        torch.matmul(torch.ones(2, 2, requires_grad=True), t, out=torch.empty(2, 3))

@@ -286,3 +286,34 @@ def normalize_dim(dim, ndim, op_name="dim"):
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{-size}, {size - 1}], but got {dim})")
     return dim % size
+
+
+def maybe_out(res, out, op_name="add"):
+    """Write ``res`` into the tensor given as ``out=`` (as ``add(x, y, out=result)`` does) and return it; ``res``
+    itself when ``out`` is None.
+
+        >>> maybe_out(mm(a, b), result, "matmul")       # matmul(a, b, out=result)
+    """
+    if out is None:
+        return res
+    if not isinstance(out, Tensor):
+        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+    if res._requires_grad and _state.enabled:
+        raise RuntimeError(
+            f"{op_name}(): functions with out=... arguments don't support automatic differentiation, "
+            "but one of the arguments requires grad.")
+    check_castable(res.dtype, out.dtype)
+    if out._data.shape != res._data.shape:
+        if out._data.size:
+            import warnings
+            warnings.warn(
+                f"An output with one or more elements was resized since it had shape "
+                f"{list(out.shape)}, which does not match the required output shape "
+                f"{list(res.shape)}. This behavior is deprecated, and in a future PyTorch release "
+                "outputs will not be resized unless they have zero elements.", UserWarning,
+                stacklevel=3)
+        out._data = res._data.astype(out._data.dtype, copy=True)
+    else:
+        out._data[...] = res._data
+    out._version_counter[0] += 1
+    return out

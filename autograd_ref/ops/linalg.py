@@ -10,8 +10,8 @@ import warnings
 
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_fw, _state, attach, check_broadcastable, check_same_device, edges, needs_grad, normalize_dim,
-                     reduce_to)
+from .common import (_fw, _state, attach, check_broadcastable, check_same_device, edges, maybe_out, needs_grad,
+                     normalize_dim, reduce_to)
 from .shape import SqueezeBackward0, _unsafe_view, _view_of
 
 
@@ -165,15 +165,17 @@ def mv(input, vec):
 # step is a differentiable op with its node, so the graph shows them all, and so does
 # this one. ``matmul`` picks the case; one function per case follows.
 
-def matmul(input, other):
+def matmul(input, other, *, out=None):
     """The matrix product, as ``@``: dot for two vectors, ``mv``, ``mm``, and
-    broadcast batches for more dimensions.
+    broadcast batches for more dimensions (written into ``out`` when given).
 
         >>> matmul(ones(3), ones(3))
         tensor(3.)
         >>> (ones(4, 2, 3, requires_grad=True) @ ones(3, 5)).grad_fn    # batch folded into one mm
         <UnsafeViewBackward0 object at ...>
     """
+    if out is not None:
+        return maybe_out(matmul(input, other), out, "matmul")
     da, db = input._data.ndim, other._data.ndim
     if da == 0 or db == 0:
         raise RuntimeError(

@@ -12,9 +12,9 @@ from .._backend import ignoring_divide_by_zero
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_fw, _state, array_on, attach, binary_arrays, binary_node, binary_result, check_broadcastable, check_castable,
-                     check_number, check_same_device, edges, first_tensor, keep_input_metadata, needs_grad,
-                     operation_device, reconnect, reduce_to, result, shape_of)
+from .common import (_fw, _state, array_on, attach, binary_arrays, binary_node, binary_result, check_broadcastable,
+                    check_number, check_same_device, edges, first_tensor, keep_input_metadata,
+                    maybe_out, needs_grad, operation_device, reconnect, reduce_to, result, shape_of)
 
 
 def _needs(node, i):
@@ -46,7 +46,7 @@ def add(input, other, *, alpha=1, out=None):
     res = binary_result(value, device, dtype)
     if needs_grad(input, other):
         _record_add_or_sub(AddBackward0, res, input, other, alpha, dtype)
-    return res if out is None else _maybe_out(res, out)
+    return res if out is None else maybe_out(res, out)
 
 
 class SubBackward0(Node):
@@ -73,7 +73,7 @@ def sub(input, other, *, alpha=1, out=None):
     res = binary_result(value, device, dtype)
     if needs_grad(input, other):
         _record_add_or_sub(SubBackward0, res, input, other, alpha, dtype)
-    return res if out is None else _maybe_out(res, out)
+    return res if out is None else maybe_out(res, out)
 
 
 def _record_add_or_sub(node_cls, res, input, other, alpha, dtype):
@@ -138,7 +138,7 @@ def mul(input, other, *, out=None):
         node.save_for_backward(input if need_b is not None else None,
                                other if need_a is not None else None)
         attach(res, node)
-    return res if out is None else _maybe_out(res, out)
+    return res if out is None else maybe_out(res, out)
 
 
 class MulBackward1(Node):
@@ -197,7 +197,7 @@ def div(input, other, *, rounding_mode=None, out=None):
         # d/da needs only b; d/db needs a and b.
         node.save_for_backward(input if node.next_functions[1][0] is not None else None, other)
         attach(res, node)
-    return res if out is None else _maybe_out(res, out)
+    return res if out is None else maybe_out(res, out)
 
 
 class DivBackward1(Node):
@@ -469,7 +469,7 @@ def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
             if dtype is not None:
                 keep_input_metadata(node, input, exponent)
             attach(res, node)
-        return res if out is None else _maybe_out(res, out)
+        return res if out is None else maybe_out(res, out)
     check_number(exponent, "pow")
     a, b, dtype, device = binary_arrays(input, exponent, "pow")
     res = result(_power(a, b, input), input, dtype)
@@ -478,7 +478,7 @@ def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
         node.save_for_backward(input)
         node.exponent = exponent
         attach(res, node)
-    return res if out is None else _maybe_out(res, out)
+    return res if out is None else maybe_out(res, out)
 
 
 def _power(a, b, like):
@@ -653,7 +653,7 @@ def clamp(input, min=None, max=None, *, out=None):   # noqa: A002 - PyTorch's na
         if input._device is not device:
             keep_input_metadata(node, input)
         attach(res, node)
-    return res if out is None else _maybe_out(res, out)
+    return res if out is None else maybe_out(res, out)
 
 
 def clip(input, min=None, max=None):   # noqa: A002
@@ -1037,34 +1037,6 @@ def frac(input):
     _refuse_rounding(input, "frac", "frac_cpu", "bi")
     data = input._data
     return _unary(FracBackward0, input, data - input._device.xp.trunc(data), None)
-
-
-def _maybe_out(res, out):
-    """Write ``res`` into the tensor given as ``out=`` (as
-    ``add(x, y, out=result)`` does) and return it."""
-    if out is None:
-        return res
-    if not isinstance(out, Tensor):
-        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
-    if res._requires_grad and _state.enabled:
-        raise RuntimeError(
-            "add(): functions with out=... arguments don't support automatic differentiation, "
-            "but one of the arguments requires grad.")
-    check_castable(res.dtype, out.dtype)
-    if out._data.shape != res._data.shape:
-        if out._data.size:
-            import warnings
-            warnings.warn(
-                f"An output with one or more elements was resized since it had shape "
-                f"{list(out.shape)}, which does not match the required output shape "
-                f"{list(res.shape)}. This behavior is deprecated, and in a future PyTorch release "
-                "outputs will not be resized unless they have zero elements.", UserWarning,
-                stacklevel=3)
-        out._data = res._data.astype(out._data.dtype, copy=True)
-    else:
-        out._data[...] = res._data
-    out._version_counter[0] += 1
-    return out
 
 
 # ---- addcmul, addcdiv, clamp_min, clamp_max, logaddexp, hypot ------------------------------------

@@ -14,7 +14,8 @@ from ..autograd.graph import Node, edge_to
 from .._backend import CPU, placement, transfer
 from .._backend import broadcast_to as _broadcast_array
 from ..tensor import Tensor, make_tensor
-from .common import _fw, _state, attach, check_broadcastable, check_same_device, normalize_dim, reduce_to
+from .common import (_fw, _state, attach, check_broadcastable, check_same_device, maybe_out, normalize_dim,
+                     reduce_to)
 
 
 def _sizes(args):
@@ -388,10 +389,7 @@ def cat(tensors, dim=0, *, out=None):
         node = CatBackward0(tuple(edge_to(t) for t in tensors))
         node.dim, node.sizes = d, tuple(t.shape[d] for t in tensors)
         attach(res, node)
-    if out is not None:
-        from .pointwise import _maybe_out
-        return _maybe_out(res, out)
-    return res
+    return maybe_out(res, out, "cat")
 
 
 concat = cat
