@@ -55,6 +55,13 @@ def _double(*shape, seed=0):
 GRADCHECKS = {
     "conv1d": (lambda x, w, b: F.conv1d(x, w, b, stride=2, padding=1, groups=2), [(2, 4, 7), (2, 2, 3), (2,)]),
     "conv1d-same-even": (lambda x, w: F.conv1d(x, w, padding="same", dilation=1), [(1, 2, 5), (3, 2, 2)]),
+    "conv_transpose2d": (lambda x, w, b: F.conv_transpose2d(x, w, b, stride=(2, 1), padding=(1, 0), output_padding=(1, 0),
+                                                            groups=2, dilation=(1, 2)),
+                         [(2, 4, 3, 2), (4, 1, 2, 2), (2,)]),
+    "conv_transpose2d-unbatched": (lambda x, w: F.conv_transpose2d(x, w, dilation=2, output_padding=1),
+                                   [(2, 2, 2), (2, 1, 2, 2)]),
+    "conv_transpose1d": (lambda x, w, b: F.conv_transpose1d(x, w, b, stride=3, padding=1, output_padding=1, groups=2),
+                         [(2, 4, 3), (4, 2, 3), (4,)]),
     "group_norm": (lambda x, w, b: F.group_norm(x, 2, w, b), [(2, 4, 3), (4,), (4,)]),
     "interpolate-nearest": (lambda x: F.interpolate(x, scale_factor=1.5), [(1, 2, 3, 4)]),
     "interpolate-nearest-exact": (lambda x: F.interpolate(x, size=5, mode="nearest-exact"), [(2, 1, 3)]),
@@ -66,7 +73,8 @@ GRADCHECKS = {
     "pad-replicate": (lambda x: F.pad(x, (3, -1), mode="replicate"), [(2, 4)]),
     "pad-circular": (lambda x: F.pad(x, (1, 2, 2, 0), mode="circular"), [(2, 3, 4)]),
 }
-SECOND = ("conv1d", "conv1d-same-even", "group_norm")      # the others are linear in their input
+SECOND = ("conv1d", "conv1d-same-even", "conv_transpose2d", "conv_transpose2d-unbatched", "conv_transpose1d",
+          "group_norm")      # the others are linear in their input
 
 
 @pytest.mark.parametrize("name", list(GRADCHECKS))
@@ -92,9 +100,9 @@ def test_second_derivative_through_a_linear_map_backward():
 # ---- the layers ------------------------------------------------------------------------------
 
 def test_layers_are_exported():
-    for name in ("Conv1d", "GroupNorm", "Upsample"):
+    for name in ("Conv1d", "ConvTranspose1d", "ConvTranspose2d", "GroupNorm", "Upsample"):
         assert getattr(nn, name) is getattr(nn.modules, name)
-    for name in ("conv1d", "group_norm", "interpolate", "pad"):
+    for name in ("conv1d", "conv_transpose1d", "conv_transpose2d", "group_norm", "interpolate", "pad"):
         assert callable(getattr(F, name)) and name in F.__all__
 
 
@@ -107,6 +115,28 @@ def test_conv1d_layer_shapes_and_init():
     assert m(torch.randn(2, 4, 10, dtype=torch.float64)).shape == (2, 6, 8)
     assert m(torch.randn(4, 10, dtype=torch.float64)).shape == (6, 8)
     assert [n for n, _ in m.named_parameters()] == ["weight", "bias"]
+
+
+def test_conv_transpose_layer_shapes_and_init():
+    torch.manual_seed(0)
+    m = nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, groups=2, dtype=torch.float64)
+    assert m.weight.shape == (4, 3, 3, 3) and m.bias.shape == (6,)
+    bound = 1 / numpy.sqrt(3 * 3 * 3)       # fan_in is weight.size(1) * kernel area
+    assert float(m.weight.abs().max()) <= bound and float(m.bias.abs().max()) <= bound
+    x = torch.randn(2, 4, 5, 5, dtype=torch.float64)
+    assert m(x).shape == (2, 6, 9, 9) and m(x, output_size=(10, 10)).shape == (2, 6, 10, 10)
+    m1 = nn.ConvTranspose1d(2, 3, 4, stride=2, dtype=torch.float64)
+    assert m1(torch.randn(2, 7, dtype=torch.float64)).shape == (3, 16)
+
+
+def test_conv_transpose_is_the_input_gradient_of_conv():
+    x, w = _double(2, 4, 7, 7, seed=1), _double(6, 2, 3, 2, seed=2)
+    y = F.conv2d(x, w, stride=2, padding=1, groups=2)
+    g = _double(*y.shape, seed=3)
+    (want,) = torch.autograd.grad(y, x, g)
+    got = F.conv_transpose2d(g, w, stride=2, padding=1, groups=2, output_padding=(0, 1))
+    assert got.grad_fn.name() == "ConvolutionBackward0"
+    assert numpy.allclose(got.detach().numpy(), want.numpy())
 
 
 def test_padding_modes_of_conv_layers_pad_then_convolve():

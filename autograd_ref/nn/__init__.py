@@ -19,7 +19,7 @@ from .modules import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, K
                       NLLLoss, SmoothL1Loss)
 from . import functional, init
 from .modules import Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm1d, BatchNorm2d, LayerNorm
-from .modules import Conv1d, GroupNorm, Upsample
+from .modules import Conv1d, GroupNorm, Upsample, ConvTranspose1d, ConvTranspose2d
 from .modules import CosineSimilarity, Embedding, PairwiseDistance
 from .modules.rnn import *  # noqa: F401,F403 - RNN, LSTM, GRU and their cells
 from . import utils  # noqa: E402 - clip_grad_norm_, parameters_to_vector, ...

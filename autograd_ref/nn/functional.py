@@ -786,13 +786,13 @@ def one_hot(tensor, num_classes=-1):
     return make_tensor(out, tensor._device)
 
 
-# Convolution, pooling and batch norm: their operations and nodes live in ops/conv.py.
+# Convolution, pooling and batch norm: their operations and nodes live in ops/conv.py and ops/pooling.py.
 from ..ops.normalization import layer_norm  # noqa: E402
-from ..ops.conv import (adaptive_avg_pool2d, avg_pool2d, batch_norm, conv1d, conv2d, fold,  # noqa: E402
-                        max_pool2d, unfold)
+from ..ops.conv import batch_norm, conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold  # noqa: E402
+from ..ops.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d  # noqa: E402
 
-__all__ += ["conv1d", "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm", "layer_norm",
-            "unfold", "fold"]
+__all__ += ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
+            "adaptive_avg_pool2d", "batch_norm", "layer_norm", "unfold", "fold"]
 
 
 # ---- embedding ----------------------------------------------------------------------

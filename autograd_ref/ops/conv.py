@@ -1,5 +1,6 @@
-"""Convolution, pooling and batch normalisation on images (N, C, H, W); a 1-D
-convolution (N, C, L) is a 2-D one on images of height one.
+"""Convolution (and transposed convolution) and batch normalisation on images (N, C, H, W); a 1-D
+convolution (N, C, L) is a 2-D one on images of height one. Pooling, which looks at the same windows,
+is in ``pooling.py``.
 
 All of them look at small windows of a padded image. ``_Windows`` holds the
 geometry, and two array routines do the work without a Python loop over
@@ -77,10 +78,12 @@ class _Windows:
     """
     __slots__ = ("size", "kernel", "stride", "dilation", "pads", "out", "padded")
 
-    def __init__(self, size, kernel, stride, dilation, pads, ceil_mode=False):
+    def __init__(self, size, kernel, stride, dilation, pads, ceil_mode=False, out=None):
         self.size, self.kernel, self.stride, self.dilation, self.pads = size, kernel, stride, dilation, pads
-        self.out = tuple(_output_length(size[d], pads[2 * d], pads[2 * d + 1], kernel[d], stride[d],
-                                        dilation[d], ceil_mode) for d in (0, 1))
+        # ``out``: the number of windows, where the caller knows it (a transposed
+        # convolution's output_padding can leave room for one more than it has)
+        self.out = out or tuple(_output_length(size[d], pads[2 * d], pads[2 * d + 1], kernel[d], stride[d],
+                                               dilation[d], ceil_mode) for d in (0, 1))
         self.padded = tuple(max(size[d] + pads[2 * d] + pads[2 * d + 1],
                                 (self.out[d] - 1) * stride[d] + dilation[d] * (kernel[d] - 1) + 1)
                             for d in (0, 1))
@@ -253,13 +256,41 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
 class ConvolutionBackward0(Node):
     """The backward of ``out = W @ unfold(x)`` (per group): a matrix product's
     backward, then ``fold`` to put the input's gradient back into image shape.
-    A 1-D convolution (``flat``) is a 2-D one on images of height one."""
-    __slots__ = ("windows", "groups", "columns", "flat")
+    A 1-D convolution (``flat``) is a 2-D one on images of height one.
+
+    A transposed convolution (``transposed``) is the backward of the input
+    of a convolution, ``out = fold(W.T @ x)``; its own backward is a
+    convolution of the gradient for the input, and for the weight the same
+    product as a convolution's with the roles of x and the gradient swapped."""
+    __slots__ = ("windows", "groups", "columns", "flat", "transposed")
 
     def backward(self, grad):
         x, w = self.saved_tensors
         if self.flat:
             x, w, grad = x.unsqueeze(2), w.unsqueeze(2), grad.unsqueeze(2)
+        if self.transposed:
+            grad_input, grad_weight, grad_bias = self._transposed_backward(x, w, grad)
+        else:
+            grad_input, grad_weight, grad_bias = self._backward(x, w, grad)
+        if self.flat:
+            grad_input = None if grad_input is None else grad_input.squeeze(2)
+            grad_weight = None if grad_weight is None else grad_weight.squeeze(2)
+        return grad_input, grad_weight, grad_bias
+
+    def _transposed_backward(self, x, w, grad):
+        n, g = grad.shape[0], self.groups
+        grad_input = grad_weight = grad_bias = None
+        if self.next_functions[0][0] is not None:
+            grad_input = _convolution(grad, w, None, self.windows, g)
+        if self.next_functions[1][0] is not None:
+            per_group = x.reshape(n, g, x.shape[1] // g, -1)                   # (N, g, C_in/g, L)
+            columns = _unfold(grad, self.windows).reshape(n, g, -1, per_group.shape[-1])
+            grad_weight = (per_group @ columns.transpose(2, 3)).sum(0).reshape(w.shape)
+        if self.next_functions[2][0] is not None:
+            grad_bias = grad.sum((0, 2, 3))
+        return grad_input, grad_weight, grad_bias
+
+    def _backward(self, x, w, grad):
         n, g = grad.shape[0], self.groups
         per_group = grad.reshape(n, g, w.shape[0] // g, -1)            # (N, g, O/g, L)
         grad_input = grad_weight = grad_bias = None
@@ -271,9 +302,6 @@ class ConvolutionBackward0(Node):
             grad_weight = (per_group @ columns.transpose(2, 3)).sum(0).reshape(w.shape)
         if self.next_functions[2][0] is not None:
             grad_bias = grad.sum((0, 2, 3))
-        if self.flat:
-            grad_input = None if grad_input is None else grad_input.squeeze(2)
-            grad_weight = None if grad_weight is None else grad_weight.squeeze(2)
         return grad_input, grad_weight, grad_bias
 
     def release_variables(self):
@@ -420,7 +448,7 @@ def _convolution(input, weight, bias, windows, groups):
         node = ConvolutionBackward0((edge_to(input), edge_to(weight),
                                      edge_to(bias) if bias is not None else (None, 0)))
         node.save_for_backward(input, weight)
-        node.windows, node.groups, node.flat = windows, groups, flat
+        node.windows, node.groups, node.flat, node.transposed = windows, groups, flat, False
         # The weight's gradient needs unfold(input) again: keep the columns (as
         # PyTorch's CPU convolution once did) rather than copy the windows twice.
         node.columns = columns if weight._requires_grad else None
@@ -452,286 +480,139 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _convolution(input, weight, bias, windows, groups)
 
 
-# ---- max pooling ----------------------------------------------------------------------
+# ---- transposed convolutions ----------------------------------------------------------
 
-def _pool_windows(input, kernel_size, stride, padding, dilation, ceil_mode, op):
-    if input.dim() not in (3, 4):
-        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
-    kernel = _pair(kernel_size, "kernel_size", op)
-    stride = kernel if stride is None or (not isinstance(stride, numbers.Integral) and len(stride) == 0) \
-        else _pair(stride, "stride", op)
-    ph, pw = _pair(padding, "padding", op)
-    dilation = _pair(dilation, "dilation", op)
-    if min(kernel) <= 0:
+def _check_conv_transpose(input, weight, bias, stride, padding, output_padding, dilation, groups):
+    """PyTorch's checks for a transposed convolution over 2 dims (a 1-D one
+    is checked as images of height one, as PyTorch reports it)."""
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    if any(p < 0 for p in output_padding):
+        raise RuntimeError("negative output_padding is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError("non-positive dilation is not supported")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if any(p >= s and p >= d for p, s, d in zip(output_padding, stride, dilation)):
         raise RuntimeError(
-            f"kernel size should be greater than zero, but got kH: {kernel[0]} kW: {kernel[1]}")
-    if min(stride) == 0:
-        raise RuntimeError("stride should not be zero")
-    if min(stride) < 0:
-        raise RuntimeError(f"stride should be greater than zero, but got dH: {stride[0]} dW: {stride[1]}")
-    if min(dilation) <= 0:
+            "output padding must be smaller than either stride or dilation, but got "
+            f"output_padding_height: {output_padding[0]} output_padding_width: {output_padding[1]} "
+            f"stride_height: {stride[0]} stride_width: {stride[1]} "
+            f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}")
+    c, o_per_group = weight.shape[:2]
+    if c % groups:
         raise RuntimeError(
-            f"dilation should be greater than zero, but got dilationH: {dilation[0]} dilationW: {dilation[1]}")
-    for p, k, d in ((ph, kernel[0], dilation[0]), (pw, kernel[1], dilation[1])):
-        if p < 0 or p > (d * (k - 1) + 1) // 2:
-            raise RuntimeError(
-                f"pad should be at most half of effective kernel size, but got pad={p}, "
-                f"kernel_size={k} and dilation={d}")
-    windows = _Windows(tuple(input.shape[-2:]), kernel, stride, dilation, (ph, ph, pw, pw), ceil_mode)
-    if min(windows.out) < 1:
-        c = input.shape[-3]
+            f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
+            f"but got weight of size [{list(weight.shape)}] instead")     # sic: PyTorch's double brackets
+    if input.shape[1] != c:
         raise RuntimeError(
-            f"Given input size: ({c}x{windows.size[0]}x{windows.size[1]}). Calculated output size: "
-            f"({c}x{windows.out[0]}x{windows.out[1]}). Output size is too small")
-    return windows
+            f"Given transposed=1, weight of size {list(weight.shape)}, expected input{list(input.shape)} "
+            f"to have {c} channels, but got {input.shape[1]} channels instead")
+    if bias is not None and (bias.dim() != 1 or bias.shape[0] != o_per_group * groups):
+        raise RuntimeError(
+            f"Given transposed=1, weight of size {list(weight.shape)}, expected bias to be 1-dimensional "
+            f"with {o_per_group * groups} elements, but got bias of size {list(bias.shape)} instead")
+    if weight._data.dtype != input._data.dtype or bias is not None and bias._data.dtype != input._data.dtype:
+        other = weight if weight._data.dtype != input._data.dtype else bias
+        raise RuntimeError(
+            f"Input type ({input.type()}) and weight type ({other.type()}) should be the same or input "
+            "should be a MKLDNN tensor and weight is a dense tensor")
 
 
-def _lowest(xp, dtype):
-    return -xp.inf if dtype.kind == "f" else xp.iinfo(dtype).min
+def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, dims):
+    """A transposed convolution over ``dims`` (1 or 2) dimensions of a batched
+    input: the geometry of the convolution whose input gradient it is, then
+    ``_convolution_transpose``."""
+    if weight.dim() != dims + 2:
+        raise RuntimeError(
+            f"expected stride to be a single integer value or a list of {weight.dim() - 2} values to "
+            f"match the convolution dimensions, but got stride={list(stride)}")
+    if dims == 1:       # as images of height one
+        stride, padding, output_padding, dilation = ((1,) + stride, (0,) + padding, (0,) + output_padding,
+                                                     (1,) + dilation)
+    _check_conv_transpose(input, weight, bias, stride, padding, output_padding, dilation, groups)
+    kernel = tuple(weight.shape[2:]) if dims == 2 else (1,) + tuple(weight.shape[2:])
+    size_in = tuple(input.shape[2:]) if dims == 2 else (1,) + tuple(input.shape[2:])
+    # The convolution of an image of ``size`` gives back one of ``size_in``.
+    size = tuple((size_in[d] - 1) * stride[d] - 2 * padding[d] + dilation[d] * (kernel[d] - 1) + 1
+                 + output_padding[d] for d in (0, 1))
+    if min(size) <= 0:
+        raise RuntimeError(
+            f"Given input size per channel: ({' x '.join(map(str, input.shape[2:]))}). "
+            f"Calculated output size per channel: ({' x '.join(map(str, size[2 - dims:]))}). "
+            "Output size is too small")
+    windows = _Windows(size, kernel, stride, dilation,
+                       (padding[0], padding[0], padding[1], padding[1]), out=size_in)
+    return _convolution_transpose(input, weight, bias, windows, groups)
 
 
-class MaxPool2DWithIndicesBackward0(Node):
-    """The gradient of each window's max goes back to where the max was."""
-    __slots__ = ("windows", "argmax", "shape")
-
-    def backward(self, grad):
-        self.saved_tensors      # only to notice an in-place change of the input, as PyTorch does
-        return _max_pool2d_backward(grad, self.argmax, self.windows, self.shape)
-
-
-class MaxPool2DWithIndicesBackwardBackward0(Node):
-    """``_max_pool2d_backward`` is linear in the gradient; its own backward
-    reads each window's max position back out."""
-    __slots__ = ("windows", "argmax", "shape")
-
-    def backward(self, grad):
-        xp = grad._device.xp
-        image = grad.reshape(-1, self.shape[-2] * self.shape[-1])                # (N*C, H*W)
-        flat = _flat_indices(xp, self.argmax, self.windows)                     # (N, C, Ho, Wo)
-        rows = xp.arange(image.shape[0]).reshape(flat.shape[:-2] + (1, 1))
-        return image[make_tensor(rows, grad._device), make_tensor(flat, grad._device)]
-
-
-def _flat_indices(xp, argmax, windows):
-    """PyTorch's max-pool indices: the position ``h * W + w`` of each max in
-    its (unpadded) input plane, from the kernel position ``i * kw + j`` of the
-    max in its window."""
-    kw = windows.kernel[1]
-    (sh, sw), (dh, dw), (ho, wo) = windows.stride, windows.dilation, windows.out
-    top, _, left, _ = windows.pads
-    argmax = argmax.astype(xp.int64)
-    rows = xp.arange(ho).reshape(ho, 1) * sh - top + (argmax // kw) * dh
-    cols = xp.arange(wo) * sw - left + (argmax % kw) * dw
-    return rows * windows.size[1] + cols
-
-
-def _max_pool2d_backward(grad, argmax, windows, shape):
-    """An image of ``shape`` holding each window's gradient at the window's
-    max (summed where windows share a max)."""
-    xp = grad._device.xp
-    kw = windows.kernel[1]
-    g = grad._data
-    image = _add_windows(xp, lambda i, j: g * (argmax == i * kw + j), windows, g.shape[:-2], g.dtype)
-    res = make_tensor(image, grad._device)
-    if _state.enabled and grad._requires_grad or _fw.active:
-        node = MaxPool2DWithIndicesBackwardBackward0((edge_to(grad),))
-        node.windows, node.argmax, node.shape = windows, argmax, shape
-        attach(res, node)
-    return res
-
-
-def _window_argmax(xp, padded, best, windows):
-    """For each window, the kernel position ``i * kw + j`` of its max ``best``:
-    the first one where several are equal, the last NaN where there are NaNs
-    (PyTorch's rules), and never the padding."""
-    offsets = windows.offsets()
-    small = xp.int8 if len(offsets) < 128 else xp.int32     # it is compared often: keep it small
-    argmax = xp.zeros(best.shape, dtype=small)
-    found = padded[windows.at(*offsets[0])] == best
-    for k, (i, j) in enumerate(offsets[1:], 1):
-        first = padded[windows.at(i, j)] == best
-        first &= ~found
-        found |= first
-        argmax += first.astype(small) * small(k)
-    if best.dtype.kind == "f":
-        nan = xp.isnan(best)
-        if nan.any():
-            for k, (i, j) in enumerate(offsets):
-                argmax[nan & xp.isnan(padded[windows.at(i, j)])] = k
-    if any(windows.pads):
-        # A window whose elements are all the lowest value: PyTorch points at
-        # its first element inside the image, not at the padding.
-        lowest = best == _lowest(xp, best.dtype)
-        if lowest.any():
-            argmax = xp.where(lowest, _first_inside(xp, windows).astype(small), argmax)
-    return argmax
-
-
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
-    """The largest value of each window; with ``return_indices``, also where
-    each came from (``h * W + w`` in its input plane).
-
-        >>> max_pool2d(arange(16.).view(1, 1, 4, 4), 2)
-        tensor([[[[ 5.,  7.],
-                  [13., 15.]]]])
-    """
-    windows = _pool_windows(input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
+def _convolution_transpose(input, weight, bias, windows, groups):
+    """``fold(W.T @ x)`` per group: what a convolution's backward does for its
+    input, here the forward. A 3-D ``input`` (N, C, L) is images of height one."""
+    flat = input.dim() == 3
+    x, w = (input._data[:, :, None], weight._data[:, :, None]) if flat else (input._data, weight._data)
     xp = input._device.xp
-    data = input._data
-    padded = _pad(xp, data, windows, _lowest(xp, data.dtype))
-    # One strided slice of the whole image per kernel position: the elements
-    # at that position of every window. (maximum lets NaN win, as PyTorch does.)
-    offsets = windows.offsets()
-    best = padded[windows.at(*offsets[0])].copy()
-    for i, j in offsets[1:]:
-        xp.maximum(best, padded[windows.at(i, j)], out=best)
-    res = make_tensor(best, input._device)
-    record = _state.enabled and input._requires_grad or _fw.active
-    argmax = _window_argmax(xp, padded, best, windows) if record or return_indices else None
-    if record:
-        node = MaxPool2DWithIndicesBackward0((edge_to(input),))
-        node.save_for_backward(input)
-        node.windows, node.argmax, node.shape = windows, argmax, input.shape
-        attach(res, node)
-    if return_indices:
-        return res, make_tensor(_flat_indices(xp, argmax, windows), input._device)
-    return res
-
-
-def _first_inside(xp, windows):
-    """For each window, the kernel position of its first element inside the
-    unpadded image."""
-    kw = windows.kernel[1]
-    first = []
-    for d in (0, 1):
-        start = xp.arange(windows.out[d]) * windows.stride[d] - windows.pads[2 * d]
-        # the smallest i with start + i * dilation >= 0
-        first.append(xp.maximum(0, -(start // windows.dilation[d])))
-    return first[0].reshape(-1, 1) * kw + first[1]
-
-
-# ---- average pooling ----------------------------------------------------------------
-
-class AvgPool2DBackward0(Node):
-    """Each window's gradient, divided by its divisor, spread over the window."""
-    __slots__ = ("windows", "divisor", "shape")
-
-    def backward(self, grad):
-        return _avg_pool2d_backward(grad, self.windows, self.divisor, self.shape)
-
-
-class AvgPool2DBackwardBackward0(Node):
-    __slots__ = ("windows", "divisor", "shape")
-
-    def backward(self, grad):
-        return _avg_pool2d(grad, self.windows, self.divisor)
-
-
-def _avg_pool2d(input, windows, divisor):
-    xp = input._device.xp
-    padded = _pad(xp, input._data, windows, 0)
-    total = padded[windows.at(0, 0)].copy()
-    for i, j in windows.offsets()[1:]:
-        total += padded[windows.at(i, j)]
-    res = make_tensor(total / xp.asarray(divisor, dtype=total.dtype), input._device)
-    if _state.enabled and input._requires_grad or _fw.active:
-        node = AvgPool2DBackward0((edge_to(input),))
-        node.windows, node.divisor, node.shape = windows, divisor, input.shape
+    n, c = input.shape[:2]
+    o = weight.shape[1] * groups
+    (kh, kw), (ho, wo) = windows.kernel, windows.out
+    w_t = w.reshape(groups, c // groups, -1).transpose(0, 2, 1)           # (g, O/g*kh*kw, C/g)
+    columns = xp.matmul(w_t, x.reshape(n, groups, c // groups, ho * wo))  # (N, g, O/g*kh*kw, L)
+    columns = columns.reshape(n, o, kh, kw, ho, wo)
+    out = _add_windows(xp, lambda i, j: columns[:, :, i, j], windows, (n, o), columns.dtype)
+    if bias is not None:
+        out = out + bias._data.reshape(o, 1, 1)
+    res = make_tensor(out[:, :, 0] if flat else xp.ascontiguousarray(out), input._device)
+    if _state.enabled and (input._requires_grad or weight._requires_grad or
+                           (bias is not None and bias._requires_grad)) or _fw.active:
+        node = ConvolutionBackward0((edge_to(input), edge_to(weight),
+                                     edge_to(bias) if bias is not None else (None, 0)))
+        node.save_for_backward(input, weight)
+        node.windows, node.groups, node.flat, node.transposed = windows, groups, flat, True
+        node.columns = None
         attach(res, node)
     return res
 
 
-def _avg_pool2d_backward(grad, windows, divisor, shape):
-    xp = grad._device.xp
-    share = grad._data / xp.asarray(divisor, dtype=grad._data.dtype)
-    image = _add_windows(xp, lambda i, j: share, windows, share.shape[:-2], share.dtype)  # the same at every (i, j)
-    res = make_tensor(image, grad._device)
-    if _state.enabled and grad._requires_grad or _fw.active:
-        node = AvgPool2DBackwardBackward0((edge_to(grad),))
-        node.windows, node.divisor, node.shape = windows, divisor, shape
-        attach(res, node)
-    return res
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """2-D transposed convolution of ``input`` (N, C, H, W) with ``weight``
+    (C, O / groups, kh, kw), plus ``bias`` (O,): the gradient of ``conv2d``
+    with respect to its input, so each input pixel spreads a copy of the
+    kernel onto the output. ``output_padding`` adds rows and columns at the
+    bottom and right (which size a strided convolution came from is ambiguous).
 
-
-def _avg_divisor(xp, windows, count_include_pad, divisor_override):
-    """What each window's sum is divided by: the window's size, counting the
-    padding (but not what ceil_mode adds beyond it) or not; an (Ho, Wo) array."""
-    if divisor_override:
-        return divisor_override
-    sides = []
-    for d in (0, 1):
-        start = xp.arange(windows.out[d]) * windows.stride[d] - windows.pads[2 * d]
-        end = xp.minimum(start + windows.kernel[d], windows.size[d] + windows.pads[2 * d])
-        if not count_include_pad:
-            start, end = xp.maximum(start, 0), xp.minimum(end, windows.size[d])
-        sides.append(end - start)
-    return sides[0].reshape(-1, 1) * sides[1]
-
-
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-               divisor_override=None):
-    """The mean of each window (zero padding counts, unless ``count_include_pad=False``).
-
-        >>> avg_pool2d(arange(16.).view(1, 1, 4, 4), 2)
-        tensor([[[[ 2.5000,  4.5000],
-                  [10.5000, 12.5000]]]])
-    """
-    if divisor_override is not None and divisor_override == 0:
-        raise RuntimeError("divisor must be not zero")
-    windows = _pool_windows(input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
-    return _avg_pool2d(input, windows,
-                       _avg_divisor(input._device.xp, windows, count_include_pad, divisor_override))
-
-
-# ---- adaptive average pooling -------------------------------------------------------------
-
-class AdaptiveAvgPool2DBackward0(Node):
-    """The pooling is ``rows @ x @ cols.T``; its backward ``rows.T @ grad @ cols``."""
-    __slots__ = ("rows", "cols")
-
-    def backward(self, grad):
-        return self.rows.t() @ grad @ self.cols
-
-
-def _adaptive_matrix(xp, size, out, dtype):
-    """(out, size): row i averages input elements floor(i*size/out) up to
-    ceil((i+1)*size/out), PyTorch's adaptive windows (they may overlap)."""
-    i = xp.arange(out).reshape(-1, 1)
-    start = (i * size) // out
-    end = -((-(i + 1) * size) // out)
-    k = xp.arange(size)
-    inside = (k >= start) & (k < end)
-    return (inside / (end - start)).astype(dtype)
-
-
-def adaptive_avg_pool2d(input, output_size):
-    """Average pooling to a fixed output size, whatever the input's size;
-    ``None`` keeps that dimension's size.
-
-        >>> adaptive_avg_pool2d(ones(1, 3, 7, 5), (2, 2)).shape
-        autograd_ref.Size([1, 3, 2, 2])
+        >>> conv_transpose2d(ones(1, 1, 2, 2), ones(1, 1, 2, 2), stride=2).shape
+        autograd_ref.Size([1, 1, 4, 4])
     """
     if input.dim() not in (3, 4):
-        raise ValueError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(input.shape)}")
-    size = tuple(input.shape[-2:])
-    if isinstance(output_size, numbers.Integral):
-        output_size = (output_size, output_size)
-    out = tuple(s if o is None else int(o) for o, s in zip(output_size, size))
-    if len(out) != 2:
-        raise RuntimeError("adaptive_avg_pool2d: output_size must be 2")
-    if out == (1, 1):
-        # PyTorch computes this common case (a global average) as a mean.
-        return input.mean((-1, -2), keepdim=True)
-    xp = input._device.xp
-    dtype = input._data.dtype
-    rows, cols = _adaptive_matrix(xp, size[0], out[0], dtype), _adaptive_matrix(xp, size[1], out[1], dtype)
-    res = make_tensor(xp.matmul(xp.matmul(rows, input._data), cols.T), input._device)
-    if _state.enabled and input._requires_grad or _fw.active:
-        node = AdaptiveAvgPool2DBackward0((edge_to(input),))
-        node.rows, node.cols = make_tensor(rows, input._device), make_tensor(cols, input._device)
-        attach(res, node)
-    return res
+        raise RuntimeError(
+            "Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of size: "
+            f"{list(input.shape)}")
+    if input.dim() == 3:    # a batch of one, then squeeze
+        return conv_transpose2d(input.unsqueeze(0), weight, bias, stride, padding, output_padding, groups,
+                                dilation).squeeze(0)
+    return _conv_transpose(input, weight, bias, _pair(stride, "stride"), _pair(padding, "padding"),
+                           _pair(output_padding, "output_padding"), groups, _pair(dilation, "dilation"), 2)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """1-D transposed convolution of ``input`` (N, C, L) with ``weight``
+    (C, O / groups, k), plus ``bias`` (O,): ``conv_transpose2d`` on signals of
+    height one, one node.
+
+        >>> conv_transpose1d(ones(1, 1, 3), ones(1, 1, 2))
+        tensor([[[1., 2., 2., 1.]]])
+    """
+    if input.dim() not in (2, 3):
+        raise RuntimeError(
+            "Expected 2D (unbatched) or 3D (batched) input to conv_transpose1d, but got input of size: "
+            f"{list(input.shape)}")
+    if input.dim() == 2:
+        return conv_transpose1d(input.unsqueeze(0), weight, bias, stride, padding, output_padding, groups,
+                                dilation).squeeze(0)
+    return _conv_transpose(input, weight, bias, _single(stride, "stride"), _single(padding, "padding"),
+                           _single(output_padding, "output_padding"), groups, _single(dilation, "dilation"), 1)
 
 
 # ---- batch normalisation ------------------------------------------------------------------

@@ -76,6 +76,51 @@ def _conv2d_circular(lib, T):
     return m(T["x"]), with_params(m)
 
 
+# ---- conv_transpose1d/2d and ConvTranspose1d/2d -------------------------------------------
+
+def conv_transpose(dims, **kw):
+    return lambda lib, T: (getattr(F(lib), f"conv_transpose{dims}d")(T["x"], T["w"], T.get("b"), **kw), {})
+
+
+case("conv_transpose2d", conv_transpose(2), S("x", (2, 3, 4, 5)), S("w", (3, 2, 3, 3)), S("b", (2,)), second=True)
+case("conv_transpose2d-all", conv_transpose(2, stride=(2, 3), padding=(1, 0), output_padding=(1, 2), groups=2,
+                                            dilation=(1, 2)),
+     S("x", (2, 4, 3, 4)), S("w", (4, 3, 2, 3)), S("b", (6,)), second=True)
+case("conv_transpose2d-outpad-dilation", conv_transpose(2, dilation=2, output_padding=1),
+     S("x", (1, 2, 3, 3)), S("w", (2, 1, 3, 3)))
+case("conv_transpose2d-unbatched", conv_transpose(2, stride=2, padding=1), S("x", (2, 3, 3)), S("w", (2, 3, 3, 3)),
+     S("b", (3,)))
+case("conv_transpose2d-weight-only", conv_transpose(2, stride=2), S("x", (2, 2, 3, 3), grad=False),
+     S("w", (2, 2, 2, 2)))
+case("conv_transpose2d-input-only", conv_transpose(2, padding=1), S("x", (2, 2, 3, 4)), W("w", (2, 3, 3, 3)))
+case("conv_transpose1d", conv_transpose(1), S("x", (2, 3, 6)), S("w", (3, 4, 3)), S("b", (4,)), second=True)
+case("conv_transpose1d-all", conv_transpose(1, stride=3, padding=2, output_padding=2, groups=2, dilation=2),
+     S("x", (2, 4, 5)), S("w", (4, 1, 3)), S("b", (2,)), second=True)
+case("conv_transpose1d-unbatched", conv_transpose(1, stride=2), S("x", (3, 4)), S("w", (3, 2, 2)), S("b", (2,)))
+
+
+def _conv_transpose_module(cls, output_size=None, **kw):
+    def fn(lib, T):
+        w = T["w"]
+        m = getattr(lib.nn, cls)(w.shape[0], w.shape[1] * kw.get("groups", 1), tuple(w.shape[2:]), **kw)
+        load(lib, m, T, **({"weight": "w", "bias": "b"} if kw.get("bias", True) else {"weight": "w"}))
+        return m(T["x"], output_size=output_size), with_params(m)
+    return fn
+
+
+case("ConvTranspose2d", _conv_transpose_module("ConvTranspose2d", stride=2, padding=1, output_padding=1),
+     S("x", (2, 3, 4, 4)), W("w", (3, 2, 3, 3)), W("b", (2,)))
+case("ConvTranspose2d-output-size", _conv_transpose_module("ConvTranspose2d", (8, 7), stride=2, padding=1),
+     S("x", (1, 2, 4, 4)), W("w", (2, 3, 3, 3)), W("b", (3,)))
+case("ConvTranspose2d-nobias-groups", _conv_transpose_module("ConvTranspose2d", [1, 4, 4, 4], groups=2,
+                                                             bias=False, dilation=2),
+     S("x", (1, 4, 2, 2)), W("w", (4, 2, 2, 2)))
+case("ConvTranspose1d", _conv_transpose_module("ConvTranspose1d", stride=3, padding=1, dilation=2),
+     S("x", (2, 2, 5)), W("w", (2, 3, 3)), W("b", (3,)))
+case("ConvTranspose1d-output-size-unbatched", _conv_transpose_module("ConvTranspose1d", (11,), stride=2),
+     S("x", (2, 5)), W("w", (2, 3, 2)), W("b", (3,)))
+
+
 # ---- group_norm and GroupNorm -------------------------------------------------------------
 
 def group_norm(groups, affine=True, **kw):
@@ -196,6 +241,36 @@ ERRORS = {
     "Conv1d-padding-string": lambda lib: lib.nn.Conv1d(3, 4, 3, padding="full"),
     "Conv1d-same-strided": lambda lib: lib.nn.Conv1d(3, 4, 3, stride=2, padding="same"),
     "Conv1d-padding-mode": lambda lib: lib.nn.Conv1d(3, 4, 3, padding_mode="mirror"),
+    "conv_transpose1d-4d-input": lambda lib: F(lib).conv_transpose1d(_t(lib, 2, 4, 5, 6), _t(lib, 4, 3, 3)),
+    "conv_transpose2d-5d-input": lambda lib: F(lib).conv_transpose2d(_t(lib, 1, 2, 4, 5, 6), _t(lib, 4, 3, 3, 3)),
+    "conv_transpose2d-channels": lambda lib: F(lib).conv_transpose2d(_t(lib, 2, 3, 5, 5), _t(lib, 4, 3, 3, 3)),
+    "conv_transpose2d-groups": lambda lib: F(lib).conv_transpose2d(_t(lib, 2, 3, 5, 5), _t(lib, 3, 3, 3, 3),
+                                                                   groups=2),
+    "conv_transpose2d-bias-size": lambda lib: F(lib).conv_transpose2d(_t(lib, 2, 4, 5, 5), _t(lib, 4, 3, 3, 3),
+                                                                      _t(lib, 4)),
+    "conv_transpose2d-output-padding": lambda lib: F(lib).conv_transpose2d(_t(lib, 2, 4, 5, 5), _t(lib, 4, 3, 3, 3),
+                                                                           stride=2, output_padding=2),
+    "conv_transpose1d-output-padding": lambda lib: F(lib).conv_transpose1d(_t(lib, 2, 4, 5), _t(lib, 4, 3, 3),
+                                                                           stride=2, output_padding=2),
+    "conv_transpose2d-negative-padding": lambda lib: F(lib).conv_transpose2d(_t(lib, 2, 4, 5, 5),
+                                                                             _t(lib, 4, 3, 3, 3), padding=-1),
+    "conv_transpose2d-negative-output-padding": lambda lib: F(lib).conv_transpose2d(
+        _t(lib, 2, 4, 5, 5), _t(lib, 4, 3, 3, 3), output_padding=-1),
+    "conv_transpose2d-zero-stride": lambda lib: F(lib).conv_transpose2d(_t(lib, 2, 4, 5, 5), _t(lib, 4, 3, 3, 3),
+                                                                        stride=0),
+    "conv_transpose2d-stride-three-values": lambda lib: F(lib).conv_transpose2d(
+        _t(lib, 2, 4, 5, 5), _t(lib, 4, 3, 3, 3), stride=(1, 1, 1)),
+    "conv_transpose2d-3d-weight": lambda lib: F(lib).conv_transpose2d(_t(lib, 2, 4, 5, 5), _t(lib, 4, 3, 3)),
+    "conv_transpose2d-dtypes": lambda lib: F(lib).conv_transpose2d(_t(lib, 2, 4, 5, 5), _t(lib, 4, 3, 3, 3).double()),
+    "ConvTranspose2d-padding-mode": lambda lib: lib.nn.ConvTranspose2d(3, 4, 3, padding_mode="reflect"),
+    "ConvTranspose1d-padding-mode": lambda lib: lib.nn.ConvTranspose1d(3, 4, 3, padding_mode="circular"),
+    "ConvTranspose2d-groups": lambda lib: lib.nn.ConvTranspose2d(3, 4, 3, groups=2),
+    "ConvTranspose2d-output-size-range": lambda lib: lib.nn.ConvTranspose2d(3, 4, 3, stride=2)(
+        _t(lib, 1, 3, 5, 5), output_size=(20, 20)),
+    "ConvTranspose2d-output-size-length": lambda lib: lib.nn.ConvTranspose2d(3, 4, 3, stride=2)(
+        _t(lib, 1, 3, 5, 5), output_size=(1, 2, 3)),
+    "ConvTranspose1d-output-size-length": lambda lib: lib.nn.ConvTranspose1d(3, 4, 3, stride=2)(
+        _t(lib, 3, 5), output_size=(1, 2, 3)),
     "group_norm-groups": lambda lib: F(lib).group_norm(_t(lib, 2, 4, 5), 3),
     "group_norm-zero-groups": lambda lib: F(lib).group_norm(_t(lib, 2, 4, 5), 0),
     "group_norm-weight-size": lambda lib: F(lib).group_norm(_t(lib, 2, 4, 5), 2, _t(lib, 3)),
@@ -239,6 +314,10 @@ REPRS = {
     "Conv1d-same": lambda lib: lib.nn.Conv1d(3, 4, 3, padding="same"),
     "Conv1d-valid": lambda lib: lib.nn.Conv1d(3, 4, 3, padding="valid"),
     "Conv2d-reflect": lambda lib: lib.nn.Conv2d(3, 4, 3, padding=1, padding_mode="reflect"),
+    "ConvTranspose2d": lambda lib: lib.nn.ConvTranspose2d(3, 4, 3),
+    "ConvTranspose2d-all": lambda lib: lib.nn.ConvTranspose2d(4, 8, (3, 2), stride=2, padding=1, output_padding=1,
+                                                              groups=2, bias=False, dilation=2),
+    "ConvTranspose1d": lambda lib: lib.nn.ConvTranspose1d(3, 4, 5, stride=3, output_padding=2),
     "GroupNorm": lambda lib: lib.nn.GroupNorm(2, 4),
     "GroupNorm-options": lambda lib: lib.nn.GroupNorm(1, 3, eps=0.1, affine=False),
     "GroupNorm-no-bias": lambda lib: lib.nn.GroupNorm(1, 3, bias=False),

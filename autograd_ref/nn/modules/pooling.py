@@ -6,7 +6,7 @@
 They learn nothing: each keeps its settings and calls the function of the
 same name in ``ops/conv.py``.
 """
-from ...ops.conv import adaptive_avg_pool2d, avg_pool2d, max_pool2d
+from ...ops.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .module import Module
 
 __all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
