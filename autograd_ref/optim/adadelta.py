@@ -46,18 +46,13 @@ class Adadelta(Optimizer):
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr, rho, eps, weight_decay = group["lr"], group["rho"], group["eps"], group["weight_decay"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
+            for p, grad in self._gradients(group):
                 state = self.state[p]
                 if not state:
                     state["step"] = zeros(())
                     state["square_avg"] = zeros_like(p)
                     state["acc_delta"] = zeros_like(p)
                 state["step"] += 1
-                if group["maximize"]:
-                    grad = -grad
                 if weight_decay != 0:
                     grad = grad.add(p, alpha=weight_decay)
 

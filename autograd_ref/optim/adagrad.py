@@ -57,17 +57,12 @@ class Adagrad(Optimizer):
         for group in self.param_groups:
             lr, lr_decay, eps, weight_decay = (group["lr"], group["lr_decay"], group["eps"],
                                                group["weight_decay"])
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
+            for p, grad in self._gradients(group):
                 state = self.state[p]
                 if not state:        # a parameter added later by add_param_group
                     self._init_state(state, p, group)
                 state["step"] += 1
                 step = state["step"].item()
-                if group["maximize"]:
-                    grad = -grad
                 if weight_decay != 0:
                     grad = grad.add(p, alpha=weight_decay)
 

@@ -61,14 +61,8 @@ class Adam(Optimizer):
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-            weight_decay, amsgrad, maximize = (group["weight_decay"], group["amsgrad"],
-                                               group["maximize"])
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                if maximize:
-                    grad = -grad
+            weight_decay, amsgrad = group["weight_decay"], group["amsgrad"]
+            for p, grad in self._gradients(group):
                 state = self.state[p]
                 if not state:
                     self._init_state(state, p, amsgrad)

@@ -31,7 +31,6 @@ class Adamax(Optimizer):
         check_non_negative(lr=lr, eps=eps)
         check_betas(betas)
         check_non_negative(weight_decay=weight_decay)
-        # ``foreach`` is accepted so PyTorch calls run; there is one way to compute here.
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
                     "maximize": maximize}
         super().__init__(params, defaults)
@@ -44,12 +43,7 @@ class Adamax(Optimizer):
         for group in self.param_groups:
             lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
             weight_decay = group["weight_decay"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                if group["maximize"]:
-                    grad = -grad
+            for p, grad in self._gradients(group):
                 state = self.state[p]
                 if not state:
                     state["step"] = tensor(0.0)

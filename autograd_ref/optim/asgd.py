@@ -44,12 +44,7 @@ class ASGD(Optimizer):
         for group in self.param_groups:
             lr, lambd, alpha, t0 = group["lr"], group["lambd"], group["alpha"], group["t0"]
             weight_decay = group["weight_decay"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                if group["maximize"]:
-                    grad = -grad
+            for p, grad in self._gradients(group):
                 state = self.state[p]
                 if not state:
                     # step, eta and mu are float32 scalars, as PyTorch keeps them.

@@ -49,12 +49,7 @@ class NAdam(Optimizer):
         for group in self.param_groups:
             lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
             weight_decay, momentum_decay = group["weight_decay"], group["momentum_decay"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                if group["maximize"]:
-                    grad = -grad
+            for p, grad in self._gradients(group):
                 state = self.state[p]
                 if not state:
                     # ``step`` and ``mu_product`` are float32 scalars, as PyTorch keeps them.

@@ -146,6 +146,17 @@ class Optimizer:
         raise NotImplementedError
 
     @staticmethod
+    def _gradients(group):
+        """``(parameter, gradient)`` for each parameter of ``group`` that has a gradient, the gradient negated
+        when the group maximizes (a new tensor then: ``p.grad`` itself is never changed by a step).
+
+            >>> for p, grad in self._gradients(group): ...
+        """
+        for p in group["params"]:
+            if p.grad is not None:
+                yield p, (-p.grad if group["maximize"] else p.grad)
+
+    @staticmethod
     def _evaluate(closure):
         """The loss from ``closure()``, computed with gradient recording on
         (``step`` itself runs without it)."""

@@ -48,12 +48,7 @@ class RAdam(Optimizer):
         for group in self.param_groups:
             lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
             weight_decay = group["weight_decay"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                if group["maximize"]:
-                    grad = -grad
+            for p, grad in self._gradients(group):
                 state = self.state[p]
                 if not state:
                     state["step"] = tensor(0.0)

@@ -45,18 +45,13 @@ class Rprop(Optimizer):
         for group in self.param_groups:
             etaminus, etaplus = group["etas"]
             step_size_min, step_size_max = group["step_sizes"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
+            for p, grad in self._gradients(group):
                 state = self.state[p]
                 if not state:
                     state["step"] = zeros(())
                     state["prev"] = zeros_like(p)
                     state["step_size"] = full_like(grad, group["lr"])
                 state["step"] += 1
-                if group["maximize"]:
-                    grad = -grad
                 prev, step_size = state["prev"], state["step_size"]
 
                 # The factor for each step size: etaplus, etaminus, or 1.

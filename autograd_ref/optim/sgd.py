@@ -45,15 +45,8 @@ class SGD(Optimizer):
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
-            weight_decay, nesterov, maximize = (group["weight_decay"], group["nesterov"],
-                                                group["maximize"])
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                # New tensors from here on: p.grad itself is never changed.
-                if maximize:
-                    grad = -grad
+            weight_decay, nesterov = group["weight_decay"], group["nesterov"]
+            for p, grad in self._gradients(group):
                 if weight_decay != 0:
                     grad = grad.add(p, alpha=weight_decay)
                 if momentum != 0:
