@@ -13,6 +13,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from golden_linalg import cases  # noqa: E402
+from golden_selection.compare import case_problems  # noqa: E402
 
 import autograd_ref  # noqa: E402
 from autograd_ref.autograd import gradcheck, gradgradcheck  # noqa: E402
@@ -34,33 +35,6 @@ KNOWN_GRAPH = {
 }
 
 
-def close(where, want, got, problems):
-    if want is None or got is None:
-        if (want is None) != (got is None):
-            problems.append(f"{where}: PyTorch gives {want is not None and 'a tensor'}, autograd_ref {got}")
-        return
-    if got.dtype != want.dtype or got.shape != want.shape:
-        problems.append(f"{where}: {got.dtype}{got.shape}, PyTorch {want.dtype}{want.shape}")
-        return
-    if want.dtype.kind != "f":
-        if not numpy.array_equal(want, got):
-            problems.append(f"{where}: {got.tolist()} != PyTorch's {want.tolist()}")
-        return
-    rtol = RTOL[want.dtype.name]
-    finite = numpy.abs(want[numpy.isfinite(want)])
-    atol = rtol * max(1.0, float(finite.max()) if finite.size else 1.0)
-    if not numpy.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True):
-        problems.append(f"{where}: values differ;\n  got  {got.tolist()}\n  want {want.tolist()}")
-
-
-def _arrays(items):
-    return None if items is None else [None if a is None else cases.decode_array(a) for a in items]
-
-
-def _top(graph):
-    return None if graph is None else graph[0]
-
-
 def test_the_table_and_the_recording_agree():
     assert sorted(CASES) == sorted(VALUES["cases"]), \
         "cases.py and values.json differ: re-run tests/golden_linalg/record.py where torch is installed"
@@ -69,29 +43,9 @@ def test_the_table_and_the_recording_agree():
 
 @pytest.mark.parametrize("name", sorted(VALUES["cases"]))
 def test_case(name):
-    case, want = CASES[name], VALUES["cases"][name]
-    got = cases.encode(cases.run(autograd_ref, case, _arrays(want["inputs"]), _arrays(want.get("weights")),
-                                 _arrays(want.get("second_weights"))))
-    problems = []
-    if got["types"] != want["types"]:
-        problems.append(f"tuple types {got['types']}, PyTorch {want['types']}")
-    assert [label for label, _ in got["outputs"]] == [label for label, _ in want["outputs"]]
     known = any(name.startswith(k) for k in KNOWN_GRAPH)
-    for (label, w), (_, g) in zip(want["outputs"], got["outputs"]):
-        close(f"output {label}", cases.decode_array(w["array"]), cases.decode_array(g["array"]), problems)
-        if g["requires_grad"] != w["requires_grad"]:
-            problems.append(f"output {label}: requires_grad {g['requires_grad']}, PyTorch {w['requires_grad']}")
-        if not known and _top(g["graph"]) != _top(w["graph"]):
-            problems.append(f"output {label}: grad_fn {_top(g['graph'])}, PyTorch {_top(w['graph'])}")
-    for key in ("backward_error", "grads", "second"):
-        if (key in want) != (key in got):
-            problems.append(f"{key}: computed by {'autograd_ref' if key in got else 'PyTorch'} only")
-        elif key == "backward_error" and key in want:
-            if got[key] != want[key]:
-                problems.append(f"backward raises {got[key]}, PyTorch {want[key]}")
-        elif key in want:
-            for i, (w, g) in enumerate(zip(_arrays(want[key]), _arrays(got[key]))):
-                close(f"{key} of input {i}", w, g, problems)
+    problems = case_problems(autograd_ref, cases, name, VALUES["cases"][name], graph=None if known else "top",
+                             rtol=RTOL)
     assert not problems, f"{name} disagrees with PyTorch {VALUES['torch_version']}:\n" + "\n".join(problems)
 
 

@@ -32,8 +32,9 @@ def case_by_name(name):
     return next(c for c in cases.CASES if c.name == name)
 
 
-def close(where, want, got, problems):
-    """Append a message to ``problems`` unless ``got`` matches ``want``."""
+def close(where, want, got, problems, rtol=None):
+    """Append a message to ``problems`` unless ``got`` matches ``want`` (within ``rtol``, by dtype name;
+    ``RTOL`` when None)."""
     if want is None or got is None:
         if (want is None) != (got is None):
             problems.append(f"{where}: PyTorch gives {'None' if want is None else 'a tensor'}, "
@@ -49,7 +50,7 @@ def close(where, want, got, problems):
         if not numpy.array_equal(want, got):
             problems.append(f"{where}: {got.tolist()} != PyTorch's {want.tolist()}")
         return
-    rtol = RTOL[want.dtype.name]
+    rtol = (rtol or RTOL)[want.dtype.name]
     finite = numpy.abs(want[numpy.isfinite(want)])
     atol = rtol * max(1.0, float(finite.max()) if finite.size else 1.0)
     if not numpy.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True):
