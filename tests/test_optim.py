@@ -148,18 +148,24 @@ def test_closure_runs_with_grad_enabled_and_its_loss_is_returned(optimizer_class
 def test_resuming_from_a_state_dict_continues_exactly(optimizer_class, kwargs):
     """Three steps, save, a fresh optimizer over fresh parameters loads the
     save: two more steps equal five uninterrupted ones, bit for bit."""
-    straight = _params()
+    assert_resumes_exactly(optimizer_class, kwargs, _params, _loss)
+
+
+def assert_resumes_exactly(optimizer_class, kwargs, make_params, loss):
+    """Five steps straight on, and three steps, a save, a fresh optimizer over fresh parameters that loads
+    it, two more: the parameters are equal bit for bit (test_optim_more.py uses it too)."""
+    straight = make_params()
     opt = optimizer_class(straight, **kwargs)
     for _ in range(5):
         opt.zero_grad()
-        _loss(straight).backward()
+        loss(straight).backward()
         opt.step()
 
-    params = _params()
+    params = make_params()
     opt = optimizer_class(params, **kwargs)
     for _ in range(3):
         opt.zero_grad()
-        _loss(params).backward()
+        loss(params).backward()
         opt.step()
     saved = copy.deepcopy(opt.state_dict())
     params = [p.detach().clone().requires_grad_() for p in params]
@@ -167,7 +173,7 @@ def test_resuming_from_a_state_dict_continues_exactly(optimizer_class, kwargs):
     opt.load_state_dict(saved)
     for _ in range(2):
         opt.zero_grad()
-        _loss(params).backward()
+        loss(params).backward()
         opt.step()
     for a, b in zip(params, straight):
         assert torch.equal(a.detach(), b.detach())

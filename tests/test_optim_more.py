@@ -5,7 +5,6 @@ messages are compared with what PyTorch 2.13 gave for the same programs
 (``tests/golden_optim_more``: ``cases.py`` holds the programs, ``record.py``
 ran them with torch into ``values.json``). torch is never imported.
 """
-import copy
 import json
 import os
 import sys
@@ -14,6 +13,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from golden_optim_more import cases  # noqa: E402
+from test_optim import assert_resumes_exactly  # noqa: E402
 
 import autograd_ref as torch  # noqa: E402 - the tests read like PyTorch code
 from autograd_ref import optim  # noqa: E402
@@ -143,29 +143,7 @@ EXACT_RESUME = [(c, k) for c, k in NEW_OPTIMIZERS if c not in (optim.NAdam, opti
 def test_resuming_from_a_state_dict_continues_exactly(optimizer_class, kwargs):
     """Three steps, save, load into a fresh optimizer over fresh parameters, two
     more: bit for bit the same as five uninterrupted steps."""
-    straight = _params()
-    opt = optimizer_class(straight, **kwargs)
-    for _ in range(5):
-        opt.zero_grad()
-        _loss(straight).backward()
-        opt.step()
-
-    params = _params()
-    opt = optimizer_class(params, **kwargs)
-    for _ in range(3):
-        opt.zero_grad()
-        _loss(params).backward()
-        opt.step()
-    saved = copy.deepcopy(opt.state_dict())
-    params = [p.detach().clone().requires_grad_() for p in params]
-    opt = optimizer_class(params, **kwargs)
-    opt.load_state_dict(saved)
-    for _ in range(2):
-        opt.zero_grad()
-        _loss(params).backward()
-        opt.step()
-    for a, b in zip(params, straight):
-        assert torch.equal(a.detach(), b.detach())
+    assert_resumes_exactly(optimizer_class, kwargs, _params, _loss)
 
 
 def test_asgd_keeps_the_running_average_of_the_iterates():
