@@ -4,7 +4,7 @@ import json
 import os
 import re
 
-from golden_nn.check import close, torch_words
+from golden_nn.check import case_problems, torch_words
 
 from . import cases
 
@@ -28,27 +28,7 @@ CASES = {c.name: c for c in cases.CASES}
 
 def compare_case(lib, name):
     """Every disagreement between autograd_ref and PyTorch on one case."""
-    want = VALUES["cases"][name]
-    arrays = {k: cases.decode_array(v) for k, v in want["arrays"].items()}
-    got = cases.run(lib, CASES[name], arrays)
-    problems = []
-    close("output", cases.decode_array(want["output"]), got["output"], problems)
-    if not any(name.startswith(prefix) for prefix in KNOWN_GRAPH):
-        for key in ("grad_fn", "next_functions"):
-            if got[key] != want[key]:
-                problems.append(f"{key}: {got[key]!r}, PyTorch {want[key]!r}")
-    for section in ("grads", "second"):
-        if section not in want:
-            if section in got:
-                problems.append(f"{section}: autograd_ref computed them, PyTorch did not")
-            continue
-        if set(want[section]) != set(got.get(section, {})):
-            problems.append(f"{section}: for {sorted(got.get(section, {}))}, PyTorch for {sorted(want[section])}")
-            continue
-        for key, value in want[section].items():
-            close(f"{section}[{key}]", None if value is None else cases.decode_array(value),
-                  got[section][key], problems)
-    return problems
+    return case_problems(lib, cases, CASES[name], VALUES["cases"][name], KNOWN_GRAPH)
 
 
 def _same_sets(message):

@@ -61,19 +61,23 @@ def close(where, want, got, problems, rtol=None):
 
 def compare_case(lib, name):
     """Every disagreement between autograd_ref and PyTorch on one case."""
-    case = case_by_name(name)
-    want = VALUES["cases"][name]
-    arrays = {k: cases.decode_array(v) for k, v in want["arrays"].items()}
-    got = cases.run(lib, case, arrays)
+    return case_problems(lib, cases, case_by_name(name), VALUES["cases"][name], KNOWN_GRAPH)
+
+
+def case_problems(lib, cases_module, case, want, known_graph):
+    """Every disagreement between ``lib`` and the recording ``want`` of ``case`` (from ``cases_module``, in
+    golden_nn's layout; golden_layers uses it too): the output, its node names unless the case's name starts
+    with a key of ``known_graph``, the gradients and second derivatives."""
+    arrays = {k: cases_module.decode_array(v) for k, v in want["arrays"].items()}
+    got = cases_module.run(lib, case, arrays)
     problems = []
-    close("output", cases.decode_array(want["output"]), got["output"], problems)
-    known = next((why for prefix, why in KNOWN_GRAPH.items() if name.startswith(prefix)), None)
-    if known is None:
+    close("output", cases_module.decode_array(want["output"]), got["output"], problems)
+    if not any(case.name.startswith(prefix) for prefix in known_graph):
         for key in ("grad_fn", "next_functions"):
             if got[key] != want[key]:
                 problems.append(f"{key}: {got[key]!r}, PyTorch {want[key]!r}")
     if "grad_output" in want and want["grad_output"] is not None:
-        assert numpy.array_equal(cases.decode_array(want["grad_output"]), got["grad_output"])
+        assert numpy.array_equal(cases_module.decode_array(want["grad_output"]), got["grad_output"])
     for section in ("grads", "second"):
         if section not in want:
             if section in got:
@@ -83,7 +87,7 @@ def compare_case(lib, name):
             problems.append(f"{section}: for {sorted(got.get(section, {}))}, PyTorch for {sorted(want[section])}")
             continue
         for key, value in want[section].items():
-            close(f"{section}[{key}]", None if value is None else cases.decode_array(value),
+            close(f"{section}[{key}]", None if value is None else cases_module.decode_array(value),
                   got[section][key], problems)
     return problems
 
