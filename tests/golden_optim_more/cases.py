@@ -20,12 +20,14 @@ from collections import namedtuple
 
 import numpy
 
+# The encoding and the options left out of a param group are golden_optim's.
+from golden_optim.cases import TORCH_ONLY_OPTIONS, encode, encode_state_dict
+
 SEED = 20250704
 STEPS = 10
 LBFGS_STEPS = 4
 
 # Options PyTorch keeps in every param group that autograd_ref does not (kernel choices).
-TORCH_ONLY_OPTIONS = ("foreach", "differentiable", "fused", "capturable")
 
 # (rtol, atol) per dtype, atol relative to the tensor's largest entry: float64 to rounding,
 # float32 to four units in the last place (of the entry, or of the tensor's scale where an
@@ -37,26 +39,6 @@ TOLERANCE = {"float64": (1e-10, 1e-13), "float32": (4 * 2.0 ** -23, 4 * 2.0 ** -
 # iteration and closure count still agrees exactly; parameters and losses agree to rounding,
 # the history coefficients ("al", gradient differences) to these.
 LBFGS_TOLERANCE = {"float64": (1e-8, 1e-10), "float32": (1e-4, 1e-5)}
-
-
-def encode(obj):
-    """Plain data for JSON: a tensor becomes ``{"dtype", "shape", "data"}``."""
-    if hasattr(obj, "detach") and hasattr(obj, "dtype"):
-        array = obj.detach().cpu().numpy()
-        return {"dtype": str(obj.dtype).split(".")[-1], "shape": list(array.shape),
-                "data": array.reshape(-1).tolist()}
-    if isinstance(obj, dict):
-        return {str(k): encode(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [encode(v) for v in obj]
-    if isinstance(obj, numpy.generic):
-        return obj.item()
-    return obj
-
-
-def encode_state_dict(sd):
-    groups = [{k: v for k, v in g.items() if k not in TORCH_ONLY_OPTIONS} for g in sd["param_groups"]]
-    return encode({"state": sd["state"], "param_groups": groups})
 
 
 def plain_repr(opt):
