@@ -11,7 +11,9 @@ import heapq
 
 from . import anomaly_mode, grad_mode
 from .anomaly_mode import _state as _anomaly
+from .grad_mode import _forward_state as _forward
 from .graph import AccumulateGrad, edge_to
+from ..tensor import make_tensor     # the engine is loaded on first use, after the tensor module
 
 _state = grad_mode._state
 
@@ -61,6 +63,8 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
 
     heappop, heappush = heapq.heappop, heapq.heappush
     watched = _anomaly.enabled
+    # Nodes with a formula on arrays use it when the backward pass builds no graph of its own.
+    on_arrays = not create_graph and not watched and not _forward.active
     previous_mode = _state.enabled
     _state.enabled = create_graph
     try:
@@ -92,6 +96,10 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             next_functions = node.next_functions
             if grads[0] is None and _all_none(grads):
                 outputs = (None,) * len(next_functions)
+            elif on_arrays and node.backward_arrays is not None and node._input_metadata is None:
+                outputs = _backward_on_arrays(node, grads[0])
+                if node._hooked and node._post_hooks:
+                    outputs = _call_post_hooks(node, outputs, grads, shared)
             else:
                 outputs = _backward_watched(node, grads) if watched else node.backward(*grads)
                 if type(outputs) is not tuple:
@@ -134,6 +142,19 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                     f"The differentiated Tensor at index {i} appears to not have been used in the "
                     "graph. Set allow_unused=True if this is the desired behavior.")
     return results
+
+
+def _backward_on_arrays(node, grad):
+    """A one-output node's ``backward_arrays`` on ``grad``'s array, its results as tensors on grad's device.
+    (Not for a node that promoted types: numpy's promotion of a 0-dim operand differs from PyTorch's.)"""
+    device = grad._device
+    outputs = node.backward_arrays(grad._data, device)
+    if type(outputs) is not tuple:
+        return (make_tensor(outputs, device),)
+    if len(outputs) == 2:       # most nodes with several inputs have two
+        a, b = outputs
+        return (None if a is None else make_tensor(a, device), None if b is None else make_tensor(b, device))
+    return tuple([None if g is None else make_tensor(g, device) for g in outputs])
 
 
 def _match_inputs(outputs, metadata):
@@ -299,7 +320,6 @@ def _run_tensor_hooks(hooks, grad, shared):
 
 
 def _retain(tensor, grad):
-    from ..tensor import make_tensor
     if tensor._grad is None:
         if _state.enabled:
             tensor._grad = grad
@@ -318,3 +338,4 @@ def _call_post_hooks(node, outputs, grads, shared):
         if g is not None:
             shared.add(_memory_id(g._data))
     return outputs
+

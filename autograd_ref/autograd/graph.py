@@ -88,6 +88,7 @@ class Node:
     # differs from an input in dtype (type promotion) or device (a CPU scalar in a
     # GPU operation): the engine gives each input's gradient that input's dtype and device.
     _input_metadata = None
+    _packed = False     # True when saved_tensors_hooks packed what the node saved
 
     def __init__(self, next_functions):
         self.next_functions = next_functions
@@ -107,6 +108,17 @@ class Node:
 
     def backward(self, grad):
         raise NotImplementedError(f"{self.name()} does not define backward")
+
+    # The same formula as ``backward``, on the gradient's array instead of a tensor: defined by the nodes of the
+    # most frequent operations (one output each), beside their ``backward``. When no graph of the backward
+    # pass is being built, the engine calls ``node.backward_arrays(grad_array, device)`` instead, which skips
+    # a tensor's making and checks for every step of a formula (engine.py, ``_backward_on_arrays``).
+    backward_arrays = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "backward" in cls.__dict__ and "backward_arrays" not in cls.__dict__:
+            cls.backward_arrays = None      # an inherited formula on arrays would not match the new backward
 
     # ---- saved tensors --------------------------------------------------
     # The names PyTorch gives what a node saves, in save_for_backward's order (``grad_fn._saved_self``),
@@ -139,6 +151,7 @@ class Node:
 
         self._saved = tuple(_Packed(pack(v), unpack) if isinstance(v, Tensor) else v for v in values)
         self._versions = [(_VersionRecord(v), v._version_counter[0]) for v in values if isinstance(v, Tensor)]
+        self._packed = True
 
     @property
     def saved_tensors(self):
@@ -150,7 +163,7 @@ class Node:
         for tensor, version in self._versions:
             if tensor._version_counter[0] != version:
                 raise RuntimeError(_modified_message(tensor, version))
-        if self._versions and isinstance(self._versions[0][0], _VersionRecord):
+        if self._packed:
             saved = tuple(v.unpack() if isinstance(v, _Packed) else v for v in saved)
         return saved
 

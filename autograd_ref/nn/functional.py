@@ -31,8 +31,9 @@ from ..creation import rand, zeros
 from ..ops import activations as _act
 from ..ops import reduction as _red
 from ..ops import pointwise as _pw
-from ..ops.linalg import matrix_layout, mm_mat1_backward, mm_mat2_backward
-from ..ops.common import _fw, _state, attach, check_broadcastable, check_same_device, reduce_to
+from ..ops.linalg import (matrix_layout, mm_mat1_backward, mm_mat1_backward_array, mm_mat2_backward,
+                          mm_mat2_backward_array)
+from ..ops.common import _fw, _state, attach, check_broadcastable, check_same_device, reduce_array_to, reduce_to
 from ..ops.padding import interpolate, pad
 from ..tensor import make_tensor
 
@@ -152,6 +153,16 @@ class AddmmBackward0(Node):
         return (reduce_to(grad, self.bias_shape) if need_bias is not None else None,
                 mm_mat1_backward(grad, mat2, self.sizes1, self.strides1) if need_1 is not None else None,
                 mm_mat2_backward(grad, mat1, self.sizes2, self.strides2) if need_2 is not None else None)
+
+    def backward_arrays(self, grad, device):
+        mat1, mat2 = self.saved_tensors
+        (need_bias, _), (need_1, _), (need_2, _) = self.next_functions
+        matmul = device.xp.matmul
+        return (reduce_array_to(grad, self.bias_shape, device) if need_bias is not None else None,
+                mm_mat1_backward_array(grad, mat2._data, self.sizes1, self.strides1, matmul)
+                if need_1 is not None else None,
+                mm_mat2_backward_array(grad, mat1._data, self.sizes2, self.strides2, matmul)
+                if need_2 is not None else None)
 
 
 class ScaledAddmmBackward0(AddmmBackward0):
@@ -335,6 +346,15 @@ class MseLossBackward0(Node):
     def backward(self, grad):
         x, y = self.saved_tensors
         g = _spread(grad, self.reduction, self.count) * 2 * (x - y)
+        (need_x, _), (need_y, _) = self.next_functions
+        return (g if need_x is not None else None,
+                -g if need_y is not None else None)
+
+    def backward_arrays(self, grad, device):
+        x, y = self.saved_tensors
+        if self.reduction == "mean":
+            grad = grad / device.scalar(self.count, grad.dtype)
+        g = grad * device.scalar(2, grad.dtype) * (x._data - y._data)
         (need_x, _), (need_y, _) = self.next_functions
         return (g if need_x is not None else None,
                 -g if need_y is not None else None)

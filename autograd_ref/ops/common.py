@@ -3,7 +3,7 @@ promotion, and recording a node when a gradient will be needed."""
 import numbers
 
 from .. import dtypes
-from .._backend import CPU, transfer
+from .._backend import CPU, sum_leading, transfer
 from ..autograd import forward_ad, grad_mode
 from ..autograd.anomaly_mode import _state as _anomaly, record_forward_stack
 from ..autograd.grad_mode import _inference_made
@@ -273,6 +273,35 @@ def reduce_to(grad, shape):
         grad = grad.sum(tuple(range(extra)))
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad_shape[i + extra] != 1)
     return grad.sum(stretched, keepdim=True) if stretched else grad
+
+
+def reduce_array_to(grad, shape, device):
+    """:func:`reduce_to` on an array, for a node's ``backward_arrays``: the same sums in the same order, so
+    the two give the same numbers.
+
+        >>> reduce_array_to(numpy.ones((3, 2)), (2,), CPU)
+        array([3., 3.])
+    """
+    grad_shape = grad.shape
+    if grad_shape == shape:
+        return grad
+    extra = len(grad_shape) - len(shape)
+    if extra:
+        grad = sum_leading(grad, extra, device)
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad_shape[i + extra] != 1)
+    return grad.sum(axis=stretched, keepdims=True) if stretched else grad
+
+
+def number_array(value, like, device):
+    """A Python number as :func:`binary_arrays` makes it for an operation with the float array ``like`` (a
+    cached 0-d array of like's dtype), for a node's ``backward_arrays``."""
+    return device.scalar(value, like.dtype)
+
+
+def operand_array(value, like, device):
+    """A saved operand (a tensor or a number) as the array an operation with the float array ``like`` uses,
+    for a node's ``backward_arrays``."""
+    return value._data if isinstance(value, Tensor) else device.scalar(value, like.dtype)
 
 
 def shape_of(x):

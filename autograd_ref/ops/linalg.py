@@ -45,6 +45,14 @@ class MmBackward0(Node):
         return (mm_mat1_backward(grad, b, self.sizes1, self.strides1) if _needs(self, 0) else None,
                 mm_mat2_backward(grad, a, self.sizes2, self.strides2) if _needs(self, 1) else None)
 
+    def backward_arrays(self, grad, device):
+        a, b = self.saved_tensors
+        matmul = device.xp.matmul
+        return (mm_mat1_backward_array(grad, b._data, self.sizes1, self.strides1, matmul)
+                if _needs(self, 0) else None,
+                mm_mat2_backward_array(grad, a._data, self.sizes2, self.strides2, matmul)
+                if _needs(self, 1) else None)
+
 
 def matrix_layout(data):
     """A matrix's sizes and strides (in elements), which its gradient's layout follows."""
@@ -72,6 +80,20 @@ def mm_mat2_backward(grad, mat1, sizes2, strides2):
     if _column_major(sizes2, strides2):
         return grad.t().mm(mat1).t()
     return mat1.t().mm(grad)
+
+
+def mm_mat1_backward_array(grad, mat2, sizes1, strides1, matmul):
+    """:func:`mm_mat1_backward` on arrays (a node's ``backward_arrays``)."""
+    if _column_major(sizes1, strides1):
+        return matmul(mat2, grad.T).T
+    return matmul(grad, mat2.T)
+
+
+def mm_mat2_backward_array(grad, mat1, sizes2, strides2, matmul):
+    """:func:`mm_mat2_backward` on arrays (a node's ``backward_arrays``)."""
+    if _column_major(sizes2, strides2):
+        return matmul(grad.T, mat1).T
+    return matmul(mat1.T, grad)
 
 
 def mm(input, mat2):

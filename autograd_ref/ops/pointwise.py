@@ -14,7 +14,8 @@ from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
 from .common import (_fw, _state, array_on, attach, binary_arrays, binary_node, binary_result, check_broadcastable,
                     check_number, check_same_device, edges, first_tensor, keep_input_metadata,
-                    maybe_out, needs_grad, operation_device, reconnect, reduce_to, result, shape_of)
+                    maybe_out, needs_grad, number_array, operand_array, operation_device, reconnect,
+                    reduce_array_to, reduce_to, result, shape_of)
 
 
 def _needs(node, i):
@@ -33,6 +34,12 @@ class AddBackward0(Node):
         return (reduce_to(grad, self.shapes[0]) if a is not None else None,
                 reduce_to(grad if self.alpha == 1 else grad * self.alpha, self.shapes[1])
                 if b is not None else None)
+
+    def backward_arrays(self, grad, device):
+        (a, _), (b, _) = self.next_functions
+        return (reduce_array_to(grad, self.shapes[0], device) if a is not None else None,
+                reduce_array_to(grad if self.alpha == 1 else grad * number_array(self.alpha, grad, device),
+                                self.shapes[1], device) if b is not None else None)
 
 
 def add(input, other, *, alpha=1, out=None):
@@ -58,6 +65,12 @@ class SubBackward0(Node):
         a = reduce_to(grad, self.shapes[0]) if _needs(self, 0) else None
         b = reduce_to(-grad if self.alpha == 1 else grad * -self.alpha, self.shapes[1]) \
             if _needs(self, 1) else None
+        return a, b
+
+    def backward_arrays(self, grad, device):
+        a = reduce_array_to(grad, self.shapes[0], device) if _needs(self, 0) else None
+        b = reduce_array_to(-grad if self.alpha == 1 else grad * number_array(-self.alpha, grad, device),
+                            self.shapes[1], device) if _needs(self, 1) else None
         return a, b
 
 
@@ -91,6 +104,9 @@ class RsubBackward1(Node):
     def backward(self, grad):
         return -grad
 
+    def backward_arrays(self, grad, device):
+        return -grad
+
 
 def rsub(input, other):
     """``other - input`` for a number ``other`` (what ``2 - x`` calls)."""
@@ -121,6 +137,14 @@ class MulBackward0(Node):
         (need_a, _), (need_b, _) = self.next_functions
         return (reduce_to(grad * b, self.shapes[0]) if need_a is not None else None,
                 reduce_to(grad * a, self.shapes[1]) if need_b is not None else None)
+
+    def backward_arrays(self, grad, device):
+        a, b = self.saved_tensors
+        (need_a, _), (need_b, _) = self.next_functions
+        return (reduce_array_to(grad * operand_array(b, grad, device), self.shapes[0], device)
+                if need_a is not None else None,
+                reduce_array_to(grad * operand_array(a, grad, device), self.shapes[1], device)
+                if need_b is not None else None)
 
 
 def mul(input, other, *, out=None):
@@ -174,6 +198,13 @@ class DivBackward0(Node):
         a, b = self.saved_tensors
         return (reduce_to(grad / b, self.shapes[0]) if _needs(self, 0) else None,
                 reduce_to(-grad * a / (b * b), self.shapes[1]) if _needs(self, 1) else None)
+
+    def backward_arrays(self, grad, device):
+        a, b = self.saved_tensors
+        b = operand_array(b, grad, device)
+        return (reduce_array_to(grad / b, self.shapes[0], device) if _needs(self, 0) else None,
+                reduce_array_to(-grad * operand_array(a, grad, device) / (b * b), self.shapes[1], device)
+                if _needs(self, 1) else None)
 
 
 def div(input, other, *, rounding_mode=None, out=None):
@@ -384,6 +415,9 @@ class NegBackward0(Node):
     def backward(self, grad):
         return -grad
 
+    def backward_arrays(self, grad, device):
+        return -grad
+
 
 def neg(input):
     """``-input``.
@@ -415,6 +449,14 @@ class PowBackward0(Node):
         if c == 0:
             return grad * 0
         return grad * (c * x ** (c - 1))
+
+    def backward_arrays(self, grad, device):
+        (x,) = self.saved_tensors
+        c = self.exponent
+        if c == 0:
+            return grad * number_array(0, grad, device)
+        x = x._data
+        return grad * (number_array(c, x, device) * _power(x, number_array(c - 1, x, device), device.xp))
 
 
 class PowBackward1(Node):
@@ -461,7 +503,7 @@ def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
     if isinstance(exponent, Tensor):
         a, b, dtype, device = binary_arrays(input, exponent, "pow")
         like = first_tensor(input, exponent)
-        res = result(_power(a, b, like), like, dtype)
+        res = result(_power(a, b, like._device.xp), like, dtype)
         if needs_grad(input, exponent):
             node = PowBackward1(edges(input, exponent))
             node.save_for_backward(input, exponent, res.detach())
@@ -472,7 +514,7 @@ def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
         return res if out is None else maybe_out(res, out)
     check_number(exponent, "pow")
     a, b, dtype, device = binary_arrays(input, exponent, "pow")
-    res = result(_power(a, b, input), input, dtype)
+    res = result(_power(a, b, input._device.xp), input, dtype)
     if needs_grad(input):
         node = PowBackward0((edge_to(input),))
         node.save_for_backward(input)
@@ -481,8 +523,7 @@ def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
     return res if out is None else maybe_out(res, out)
 
 
-def _power(a, b, like):
-    xp = like._device.xp
+def _power(a, b, xp):
     if getattr(a, "dtype", None) is not None and a.dtype.kind in "iu" and \
             isinstance(b, numbers.Integral) and b < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -497,8 +538,8 @@ def _power(a, b, like):
 def _number_pow(base, exponent):
     check_number(base, "pow")
     a, b, dtype, device = binary_arrays(base, exponent, "pow")
-    res = result(_power(exponent._device.xp.asarray(a, dtype=(dtype or exponent.dtype).np), b, exponent),
-                 exponent, dtype)
+    base_array = exponent._device.xp.asarray(a, dtype=(dtype or exponent.dtype).np)
+    res = result(_power(base_array, b, exponent._device.xp), exponent, dtype)
     if needs_grad(exponent):
         node = PowBackward2((edge_to(exponent),))
         node.save_for_backward(res.detach(), exponent.detach())

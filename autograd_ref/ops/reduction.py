@@ -7,7 +7,7 @@ spreads the output's gradient back over the reduced dimensions.
 import collections
 
 from .. import dtypes
-from .._backend import ignoring_divide_by_zero, sum_leading
+from .._backend import broadcast_to, ignoring_divide_by_zero, sum_leading
 from ..autograd.graph import Node, edge_to
 from ..tensor import make_tensor
 from .common import _fw, _state, attach, normalize_dim, reconnect
@@ -36,6 +36,14 @@ def _expand_back(grad, shape, dims, keepdim):
     return grad.expand(shape)
 
 
+def _expand_back_array(grad, shape, dims, keepdim, device):
+    """:func:`_expand_back` on an array (a node's ``backward_arrays``): a read-only broadcast view, as
+    ``expand`` makes."""
+    if not keepdim and len(shape):
+        grad = device.xp.expand_dims(grad, dims)
+    return grad if grad.shape == shape else broadcast_to(grad, shape, device)
+
+
 def _accumulation_dtype(data, dtype):
     """The numpy dtype a sum or product is computed in: ``dtype`` if given, int64 for integers and
     booleans (as PyTorch), else the input's."""
@@ -51,12 +59,18 @@ class SumBackward0(Node):
     def backward(self, grad):
         return grad.expand(self.shape)
 
+    def backward_arrays(self, grad, device):
+        return _expand_back_array(grad, self.shape, (), True, device)
+
 
 class SumBackward1(Node):
     __slots__ = ("shape", "dims", "keepdim")
 
     def backward(self, grad):
         return _expand_back(grad, self.shape, self.dims, self.keepdim)
+
+    def backward_arrays(self, grad, device):
+        return _expand_back_array(grad, self.shape, self.dims, self.keepdim, device)
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):   # noqa: A001 - PyTorch's name
@@ -154,12 +168,19 @@ class MeanBackward0(Node):
     def backward(self, grad):
         return grad.expand(self.shape) / self.count
 
+    def backward_arrays(self, grad, device):
+        return _expand_back_array(grad, self.shape, (), True, device) / device.scalar(self.count, grad.dtype)
+
 
 class MeanBackward1(Node):
     __slots__ = ("shape", "dims", "keepdim", "count")
 
     def backward(self, grad):
         return _expand_back(grad, self.shape, self.dims, self.keepdim) / self.count
+
+    def backward_arrays(self, grad, device):
+        return (_expand_back_array(grad, self.shape, self.dims, self.keepdim, device)
+                / device.scalar(self.count, grad.dtype))
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):

@@ -78,6 +78,9 @@ class ViewBackward0(Node):
     def backward(self, grad):
         return grad.reshape(self.shape)
 
+    def backward_arrays(self, grad, device):
+        return grad.reshape(self.shape)
+
 
 class UnsafeViewBackward0(ViewBackward0):
     __slots__ = ()
@@ -184,6 +187,9 @@ class TBackward0(Node):
 
     def backward(self, grad):
         return grad.t()
+
+    def backward_arrays(self, grad, device):
+        return grad.T
 
 
 def t(input):

@@ -74,11 +74,19 @@ class UnaryBackward(Node):
         (out,) = self.saved_tensors
         return reconnect(out, self)
 
+    def saved_array(self):
+        """The saved input or output's array, for ``backward_arrays``."""
+        (saved,) = self.saved_tensors
+        return saved._data
+
 
 class ExpBackward0(UnaryBackward):
     SAVED = ("result",)
     def backward(self, grad):
         return grad * self.result()
+
+    def backward_arrays(self, grad, device):
+        return grad * self.saved_array()
 
 
 def exp(input):
@@ -96,6 +104,9 @@ class LogBackward0(UnaryBackward):
         (x,) = self.saved_tensors
         return grad / x
 
+    def backward_arrays(self, grad, device):
+        return grad / self.saved_array()
+
 
 def log(input):
     """Natural logarithm of each element."""
@@ -107,6 +118,9 @@ class SinBackward0(UnaryBackward):
     def backward(self, grad):
         (x,) = self.saved_tensors
         return grad * cos(x)
+
+    def backward_arrays(self, grad, device):
+        return grad * device.xp.cos(self.saved_array())
 
 
 def sin(input):
@@ -120,6 +134,9 @@ class CosBackward0(UnaryBackward):
         (x,) = self.saved_tensors
         return grad * -sin(x)
 
+    def backward_arrays(self, grad, device):
+        return grad * -device.xp.sin(self.saved_array())
+
 
 def cos(input):
     """Cosine of each element (radians)."""
@@ -130,6 +147,9 @@ class TanhBackward0(UnaryBackward):
     SAVED = ("result",)
     def backward(self, grad):
         return tanh_backward(grad, self.result())
+
+    def backward_arrays(self, grad, device):
+        return _tanh_backward_array(grad, self.saved_array(), device)
 
 
 class TanhBackwardBackward0(Node):
@@ -151,13 +171,16 @@ def tanh_backward(grad, y):
         >>> tanh_backward(tensor([1.]), tensor([0.5]))
         tensor([0.7500])
     """
-    g, out = grad._data, y._data
-    res = make_tensor(g * (grad._device.scalar(1, out.dtype) - out * out), grad._device)
+    res = make_tensor(_tanh_backward_array(grad._data, y._data, grad._device), grad._device)
     if needs_grad(grad, y):
         node = TanhBackwardBackward0(edges(grad, y))
         node.save_for_backward(grad, y)
         attach(res, node)
     return res
+
+
+def _tanh_backward_array(grad, y, device):
+    return grad * (device.scalar(1, y.dtype) - y * y)
 
 
 def tanh(input):
@@ -169,6 +192,9 @@ class SigmoidBackward0(UnaryBackward):
     SAVED = ("result",)
     def backward(self, grad):
         return sigmoid_backward(grad, self.result())
+
+    def backward_arrays(self, grad, device):
+        return _sigmoid_backward_array(grad, self.saved_array(), device)
 
 
 class SigmoidBackwardBackward0(Node):
@@ -191,13 +217,16 @@ def sigmoid_backward(grad, y):
         >>> sigmoid_backward(tensor([1.]), tensor([0.5]))
         tensor([0.2500])
     """
-    g, out = grad._data, y._data
-    res = make_tensor(g * (grad._device.scalar(1, out.dtype) - out) * out, grad._device)
+    res = make_tensor(_sigmoid_backward_array(grad._data, y._data, grad._device), grad._device)
     if needs_grad(grad, y):
         node = SigmoidBackwardBackward0(edges(grad, y))
         node.save_for_backward(grad, y)
         attach(res, node)
     return res
+
+
+def _sigmoid_backward_array(grad, y, device):
+    return grad * (device.scalar(1, y.dtype) - y) * y
 
 
 def sigmoid_array(x, xp):
@@ -216,6 +245,9 @@ class ReluBackward0(UnaryBackward):
     SAVED = ("result",)
     def backward(self, grad):
         return threshold_backward(grad, self.result(), 0)
+
+    def backward_arrays(self, grad, device):
+        return _threshold_backward_array(grad, self.saved_array(), 0, device)
 
 
 class ThresholdBackwardBackward0(Node):
@@ -239,16 +271,19 @@ def threshold_backward(grad, x, threshold):
         >>> threshold_backward(tensor([5., 5.]), tensor([0., 2.]), 0)
         tensor([0., 5.])
     """
-    g, device = grad._data, grad._device
-    # Multiplying by the mask is 2.4x faster than numpy's where on float32. It differs from PyTorch only for a
-    # gradient that is already NaN or infinite where the input was at or below the threshold: NaN here, 0 there.
-    res = make_tensor(g * (x._data > device.scalar(threshold, x._data.dtype)), device)
+    res = make_tensor(_threshold_backward_array(grad._data, x._data, threshold, grad._device), grad._device)
     if needs_grad(grad, x):
         node = ThresholdBackwardBackward0(edges(grad, x))
         node.save_for_backward(x)
         node.threshold = threshold
         attach(res, node)
     return res
+
+
+def _threshold_backward_array(grad, x, threshold, device):
+    # Multiplying by the mask is 2.4x faster than numpy's where on float32. It differs from PyTorch only for a
+    # gradient that is already NaN or infinite where the input was at or below the threshold: NaN here, 0 there.
+    return grad * (x > device.scalar(threshold, x.dtype))
 
 
 def relu(input):
@@ -302,6 +337,10 @@ class SqrtBackward0(UnaryBackward):
     SAVED = ("result",)
     def backward(self, grad):
         return grad / (2 * self.result())
+
+    def backward_arrays(self, grad, device):
+        y = self.saved_array()
+        return grad / (device.scalar(2, y.dtype) * y)
 
 
 def sqrt(input):
