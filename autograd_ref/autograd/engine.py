@@ -65,6 +65,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     watched = _anomaly.enabled
     # Nodes with a formula on arrays use it when the backward pass builds no graph of its own.
     on_arrays = not create_graph and not watched and not _forward.active
+    everything = not captures and needed is None     # backward(): every node runs, no gradient is captured
     previous_mode = _state.enabled
     _state.enabled = create_graph
     try:
@@ -88,16 +89,22 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                         if owned:
                             shared.add(_memory_id(g._data))     # a leaf holds it now
                     continue
-            if captures:
-                _capture(node, grads, captures, results, shared)
-            if needed is not None and node not in needed:
-                continue
+            if not everything:
+                if captures:
+                    _capture(node, grads, captures, results, shared)
+                if needed is not None and node not in needed:
+                    continue
 
             next_functions = node.next_functions
             if grads[0] is None and _all_none(grads):
                 outputs = (None,) * len(next_functions)
             elif on_arrays and node.backward_arrays is not None and node._input_metadata is None:
-                outputs = _backward_on_arrays(node, grads[0])
+                # (Not for a node that promoted types: numpy promotes a 0-dim operand unlike PyTorch.)
+                grad = grads[0]     # a node with a formula on arrays has one output
+                device = grad._device
+                outputs = node.backward_arrays(grad._data, device)
+                outputs = (make_tensor(outputs, device),) if type(outputs) is not tuple \
+                    else _tensors_on(outputs, device)
                 if node._hooked and node._post_hooks:
                     outputs = _call_post_hooks(node, outputs, grads, shared)
             else:
@@ -115,7 +122,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             if len(outputs) > 2 or (len(outputs) == 2 and outputs[0] is not None and outputs[1] is not None):
                 _mark_shared(outputs, shared)
             for (next_node, nr), g in zip(next_functions, outputs):
-                if next_node is None or (needed is not None and next_node not in needed):
+                if next_node is None or not everything and needed is not None and next_node not in needed:
                     continue
                 if g is not None:
                     if next_node.num_outputs == 1 and next_node not in buffers:
@@ -144,17 +151,12 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     return results
 
 
-def _backward_on_arrays(node, grad):
-    """A one-output node's ``backward_arrays`` on ``grad``'s array, its results as tensors on grad's device.
-    (Not for a node that promoted types: numpy's promotion of a 0-dim operand differs from PyTorch's.)"""
-    device = grad._device
-    outputs = node.backward_arrays(grad._data, device)
-    if type(outputs) is not tuple:
-        return (make_tensor(outputs, device),)
-    if len(outputs) == 2:       # most nodes with several inputs have two
-        a, b = outputs
+def _tensors_on(arrays, device):
+    """The arrays a node's ``backward_arrays`` returned (None for an input without a gradient), as tensors."""
+    if len(arrays) == 2:       # most nodes with several inputs have two
+        a, b = arrays
         return (None if a is None else make_tensor(a, device), None if b is None else make_tensor(b, device))
-    return tuple([None if g is None else make_tensor(g, device) for g in outputs])
+    return tuple([None if g is None else make_tensor(g, device) for g in arrays])
 
 
 def _match_inputs(outputs, metadata):

@@ -112,7 +112,7 @@ class Node:
     # The same formula as ``backward``, on the gradient's array instead of a tensor: defined by the nodes of the
     # most frequent operations (one output each), beside their ``backward``. When no graph of the backward
     # pass is being built, the engine calls ``node.backward_arrays(grad_array, device)`` instead, which skips
-    # a tensor's making and checks for every step of a formula (engine.py, ``_backward_on_arrays``).
+    # a tensor's making and checks for every step of a formula (engine.py, ``run_backward``).
     backward_arrays = None
 
     def __init_subclass__(cls, **kwargs):

@@ -95,38 +95,71 @@ def edges(a, b):
 _NO_EDGE = (None, 0)
 
 
-def binary_node(node_cls, input, other, dtype=None):
-    """A new ``node_cls`` for a broadcasting op of ``input`` and ``other`` (tensors, or one a number): its two
-    edges, ``node.shapes`` (the operands' shapes, to sum a broadcast gradient back to each), and, when type
-    promotion changed the result's dtype (``dtype`` given), the inputs' dtypes. The op then saves what its
-    backward needs and attaches the node to its result.
-
-        >>> node = binary_node(MulBackward0, x, 2.0)
-        >>> node.save_for_backward(None, 2.0); attach(res, node)
-    """
+def binary_edges(input, other):
+    """The two ``(node, output_nr)`` edges of a binary op (what :func:`edges` gives), written out for add, sub,
+    mul and div, the most frequent operations: ``(None, 0)`` for a number or a tensor that needs no gradient."""
     if _fw.active:
-        node = node_cls(edges(input, other))
+        return edges(input, other)
+    if isinstance(input, Tensor):
+        fn = input.grad_fn
+        edge_a = (fn, input._output_nr) if fn is not None else edge_to(input)
     else:
-        # What Node.__init__ and edge_to do, written out: add, sub, mul and div are the most frequent operations.
-        node = _new_object(node_cls)
-        if isinstance(input, Tensor):
-            fn = input.grad_fn
-            edge_a = (fn, input._output_nr) if fn is not None else edge_to(input)
-        else:
-            edge_a = _NO_EDGE
-        if isinstance(other, Tensor):
-            fn = other.grad_fn
-            edge_b = (fn, other._output_nr) if fn is not None else edge_to(other)
-        else:
-            edge_b = _NO_EDGE
-        node.next_functions = (edge_a, edge_b)
-        node._saved = None
-        node._sequence_nr = next(_sequence)
-    node.shapes = (input._data.shape if isinstance(input, Tensor) else (),
-                   other._data.shape if isinstance(other, Tensor) else ())
+        edge_a = _NO_EDGE
+    if isinstance(other, Tensor):
+        fn = other.grad_fn
+        edge_b = (fn, other._output_nr) if fn is not None else edge_to(other)
+    else:
+        edge_b = _NO_EDGE
+    return edge_a, edge_b
+
+
+def record_binary(res, node_cls, input, other, dtype=None, saved=None, attributes=None, next_functions=None):
+    """Record ``node_cls`` as the grad_fn of ``res``, the result of a broadcasting op of ``input`` and ``other``
+    (tensors, or one a number): its two edges (``next_functions``, when the caller made them with
+    :func:`binary_edges` to choose what to save), ``node.shapes`` (the operands' shapes, to sum a broadcast
+    gradient back to each), what it ``saved`` for backward (a pair), its other ``attributes`` (``{"alpha": 2}``), and,
+    when type promotion changed the result's dtype (``dtype`` given), the inputs' dtypes. Returns ``res``.
+
+        >>> record_binary(res, MulBackward0, x, 2.0, saved=(None, 2.0))
+    """
+    if next_functions is None:
+        next_functions = binary_edges(input, other)
+    shapes = (input._data.shape if isinstance(input, Tensor) else (),
+              other._data.shape if isinstance(other, Tensor) else ())
+    if not plain_recording():
+        node = node_cls(next_functions)
+        node.shapes = shapes
+        if dtype is not None:
+            keep_input_metadata(node, input, other)
+        for name, attribute in (attributes or {}).items():
+            setattr(node, name, attribute)
+        if saved is not None:
+            node.save_for_backward(*saved)
+        return attach(res, node)
+    # The common case, on every recorded step of a model: what the general path above does (Node.__init__,
+    # save_for_backward, attach), written out; add, sub, mul and div are the most frequent operations.
+    node = _new_object(node_cls)
+    node.next_functions = next_functions
+    node._sequence_nr = next(_sequence)
+    node.shapes = shapes
     if dtype is not None:
         keep_input_metadata(node, input, other)
-    return node
+    if attributes:
+        for name, attribute in attributes.items():
+            setattr(node, name, attribute)
+    if saved is None:
+        node._saved = None
+    else:
+        node._saved = saved
+        a, b = saved
+        if isinstance(a, Tensor):
+            node._versions = [(a, a._version_counter[0]), (b, b._version_counter[0])] if isinstance(b, Tensor) \
+                else [(a, a._version_counter[0])]
+        else:
+            node._versions = [(b, b._version_counter[0])] if isinstance(b, Tensor) else []
+    res.grad_fn = node
+    res._requires_grad = True
+    return res
 
 
 def attach(out, node, output_nr=0):

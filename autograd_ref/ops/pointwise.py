@@ -12,9 +12,9 @@ from .._backend import ignoring_divide_by_zero
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_fw, _state, array_on, attach, binary_arrays, binary_node, binary_result, check_broadcastable,
+from .common import (_fw, _state, array_on, attach, binary_arrays, binary_edges, binary_result, check_broadcastable,
                     check_number, check_same_device, edges, first_tensor, keep_input_metadata,
-                    maybe_out, needs_grad, number_array, operand_array, operation_device, reconnect,
+                    maybe_out, needs_grad, number_array, operand_array, operation_device, reconnect, record_binary,
                     reduce_array_to, reduce_to, result, shape_of)
 
 
@@ -92,10 +92,7 @@ def sub(input, other, *, alpha=1, out=None):
 def _record_add_or_sub(node_cls, res, input, other, alpha, dtype):
     """add and sub keep the same facts for backward: shapes, alpha, and the
     input dtypes when type promotion changed them."""
-    node = binary_node(node_cls, input, other, dtype)
-    if alpha != 1:
-        node.alpha = alpha
-    attach(res, node)
+    record_binary(res, node_cls, input, other, dtype, attributes={"alpha": alpha} if alpha != 1 else None)
 
 
 class RsubBackward1(Node):
@@ -156,12 +153,10 @@ def mul(input, other, *, out=None):
     a, b, dtype, device = binary_arrays(input, other, "mul")
     res = binary_result(a * b, device, dtype)
     if needs_grad(input, other):
-        node = binary_node(MulBackward0, input, other, dtype)
-        (need_a, _), (need_b, _) = node.next_functions
+        (need_a, _), (need_b, _) = next_functions = binary_edges(input, other)
         # Each gradient needs only the other operand: save just what will be used.
-        node.save_for_backward(input if need_b is not None else None,
-                               other if need_a is not None else None)
-        attach(res, node)
+        record_binary(res, MulBackward0, input, other, dtype, next_functions=next_functions,
+                      saved=(input if need_b is not None else None, other if need_a is not None else None))
     return res if out is None else maybe_out(res, out)
 
 
@@ -224,10 +219,10 @@ def div(input, other, *, rounding_mode=None, out=None):
         dtype = dtypes.get_default_dtype()
     res = binary_result(a / b, device, dtype)
     if needs_grad(input, other):
-        node = binary_node(DivBackward0, input, other, dtype if promoted else None)
+        next_functions = binary_edges(input, other)
         # d/da needs only b; d/db needs a and b.
-        node.save_for_backward(input if node.next_functions[1][0] is not None else None, other)
-        attach(res, node)
+        record_binary(res, DivBackward0, input, other, dtype if promoted else None, next_functions=next_functions,
+                      saved=(input if next_functions[1][0] is not None else None, other))
     return res if out is None else maybe_out(res, out)
 
 
@@ -275,10 +270,8 @@ def _rounded_div(input, other, rounding_mode):
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
     res = result(xp.asarray(value), like, dtype or like.dtype)
     if needs_grad(input, other) and res._data.dtype.kind == "f":
-        node = binary_node(DivBackward2, input, other, dtype)
-        node.save_for_backward(input, other)
-        node.rounding_mode = rounding_mode
-        attach(res, node)
+        record_binary(res, DivBackward2, input, other, dtype, saved=(input, other),
+                      attributes={"rounding_mode": rounding_mode})
     return res
 
 
