@@ -224,7 +224,18 @@ def _add_to_buffer(buffers, node, nr, grad):
     if slots is None:
         slots = buffers[node] = [None] * node.num_outputs
     old = slots[nr]
-    slots[nr] = grad if old is None else old + grad     # a sum is a fresh array
+    slots[nr] = grad if old is None else _sum(old, grad)
+
+
+def _sum(old, grad):
+    """Two gradients for one slot, summed into a fresh array: as a tensor operation while the backward pass
+    builds a graph (create_graph=True) or carries tangents (a dual level), else on the arrays, which then have
+    one shape, dtype and device."""
+    a, b = old._data, grad._data
+    if _state.enabled or _forward.active or a.shape != b.shape or a.dtype != b.dtype or \
+            old._device is not grad._device:
+        return old + grad
+    return make_tensor(a + b, old._device)
 
 
 def _memory_id(array):
