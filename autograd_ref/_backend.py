@@ -256,6 +256,18 @@ def broadcast_shapes(*shapes):
     return numpy.broadcast_shapes(*shapes)
 
 
+def matrix_product(a, b, device):
+    """``a @ b`` (``xp.matmul``). Two float matrices of one dtype are multiplied by ``a.dot(b)`` instead: the
+    same BLAS call, with less overhead around it (0.57 against 0.97 µs for 100x2 by 2x16 on numpy 2.4).
+
+        >>> matrix_product(numpy.ones((2, 3)), numpy.ones((3, 4)), CPU).shape
+        (2, 4)
+    """
+    if a.ndim == 2 and b.ndim == 2 and a.dtype is b.dtype and a.dtype.char in "fd":
+        return a.dot(b)
+    return device.xp.matmul(a, b)
+
+
 def broadcast_to(array, shape, device):
     """A read-only view of ``array`` broadcast to ``shape``, like ``xp.broadcast_to``.
 

@@ -1,10 +1,11 @@
 """Sums over the leading dimensions (a bias's gradient) go through a BLAS product with a vector of ones: the same
-numbers as numpy's sum, to float rounding, for every shape and layout, and exact types for the rest."""
+numbers as numpy's sum, to float rounding, for every shape and layout, and exact types for the rest. Products of
+two float matrices go through ``ndarray.dot``: matmul's numbers exactly."""
 import numpy
 import pytest
 
 import autograd_ref as torch
-from autograd_ref._backend import CPU, sum_leading
+from autograd_ref._backend import CPU, matrix_product, sum_leading
 
 
 @pytest.mark.parametrize("shape, n", [((100, 16), 1), ((1, 5), 1), ((7,), 1), ((4, 3, 2), 2), ((3, 4), 2),
@@ -37,3 +38,34 @@ def test_a_bias_gradient_is_the_sum_over_the_batch():
     (x + bias).sum().backward()
     assert bias.grad.tolist() == [100.0] * 16
     assert torch.allclose(x.sum(0), torch.from_numpy(x.numpy().sum(0)), rtol=1e-5, atol=1e-5)
+
+
+# ---- matrix products: ndarray.dot for float matrices, the same numbers as matmul ----------------------------
+
+def layouts(rows, inner, cols, dtype):
+    """Pairs of factors in the layouts the engine multiplies: contiguous, transposed (a Linear's weight.t()),
+    strided slices, a single row, and empty."""
+    rng = numpy.random.default_rng(3)
+    a = rng.standard_normal((rows, inner)).astype(dtype)
+    b = rng.standard_normal((inner, cols)).astype(dtype)
+    return [(a, b), (a, numpy.ascontiguousarray(b.T).T), (numpy.ascontiguousarray(a.T).T, b),
+            (a[::2], b[:, ::3]), (a[:1], b), (a[:0], b)]
+
+
+@pytest.mark.parametrize("dtype", [numpy.float32, numpy.float64])
+@pytest.mark.parametrize("sizes", [(100, 2, 16), (64, 100, 10), (5, 7, 3)])
+def test_matrix_product_gives_matmuls_numbers_exactly(dtype, sizes):
+    for a, b in layouts(*sizes, dtype):
+        got = matrix_product(a, b, CPU)
+        assert got.dtype == dtype and got.shape == (a.shape[0], b.shape[1])
+        numpy.testing.assert_array_equal(got, numpy.matmul(a, b))
+
+
+@pytest.mark.parametrize("a, b", [(numpy.arange(6).reshape(2, 3), numpy.arange(6).reshape(3, 2)),   # integers
+                                  (numpy.ones((2, 3), numpy.float32), numpy.ones((3, 2))),           # mixed dtypes
+                                  (numpy.ones((4, 2, 3)), numpy.ones((4, 3, 2)))])                   # a batch
+def test_matrix_product_leaves_the_rest_to_matmul(a, b):
+    got = matrix_product(a, b, CPU)
+    want = numpy.matmul(a, b)
+    assert got.dtype == want.dtype
+    numpy.testing.assert_array_equal(got, want)

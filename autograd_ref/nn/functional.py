@@ -24,7 +24,7 @@ import math
 import warnings
 
 from .. import dtypes
-from .._backend import broadcast_shapes, ignoring_divide_by_zero
+from .._backend import broadcast_shapes, ignoring_divide_by_zero, matrix_product
 from ..autograd import forward_ad
 from ..autograd.graph import Node, edge_to
 from ..creation import rand, zeros
@@ -157,11 +157,10 @@ class AddmmBackward0(Node):
     def backward_arrays(self, grad, device):
         mat1, mat2 = self.saved_tensors
         (need_bias, _), (need_1, _), (need_2, _) = self.next_functions
-        matmul = device.xp.matmul
         return (reduce_array_to(grad, self.bias_shape, device) if need_bias is not None else None,
-                mm_mat1_backward_array(grad, mat2._data, self.sizes1, self.strides1, matmul)
+                mm_mat1_backward_array(grad, mat2._data, self.sizes1, self.strides1, device)
                 if need_1 is not None else None,
-                mm_mat2_backward_array(grad, mat1._data, self.sizes2, self.strides2, matmul)
+                mm_mat2_backward_array(grad, mat1._data, self.sizes2, self.strides2, device)
                 if need_2 is not None else None)
 
 
@@ -193,7 +192,7 @@ def _addmm(bias, mat1, mat2):
         raise RuntimeError(
             "mat1 and mat2 shapes cannot be multiplied "
             f"({mat1.shape[0]}x{mat1.shape[1]} and {mat2.shape[0]}x{mat2.shape[1]})")
-    value = mat1._data @ mat2._data
+    value = matrix_product(mat1._data, mat2._data, mat1._device)
     value += bias._data
     out = make_tensor(value, mat1._device)
     if _state.enabled and (bias._requires_grad or mat1._requires_grad or mat2._requires_grad) or _fw.active:

@@ -8,6 +8,7 @@ shows the nodes PyTorch's shows.
 import math
 import warnings
 
+from .._backend import matrix_product
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
 from .common import (_fw, _state, attach, check_broadcastable, check_same_device, edges, maybe_out, needs_grad,
@@ -47,10 +48,9 @@ class MmBackward0(Node):
 
     def backward_arrays(self, grad, device):
         a, b = self.saved_tensors
-        matmul = device.xp.matmul
-        return (mm_mat1_backward_array(grad, b._data, self.sizes1, self.strides1, matmul)
+        return (mm_mat1_backward_array(grad, b._data, self.sizes1, self.strides1, device)
                 if _needs(self, 0) else None,
-                mm_mat2_backward_array(grad, a._data, self.sizes2, self.strides2, matmul)
+                mm_mat2_backward_array(grad, a._data, self.sizes2, self.strides2, device)
                 if _needs(self, 1) else None)
 
 
@@ -82,18 +82,18 @@ def mm_mat2_backward(grad, mat1, sizes2, strides2):
     return mat1.t().mm(grad)
 
 
-def mm_mat1_backward_array(grad, mat2, sizes1, strides1, matmul):
+def mm_mat1_backward_array(grad, mat2, sizes1, strides1, device):
     """:func:`mm_mat1_backward` on arrays (a node's ``backward_arrays``)."""
     if _column_major(sizes1, strides1):
-        return matmul(mat2, grad.T).T
-    return matmul(grad, mat2.T)
+        return matrix_product(mat2, grad.T, device).T
+    return matrix_product(grad, mat2.T, device)
 
 
-def mm_mat2_backward_array(grad, mat1, sizes2, strides2, matmul):
+def mm_mat2_backward_array(grad, mat1, sizes2, strides2, device):
     """:func:`mm_mat2_backward` on arrays (a node's ``backward_arrays``)."""
     if _column_major(sizes2, strides2):
-        return matmul(grad.T, mat1).T
-    return matmul(mat1.T, grad)
+        return matrix_product(grad.T, mat1, device).T
+    return matrix_product(mat1.T, grad, device)
 
 
 def mm(input, mat2):
@@ -329,7 +329,7 @@ def _product(node_cls, a, b):
     if a._device is not b._device:
         check_same_device(a, b)
     _check_dtypes(a, b)
-    res = make_tensor(a._device.xp.matmul(a._data, b._data), a._device)
+    res = make_tensor(matrix_product(a._data, b._data, a._device), a._device)
     if needs_grad(a, b):
         node = node_cls(edges(a, b))
         # Each gradient needs only the other factor (grad_a = grad b^T, grad_b = a^T grad): keep just that.
