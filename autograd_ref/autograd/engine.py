@@ -57,9 +57,10 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     results = [None] * (len(inputs) if inputs is not None else 0)
     ready = list({(-n._sequence_nr, id(n), n) for n, _ in root_edges if dependencies[n] == 0})
     heapq.heapify(ready)
-    # The next node to run when it is the only one ready (a chain of operations): it skips the heap.
+    # The next node to run when it is the only one ready (a chain of operations): it skips the heap, and, when
+    # it has one output and one gradient arrives for it, the buffers too (``follow_grads``).
     # Invariant: while ``follow`` holds a node, ``ready`` is empty.
-    follow = None
+    follow = follow_grads = None
 
     heappop, heappush = heapq.heappop, heapq.heappush
     watched = _anomaly.enabled
@@ -72,11 +73,13 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
         while follow is not None or ready:
             if follow is not None:
                 node, follow = follow, None
+                if follow_grads is not None:
+                    grads, follow_grads = follow_grads, None
+                else:
+                    grads = buffers.pop(node, None) or [None] * node.num_outputs
             else:
                 node = heappop(ready)[2]
-            grads = buffers.pop(node, None)
-            if grads is None:
-                grads = [None] * node.num_outputs
+                grads = buffers.pop(node, None) or [None] * node.num_outputs
             if node._hooked:        # hooks to run, or a leaf's AccumulateGrad (its tensor hooks run here)
                 grads = _call_pre_hooks(node, grads, shared)
                 if type(node) is AccumulateGrad:
@@ -118,8 +121,18 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             if not keep_graph and node._saved is not None:
                 node.release_variables()
 
+            if len(outputs) == 1:
+                (next_node, nr), = next_functions
+                g = outputs[0]
+                # A chain of operations: the only next node, and this the only gradient for it.
+                if next_node is not None and (needed is None or next_node in needed) and \
+                        dependencies[next_node] == 1 and next_node not in buffers and not ready and \
+                        next_node.num_outputs == 1:
+                    dependencies[next_node] = 0
+                    follow, follow_grads = next_node, [g]
+                    continue
             # One array handed to two inputs (x + x) must not become two .grads.
-            if len(outputs) > 2 or (len(outputs) == 2 and outputs[0] is not None and outputs[1] is not None):
+            elif len(outputs) > 2 or len(outputs) == 2 and outputs[0] is not None and outputs[1] is not None:
                 _mark_shared(outputs, shared)
             for (next_node, nr), g in zip(next_functions, outputs):
                 if next_node is None or not everything and needed is not None and next_node not in needed:
