@@ -184,3 +184,34 @@ def test_both_formulas_agree_on_a_gpu(gpu, name):
     for got, want in zip(on_arrays, on_tensors):
         np.testing.assert_array_equal(got.numpy(), want.numpy())
     np.testing.assert_allclose(on_arrays[0].numpy(), gradients(name, create_graph=False)[0].numpy(), rtol=1e-6)
+
+
+def chain(x):
+    """A chain of nodes with formulas on arrays (one input each, or one besides a number), keeping two tensors
+    from its middle."""
+    h = (x * 1.5).sin()
+    mid = h.exp()
+    return h, mid, ((mid + 1).tanh().neg() * 3).sum()
+
+
+def test_gradients_captured_in_the_middle_of_a_chain_on_arrays():
+    x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    h, mid, out = chain(x)
+    on_arrays = torch.autograd.grad(out, [mid, h, x], retain_graph=True)
+    on_tensors = torch.autograd.grad(out, [mid, h, x], create_graph=True)
+    for got, want in zip(on_arrays, on_tensors):
+        np.testing.assert_array_equal(got.numpy(), want.detach().numpy())
+
+
+def test_hooks_and_retain_grad_in_the_middle_of_a_chain_on_arrays_see_their_gradient():
+    x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    h, mid, out = chain(x)
+    seen = []
+    mid.register_hook(lambda grad: seen.append(grad.tolist()))
+    h.retain_grad()
+    out.backward()
+    x2 = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    h2, mid2, out2 = chain(x2)
+    g_mid, g_h, g_x = torch.autograd.grad(out2, [mid2, h2, x2], create_graph=True)
+    assert seen == [g_mid.tolist()]
+    assert h.grad.tolist() == g_h.tolist() and x.grad.tolist() == g_x.tolist()

@@ -106,6 +106,27 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                 grad = grads[0]     # a node with a formula on arrays has one output
                 device = grad._device
                 outputs = node.backward_arrays(grad._data, device)
+                # Along a chain of such nodes, each the only one waiting for the one before and none with hooks,
+                # the gradient goes from formula to formula as an array.
+                while not node._hooked and not ready:
+                    if type(outputs) is not tuple:
+                        grad = outputs
+                    elif len(outputs) == 2 and node.next_functions[1][0] is None:
+                        grad = outputs[0]       # an op with a number (x * 2.0): (gradient, None)
+                    else:
+                        break
+                    next_node = node.next_functions[0][0]
+                    if not (next_node is not None and next_node.backward_arrays is not None and
+                            not next_node._hooked and next_node._input_metadata is None and
+                            dependencies[next_node] == 1 and next_node not in buffers and
+                            (everything or next_node in needed and (next_node, 0) not in captures)):
+                        break
+                    if not keep_graph and node._saved is not None:
+                        node.release_variables()
+                    dependencies[next_node] = 0
+                    node = next_node
+                    outputs = node.backward_arrays(grad, device)
+                next_functions = node.next_functions
                 outputs = (make_tensor(outputs, device),) if type(outputs) is not tuple \
                     else _tensors_on(outputs, device)
                 if node._hooked and node._post_hooks:
