@@ -51,18 +51,19 @@ class Device:
             >>> CPU.scalar(2.5, numpy.float32)
             array(2.5, dtype=float32)
         """
+        key = (value, dtype)
+        array = self._scalars.get(key)     # (never holds a zero, nor anything on a GPU)
+        if array is not None:
+            return array
         if self.xp is not numpy:
             return numpy.dtype(dtype).type(value)
-        if value == 0:      # 0.0 and -0.0 compare equal but must stay apart
-            return numpy.asarray(value, dtype=dtype)
-        key = (value, dtype)
-        array = self._scalars.get(key)
-        if array is None:
-            if len(self._scalars) > 4096:
-                self._scalars.clear()
-            array = numpy.asarray(value, dtype=dtype)
-            array.flags.writeable = False
-            self._scalars[key] = array
+        array = numpy.asarray(value, dtype=dtype)
+        if value == 0:      # 0.0 and -0.0 compare equal but must stay apart: not kept
+            return array
+        if len(self._scalars) > 4096:
+            self._scalars.clear()
+        array.flags.writeable = False
+        self._scalars[key] = array
         return array
 
     def __repr__(self):

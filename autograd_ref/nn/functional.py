@@ -188,11 +188,11 @@ def _addmm(bias, mat1, mat2):
         raise RuntimeError(
             f"mat1 and mat2 must have the same dtype, but got {mat1.dtype.legacy_name[:-6]} "
             f"and {mat2.dtype.legacy_name[:-6]}")
-    if mat1.shape[1] != mat2.shape[0]:
+    a, b = mat1._data, mat2._data
+    if a.shape[1] != b.shape[0]:
         raise RuntimeError(
-            "mat1 and mat2 shapes cannot be multiplied "
-            f"({mat1.shape[0]}x{mat1.shape[1]} and {mat2.shape[0]}x{mat2.shape[1]})")
-    value = matrix_product(mat1._data, mat2._data, mat1._device)
+            f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
+    value = matrix_product(a, b, mat1._device)
     value += bias._data
     out = make_tensor(value, mat1._device)
     if _state.enabled and (bias._requires_grad or mat1._requires_grad or mat2._requires_grad) or _fw.active:
@@ -200,7 +200,7 @@ def _addmm(bias, mat1, mat2):
         # mat1 is needed only for mat2's gradient and mat2 only for mat1's (an input needs none)
         node.save_for_backward(mat1 if node.next_functions[2][0] is not None else None,
                                mat2 if node.next_functions[1][0] is not None else None)
-        node.bias_shape = bias.shape
+        node.bias_shape = bias._data.shape
         node.sizes1, node.strides1 = matrix_layout(mat1._data)
         node.sizes2, node.strides2 = matrix_layout(mat2._data)
         attach(out, node)
@@ -216,7 +216,7 @@ def linear(input, weight, bias=None):
     """
     if bias is None:
         return input.matmul(weight.t())
-    if input.dim() == 2:
+    if input._data.ndim == 2:
         return _addmm(bias, input, weight.t())
     # Any other number of dims: fold the leading ones into rows, and unfold after.
     rows = input.reshape(-1, input.shape[-1])
