@@ -215,3 +215,15 @@ def test_hooks_and_retain_grad_in_the_middle_of_a_chain_on_arrays_see_their_grad
     g_mid, g_h, g_x = torch.autograd.grad(out2, [mid2, h2, x2], create_graph=True)
     assert seen == [g_mid.tolist()]
     assert h.grad.tolist() == g_h.tolist() and x.grad.tolist() == g_x.tolist()
+
+
+def test_a_chain_on_arrays_keeps_what_it_saved_when_the_graph_is_retained():
+    x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    h, mid, out = chain(x)
+    out.backward(retain_graph=True)
+    first = x.grad.clone()
+    out.backward()                      # every node of the chain still has what it saved
+    np.testing.assert_array_equal(x.grad.numpy(), 2 * first.numpy())
+    for node in (mid.grad_fn, h.grad_fn):       # and then freed it, in the middle of the chain too
+        with pytest.raises(RuntimeError, match="after they have already been freed"):
+            node.saved_tensors
