@@ -5,6 +5,11 @@ run the nodes in dependency order: a node runs once every gradient meant for it
 has arrived and been summed. The walk is a loop over a priority queue, never
 recursion, so graphs of any depth work.
 
+When the walk builds no graph of its own (``create_graph=False``), a node that has
+a formula on arrays (``Node.backward_arrays``) runs that instead of its tensor
+formula, and along a chain of such nodes the gradient stays an array from one to
+the next; everything else (hooks, leaves, other nodes) sees tensors.
+
     >>> run_backward([loss], [ones_like(loss)], keep_graph=False, create_graph=False)
 """
 import heapq
