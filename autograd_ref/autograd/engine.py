@@ -147,8 +147,8 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             if not keep_graph and node._saved is not None:
                 node.release_variables()
 
-            if len(outputs) == 1:
-                (next_node, nr), = next_functions
+            if len(outputs) == 1 and next_functions:
+                next_node, nr = next_functions[0]
                 g = outputs[0]
                 # A chain of operations: the only next node, and this the only gradient for it.
                 if next_node is not None and (needed is None or next_node in needed) and \
