@@ -128,14 +128,19 @@ def test_step_records_no_graph_even_in_grad_mode(optimizer_class, kwargs):
 
 @pytest.mark.parametrize("optimizer_class,kwargs", ALL_OPTIMIZERS, ids=IDS)
 def test_closure_runs_with_grad_enabled_and_its_loss_is_returned(optimizer_class, kwargs):
-    params = _params()
+    assert_closure_runs_with_grad_enabled(optimizer_class, kwargs, _params, _loss)
+
+
+def assert_closure_runs_with_grad_enabled(optimizer_class, kwargs, make_params, loss_of):
+    """``step(closure)`` calls the closure once with grad mode on and returns its loss; ``step()`` returns None."""
+    params = make_params()
     opt = optimizer_class(params, **kwargs)
     seen = []
 
     def closure():
         seen.append(torch.is_grad_enabled())
         opt.zero_grad()
-        loss = _loss(params)
+        loss = loss_of(params)
         loss.backward()
         return loss
 

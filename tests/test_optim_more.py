@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from golden_optim_more import cases  # noqa: E402
-from test_optim import assert_resumes_exactly  # noqa: E402
+from test_optim import assert_closure_runs_with_grad_enabled, assert_resumes_exactly  # noqa: E402
 
 import autograd_ref as torch  # noqa: E402 - the tests read like PyTorch code
 from autograd_ref import optim  # noqa: E402
@@ -117,20 +117,7 @@ def test_step_updates_in_place_and_leaves_grad_alone(optimizer_class, kwargs):
 
 @pytest.mark.parametrize("optimizer_class,kwargs", NEW_OPTIMIZERS, ids=IDS)
 def test_closure_runs_with_grad_enabled_and_its_loss_is_returned(optimizer_class, kwargs):
-    params = _params()
-    opt = optimizer_class(params, **kwargs)
-    seen = []
-
-    def closure():
-        seen.append(torch.is_grad_enabled())
-        opt.zero_grad()
-        loss = _loss(params)
-        loss.backward()
-        return loss
-
-    loss = opt.step(closure)
-    assert seen == [True] and isinstance(loss, torch.Tensor) and loss.requires_grad
-    assert opt.step() is None
+    assert_closure_runs_with_grad_enabled(optimizer_class, kwargs, _params, _loss)
 
 
 # NAdam's mu_product and ASGD's eta and mu are float32 scalars that loading casts to the

@@ -4,6 +4,7 @@ the inputs' gradients and second derivatives. Used by test_golden_selection.py, 
 test_linalg.py.
 
     >>> problems = case_problems(autograd_ref, cases, name, VALUES["cases"][name])
+    >>> problems = error_problems(autograd_ref, cases, name, VALUES["errors"][name])
 """
 from golden_nn.check import close
 
@@ -11,6 +12,19 @@ from golden_nn.check import close
 def decoded(cases, items):
     """The arrays of a recorded list (None stays None)."""
     return None if items is None else [None if a is None else cases.decode_array(a) for a in items]
+
+
+def error_problems(lib, cases, name, want):
+    """How ``lib``'s error for the error case ``name`` differs from the recorded ``(kind, message)``: another
+    exception type, or a message that does not start with PyTorch's."""
+    fn, _ = cases.ERRORS[name]
+    kind, message = cases.run_error(lib, fn)
+    want_kind, want_message = want
+    if kind != want_kind:
+        return [f"{name}: autograd_ref raises {kind} ({message}), PyTorch {want_kind} ({want_message})"]
+    if not message.startswith(want_message):
+        return [f"{name}: {message!r}, PyTorch {want_message!r}"]
+    return []
 
 
 def case_problems(lib, cases, name, want, *, graph="full", compare_values=True, rtol=None):
