@@ -11,6 +11,7 @@ depend on those signs: ``V * V`` (a column and its negative give the same square
 """
 import numpy
 
+from golden_selection import cases as _selection
 from golden_selection.cases import (Case, Input, case_rng, decode_array, encode, run,  # noqa: F401
                                     run_error, make_input as _make_input)
 
@@ -41,15 +42,7 @@ def make_input(spec, rng):
     return _make_input(spec, rng)
 
 
-def case(name, fn, *inputs, second=False):
-    assert name not in {c.name for c in CASES}, name
-    CASES.append(Case(name, fn, tuple(inputs), second))
-
-
-def both(name, fn, *inputs, second=False):
-    for suffix, dtype in (("f32", "float32"), ("f64", "float64")):
-        case(f"{name}-{suffix}", fn, *(i._replace(dtype=dtype) if i.dtype == "F" else i for i in inputs),
-             second=second)
+case, both = _selection.case_adders(CASES)
 
 
 INF = float("inf")

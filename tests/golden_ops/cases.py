@@ -21,15 +21,7 @@ def make_input(spec, rng):
 CASES = []
 
 
-def case(name, fn, *inputs, second=False):
-    assert name not in {c.name for c in CASES}, name
-    CASES.append(Case(name, fn, tuple(inputs), second))
-
-
-def both(name, fn, *inputs, second=False):
-    for suffix, dtype in (("f32", "float32"), ("f64", "float64")):
-        case(f"{name}-{suffix}", fn, *(i._replace(dtype=dtype) if i.dtype == "F" else i for i in inputs),
-             second=second)
+case, both = _selection.case_adders(CASES)
 
 
 def _ip(method, *args, **kwargs):

@@ -39,16 +39,25 @@ def C(*args, **kw):
     return X(*args, grad=False, **kw)
 
 
-def case(name, fn, *inputs, second=False):
-    assert name not in {c.name for c in CASES}, name
-    CASES.append(Case(name, fn, tuple(inputs), second))
+def case_adders(cases):
+    """``case`` and ``both``, which add to the list ``cases``: each golden set laid out as this one keeps its own.
+
+        >>> CASES = []; case, both = case_adders(CASES)
+    """
+    def case(name, fn, *inputs, second=False):
+        assert name not in {c.name for c in cases}, name
+        cases.append(Case(name, fn, tuple(inputs), second))
+
+    def both(name, fn, *inputs, second=False):
+        """The case in float32 (``name-f32``) and float64 (``name-f64``)."""
+        for suffix, dtype in (("f32", "float32"), ("f64", "float64")):
+            case(f"{name}-{suffix}", fn, *(i._replace(dtype=dtype) if i.dtype == "F" else i for i in inputs),
+                 second=second)
+
+    return case, both
 
 
-def both(name, fn, *inputs, second=False):
-    """The case in float32 (``name-f32``) and float64 (``name-f64``)."""
-    for suffix, dtype in (("f32", "float32"), ("f64", "float64")):
-        case(f"{name}-{suffix}", fn, *(i._replace(dtype=dtype) if i.dtype == "F" else i for i in inputs),
-             second=second)
+case, both = case_adders(CASES)
 
 
 NAN = float("nan")
