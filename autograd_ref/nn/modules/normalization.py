@@ -16,7 +16,8 @@ __all__ = ["LayerNorm", "GroupNorm"]
 
 def _affine_parameters(module, shape, affine, bias, device, dtype):
     """A normalisation's learnt scale and shift: ``weight`` and ``bias`` of ``shape`` (or None when not
-    ``affine``; ``bias`` alone None when ``bias=False``), set to ones and zeros."""
+    ``affine``; ``bias`` alone None when ``bias=False``), left for ``reset_parameters`` to fill
+    (:func:`_reset_affine`: ones and zeros). LayerNorm, GroupNorm and the batch norms make theirs here."""
     if affine:
         module.weight = Parameter(creation.empty(shape, dtype=dtype, device=device))
         if bias:
@@ -26,7 +27,6 @@ def _affine_parameters(module, shape, affine, bias, device, dtype):
     else:
         module.register_parameter("weight", None)
         module.register_parameter("bias", None)
-    _reset_affine(module)
 
 
 def _reset_affine(module):
@@ -47,6 +47,7 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         _affine_parameters(self, self.normalized_shape, elementwise_affine, bias, device, dtype)
+        self.reset_parameters()
 
     def reset_parameters(self):
         _reset_affine(self)
@@ -73,6 +74,7 @@ class GroupNorm(Module):
             raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
         _affine_parameters(self, (num_channels,), affine, bias, device, dtype)
+        self.reset_parameters()
 
     def reset_parameters(self):
         _reset_affine(self)
