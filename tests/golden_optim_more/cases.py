@@ -21,7 +21,7 @@ from collections import namedtuple
 import numpy
 
 # The encoding and the options left out of a param group are golden_optim's.
-from golden_optim.cases import TORCH_ONLY_OPTIONS, encode, encode_state_dict
+from golden_optim.cases import TORCH_ONLY_OPTIONS, encode, encode_state_dict, plain  # noqa: F401
 
 SEED = 20250704
 STEPS = 10
@@ -326,9 +326,3 @@ def differences(ours, golden, path="", tolerance=TOLERANCE["float64"], tolerance
     if type(ours) is not type(golden) or ours != golden:
         return [f"{path}: {ours!r} != {golden!r}"]
     return []
-
-
-def plain(obj):
-    """``obj`` as it reads back from JSON (tuples become lists, keys strings)."""
-    import json
-    return json.loads(json.dumps(obj))
