@@ -325,15 +325,9 @@ def reduce_array_to(grad, shape, device):
     return grad.sum(axis=stretched, keepdims=True) if stretched else grad
 
 
-def number_array(value, like, device):
-    """A Python number as :func:`binary_arrays` makes it for an operation with the float array ``like`` (a
-    cached 0-d array of like's dtype), for a node's ``backward_arrays``."""
-    return device.scalar(value, like.dtype)
-
-
 def operand_array(value, like, device):
-    """A saved operand (a tensor or a number) as the array an operation with the float array ``like`` uses,
-    for a node's ``backward_arrays``."""
+    """A saved operand (a tensor or a number) as the array an operation with the float array ``like`` uses
+    (a number as :func:`binary_arrays` makes it: ``device.scalar``), for a node's ``backward_arrays``."""
     return value._data if isinstance(value, Tensor) else device.scalar(value, like.dtype)
 
 

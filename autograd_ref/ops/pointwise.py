@@ -14,7 +14,7 @@ from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
 from .common import (_fw, _state, array_on, attach, binary_arrays, binary_edges, binary_result, check_broadcastable,
                     check_number, check_same_device, edges, first_tensor, keep_input_metadata,
-                    maybe_out, needs_grad, number_array, operand_array, operation_device, reconnect, record_binary,
+                    maybe_out, needs_grad, operand_array, operation_device, reconnect, record_binary,
                     reduce_array_to, reduce_to, result, shape_of)
 
 
@@ -38,7 +38,7 @@ class AddBackward0(Node):
     def backward_arrays(self, grad, device):
         (a, _), (b, _) = self.next_functions
         return (reduce_array_to(grad, self.shapes[0], device) if a is not None else None,
-                reduce_array_to(grad if self.alpha == 1 else grad * number_array(self.alpha, grad, device),
+                reduce_array_to(grad if self.alpha == 1 else grad * device.scalar(self.alpha, grad.dtype),
                                 self.shapes[1], device) if b is not None else None)
 
 
@@ -69,7 +69,7 @@ class SubBackward0(Node):
 
     def backward_arrays(self, grad, device):
         a = reduce_array_to(grad, self.shapes[0], device) if _needs(self, 0) else None
-        b = reduce_array_to(-grad if self.alpha == 1 else grad * number_array(-self.alpha, grad, device),
+        b = reduce_array_to(-grad if self.alpha == 1 else grad * device.scalar(-self.alpha, grad.dtype),
                             self.shapes[1], device) if _needs(self, 1) else None
         return a, b
 
@@ -447,9 +447,9 @@ class PowBackward0(Node):
         (x,) = self.saved_tensors
         c = self.exponent
         if c == 0:
-            return grad * number_array(0, grad, device)
+            return grad * device.scalar(0, grad.dtype)
         x = x._data
-        return grad * (number_array(c, x, device) * _power(x, number_array(c - 1, x, device), device.xp))
+        return grad * (device.scalar(c, x.dtype) * _power(x, device.scalar(c - 1, x.dtype), device.xp))
 
 
 class PowBackward1(Node):
