@@ -227,3 +227,74 @@ def test_a_chain_on_arrays_keeps_what_it_saved_when_the_graph_is_retained():
     for node in (mid.grad_fn, h.grad_fn):       # and then freed it, in the middle of the chain too
         with pytest.raises(RuntimeError, match="after they have already been freed"):
             node.saved_tensors
+
+
+# ---- the walk on arrays: gradients travel as arrays, tensors are made where something needs them ----
+
+def branching(x, w, hooks):
+    """A graph that branches and joins: nodes with formulas on arrays and nodes with only a tensor formula
+    (cat, indexing, softmax), a leaf used three times; ``hooks`` registers its hooks on the tensors in the middle."""
+    h = x.mm(w).relu()
+    joined = torch.cat([h * h.sum(0), x.mm(w)[:, :1]], dim=1)
+    s = F.softmax(joined, dim=1)
+    hooks(h, joined, s)
+    return (s.tanh() * w.sum()).sum()
+
+
+def hooked(seen):
+    """Hooks of every kind, each noting what it saw and changing the gradient it may change."""
+    def register(h, joined, s):
+        h.register_hook(lambda g: (seen.append(("tensor hook", type(g), g.device)), g * 2)[1])
+        joined.retain_grad()
+        s.grad_fn.register_prehook(lambda grads: (seen.append(("pre-hook", type(grads[0]), grads[0].device)),
+                                                  (grads[0] * 3,))[1])
+        h.grad_fn.register_hook(lambda grads_in, grads_out: (seen.append(("post hook", type(grads_in[0]),
+                                                                          grads_in[0].device)),
+                                                             (grads_in[0] * 0.5,))[1])
+    return register
+
+
+def branching_gradients(device, create_graph):
+    rng = np.random.default_rng(7)
+    x = torch.tensor(rng.standard_normal((4, 3)), dtype=torch.float32, device=device, requires_grad=True)
+    w = torch.tensor(rng.standard_normal((3, 5)), dtype=torch.float32, device=device, requires_grad=True)
+    seen = []
+    joined = []
+    out = branching(x, w, lambda h, j, s: (joined.append(j), hooked(seen)(h, j, s)))
+    if create_graph:
+        gx, gw, gj = torch.autograd.grad(out, [x, w, joined[0]], create_graph=True)
+        return [gx.detach(), gw.detach(), gj.detach()], seen
+    out.backward()
+    return [x.grad, w.grad, joined[0].grad], seen
+
+
+def test_a_branching_graph_with_hooks_gets_the_same_gradients_on_arrays_and_on_tensors():
+    assert_branching_graph_agrees(torch.device("cpu"))
+
+
+def test_a_branching_graph_with_hooks_agrees_on_a_gpu(gpu):
+    assert_branching_graph_agrees(gpu)
+
+
+def assert_branching_graph_agrees(device):
+    on_arrays, seen_arrays = branching_gradients(device, create_graph=False)
+    on_tensors, seen_tensors = branching_gradients(device, create_graph=True)
+    for got, want in zip(on_arrays, on_tensors):
+        assert got.device == device and got.dtype == torch.float32
+        np.testing.assert_array_equal(got.cpu().numpy(), want.cpu().numpy())
+    assert [kind for kind, _, _ in seen_arrays] == ["pre-hook", "tensor hook", "post hook"]
+    assert seen_arrays == seen_tensors      # every hook saw a tensor on the graph's device, in both modes
+    assert all(kind is torch.Tensor and where == device for _, kind, where in seen_arrays)
+
+
+def test_gradients_on_arrays_cross_devices(gpu):
+    x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    scale = torch.tensor(3.0, requires_grad=True)       # a CPU scalar joining an operation on the GPU
+    on_gpu = (x.to(gpu) * scale).sin()
+    out = (on_gpu.cpu() * x).sum() + on_gpu.sum().cpu()
+    out.backward()
+    gx, gscale = torch.autograd.grad(
+        (lambda g: (g.cpu() * x).sum() + g.sum().cpu())((x.to(gpu) * scale).sin()), [x, scale], create_graph=True)
+    assert x.grad.device == scale.grad.device == torch.device("cpu")
+    np.testing.assert_array_equal(x.grad.numpy(), gx.detach().numpy())
+    np.testing.assert_array_equal(scale.grad.numpy(), gscale.detach().numpy())

@@ -5,10 +5,12 @@ run the nodes in dependency order: a node runs once every gradient meant for it
 has arrived and been summed. The walk is a loop over a priority queue, never
 recursion, so graphs of any depth work.
 
-When the walk builds no graph of its own (``create_graph=False``), a node that has
-a formula on arrays (``Node.backward_arrays``) runs that instead of its tensor
-formula, and along a chain of such nodes the gradient stays an array from one to
-the next; everything else (hooks, leaves, other nodes) sees tensors.
+When the walk builds no graph of its own (``create_graph=False``), gradients travel
+from node to node as arrays, and a node that has a formula on arrays
+(``Node.backward_arrays``) runs that instead of its tensor formula; tensors are made
+only where they are needed: for hooks, a leaf's ``.grad``, ``autograd.grad``'s
+results and nodes that have only a tensor formula. With ``create_graph=True`` the
+gradients are tensors, and each formula's operations are recorded in turn.
 
     >>> run_backward([loss], [ones_like(loss)], keep_graph=False, create_graph=False)
 """
@@ -18,6 +20,7 @@ from . import anomaly_mode, grad_mode
 from .anomaly_mode import _state as _anomaly
 from .grad_mode import _forward_state as _forward
 from .graph import AccumulateGrad, edge_to
+from .._backend import CPU
 from ..tensor import make_tensor     # the engine is loaded on first use, after the tensor module
 
 _state = grad_mode._state
@@ -48,8 +51,14 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     dependencies = _count_dependencies([node for node, _ in root_edges])
     needed = None if inputs is None else _needed_nodes(dependencies, captures)
 
-    # Gradient buffers: node -> one slot per output of the node.
+    # When the walk builds no graph of its own, gradients travel as arrays, and nodes with a formula on arrays
+    # (``Node.backward_arrays``) run it; tensors are made only for what needs them: hooks, leaves' ``.grad``,
+    # autograd.grad's results and nodes with only a tensor formula. Otherwise they travel as tensors.
+    on_arrays = not create_graph and not _anomaly.enabled and not _forward.active
+    # Gradient buffers: node -> one slot per output of the node. On arrays, ``devices`` says where a node's
+    # gradients live when that is not the CPU.
     buffers = {}
+    devices = {}
     # ids of the memory behind gradients that something besides one buffer can
     # see: the roots' gradients, memory a node hands to two inputs, gradients
     # given to hooks or kept by a leaf. AccumulateGrad copies these before
@@ -57,7 +66,12 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     shared = set()
     for (node, nr), g in zip(root_edges, grad_roots):
         shared.add(_memory_id(g._data))
-        _add_to_buffer(buffers, node, nr, g)
+        if on_arrays:
+            _add_to_buffer(buffers, node, nr, g._data, g._device)
+            if g._device is not CPU:
+                devices[node] = g._device
+        else:
+            _add_to_buffer(buffers, node, nr, g)
 
     results = [None] * (len(inputs) if inputs is not None else 0)
     ready = list({(-n._sequence_nr, id(n), n) for n, _ in root_edges if dependencies[n] == 0})
@@ -68,9 +82,6 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     follow = follow_grads = None
 
     heappop, heappush = heapq.heappop, heapq.heappush
-    watched = _anomaly.enabled
-    # Nodes with a formula on arrays use it when the backward pass builds no graph of its own.
-    on_arrays = not create_graph and not watched and not _forward.active
     everything = not captures and needed is None     # backward(): every node runs, no gradient is captured
     previous_mode = _state.enabled
     _state.enabled = create_graph
@@ -85,21 +96,20 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             else:
                 node = heappop(ready)[2]
                 grads = buffers.pop(node, None) or [None] * node.num_outputs
+            device = devices.pop(node, CPU) if on_arrays else None
             if node._hooked:        # hooks to run, or a leaf's AccumulateGrad (its tensor hooks run here)
-                grads = _call_pre_hooks(node, grads, shared)
+                if _has_pre_hooks(node):
+                    grads, device = _call_pre_hooks(node, grads, shared, device)
                 if type(node) is AccumulateGrad:
                     if captures:
-                        _capture(node, grads, captures, results, shared)
+                        _capture(node, grads, captures, results, shared, device)
                     g = grads[0]
                     if accumulate and g is not None and (needed is None or node in needed):
-                        owned = _may_keep(g._data, shared) and _same_layout(g._data, node.variable._data)
-                        node.variable._accumulate_grad(g, owned)
-                        if owned:
-                            shared.add(_memory_id(g._data))     # a leaf holds it now
+                        _accumulate(node.variable, g, device, shared)
                     continue
             if not everything:
                 if captures:
-                    _capture(node, grads, captures, results, shared)
+                    _capture(node, grads, captures, results, shared, device)
                 if needed is not None and node not in needed:
                     continue
 
@@ -108,11 +118,9 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                 outputs = (None,) * len(next_functions)
             elif on_arrays and node.backward_arrays is not None and node._input_metadata is None:
                 # (Not for a node that promoted types: numpy promotes a 0-dim operand unlike PyTorch.)
-                grad = grads[0]     # a node with a formula on arrays has one output
-                device = grad._device
-                outputs = node.backward_arrays(grad._data, device)
+                outputs = node.backward_arrays(grads[0], device)   # a node with a formula on arrays has one output
                 # Along a chain of such nodes, each the only one waiting for the one before and none with hooks,
-                # the gradient goes from formula to formula as an array.
+                # the gradient goes from formula to formula.
                 while not node._hooked and not ready:
                     if type(outputs) is not tuple:
                         grad = outputs
@@ -132,16 +140,20 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                     node = next_node
                     outputs = node.backward_arrays(grad, device)
                 next_functions = node.next_functions
-                outputs = (make_tensor(outputs, device),) if type(outputs) is not tuple \
-                    else _tensors_on(outputs, device)
-                if node._hooked and node._post_hooks:
-                    outputs = _call_post_hooks(node, outputs, grads, shared)
-            else:
-                outputs = _backward_watched(node, grads) if watched else node.backward(*grads)
                 if type(outputs) is not tuple:
                     outputs = (outputs,)
                 if node._hooked and node._post_hooks:
-                    outputs = _call_post_hooks(node, outputs, grads, shared)
+                    outputs, device = _call_post_hooks(node, outputs, grads, shared, device)
+                if device is not CPU:
+                    _remember_devices(devices, next_functions, outputs, device)
+            elif on_arrays:
+                outputs = _backward_as_tensors(node, grads, shared, device, devices)
+            else:
+                outputs = _backward_watched(node, grads) if _anomaly.enabled else node.backward(*grads)
+                if type(outputs) is not tuple:
+                    outputs = (outputs,)
+                if node._hooked and node._post_hooks:
+                    outputs, _ = _call_post_hooks(node, outputs, grads, shared, None)
                 if node._input_metadata is not None:
                     outputs = _match_inputs(outputs, node._input_metadata)
             if not keep_graph and node._saved is not None:
@@ -159,7 +171,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                     continue
             # One array handed to two inputs (x + x) must not become two .grads.
             elif len(outputs) > 2 or len(outputs) == 2 and outputs[0] is not None and outputs[1] is not None:
-                _mark_shared(outputs, shared)
+                _mark_shared(outputs if on_arrays else _arrays(outputs), shared)
             for (next_node, nr), g in zip(next_functions, outputs):
                 if next_node is None or not everything and needed is not None and next_node not in needed:
                     continue
@@ -167,7 +179,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                     if next_node.num_outputs == 1 and next_node not in buffers:
                         buffers[next_node] = [g]        # the common case, inlined
                     else:
-                        _add_to_buffer(buffers, next_node, nr, g)
+                        _add_to_buffer(buffers, next_node, nr, g, devices.get(next_node, CPU) if on_arrays else None)
                 left = dependencies[next_node] - 1
                 dependencies[next_node] = left
                 if left == 0:
@@ -190,12 +202,56 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     return results
 
 
-def _tensors_on(arrays, device):
-    """The arrays a node's ``backward_arrays`` returned (None for an input without a gradient), as tensors."""
-    if len(arrays) == 2:       # most nodes with several inputs have two
-        a, b = arrays
-        return (None if a is None else make_tensor(a, device), None if b is None else make_tensor(b, device))
-    return tuple([None if g is None else make_tensor(g, device) for g in arrays])
+def _tensors(grads, device):
+    """Gradients on arrays as tensors on ``device`` (None stays None), for what needs tensors."""
+    return [None if g is None else make_tensor(g, device) for g in grads]
+
+
+def _arrays(tensors):
+    """The arrays of gradient tensors (None stays None)."""
+    return [None if t is None else t._data for t in tensors]
+
+
+def _device_of(tensors, device):
+    """Where gradients returned as tensors live: the first one's device (``device`` when all are None)."""
+    for t in tensors:
+        if t is not None:
+            return t._device
+    return device
+
+
+def _remember_devices(devices, next_functions, outputs, device):
+    """On arrays, away from the CPU: note that the gradients for these next nodes live on ``device``."""
+    for (next_node, _), g in zip(next_functions, outputs):
+        if next_node is not None and g is not None:
+            devices[next_node] = device
+
+
+def _backward_as_tensors(node, grads, shared, device, devices):
+    """On arrays, a node with only a tensor formula (or one that promoted types): its gradients as tensors on
+    ``device``, its formula, its post-hooks; returns its outputs as arrays, noting any that is not on the CPU."""
+    tensors = _tensors(grads, device)
+    outputs = node.backward(*tensors)
+    if type(outputs) is not tuple:
+        outputs = (outputs,)
+    if node._hooked and node._post_hooks:
+        outputs, _ = _call_post_hooks(node, outputs, tensors, shared, None)
+    if node._input_metadata is not None:
+        outputs = _match_inputs(outputs, node._input_metadata)
+    for (next_node, _), g in zip(node.next_functions, outputs):
+        if next_node is not None and g is not None and g._device is not CPU:
+            devices[next_node] = g._device
+    return tuple(_arrays(outputs))
+
+
+def _accumulate(variable, g, device, shared):
+    """AccumulateGrad: add ``g`` (an array on ``device``, or a tensor when ``device`` is None) into
+    ``variable.grad``, keeping its memory without a copy when nothing else sees it."""
+    data = g if device is not None else g._data
+    owned = _may_keep(data, shared) and _same_layout(data, variable._data)
+    variable._accumulate_grad(make_tensor(g, device) if device is not None else g, owned)
+    if owned:
+        shared.add(_memory_id(data))     # a leaf holds it now
 
 
 def _match_inputs(outputs, metadata):
@@ -213,13 +269,16 @@ def _all_none(grads):
     return True
 
 
-def _capture(node, grads, captures, results, shared):
-    """autograd.grad: keep the gradient arriving for a requested input."""
+def _capture(node, grads, captures, results, shared, device):
+    """autograd.grad: keep the gradient arriving for a requested input (as a tensor on ``device`` when the
+    gradients are arrays; ``device`` is None when they are tensors)."""
     for nr, g in enumerate(grads):
         for index in captures.get((node, nr), ()):
-            results[index] = g
             if g is not None:
-                shared.add(_memory_id(g._data))
+                shared.add(_memory_id(g if device is not None else g._data))
+                if device is not None:
+                    g = make_tensor(g, device)
+            results[index] = g
 
 
 def _count_dependencies(root_nodes):
@@ -257,24 +316,25 @@ def _needed_nodes(nodes, captures):
     return needed
 
 
-def _add_to_buffer(buffers, node, nr, grad):
-    """Put ``grad`` in the node's slot ``nr``, summing with what is there."""
+def _add_to_buffer(buffers, node, nr, grad, device=None):
+    """Put ``grad`` in the node's slot ``nr``, summing with what is there (gradients on arrays live on
+    ``device``; it is None for tensors)."""
     slots = buffers.get(node)
     if slots is None:
         slots = buffers[node] = [None] * node.num_outputs
     old = slots[nr]
-    slots[nr] = grad if old is None else _sum(old, grad)
+    slots[nr] = grad if old is None else _sum(old, grad, device)
 
 
-def _sum(old, grad):
-    """Two gradients for one slot, summed into a fresh array: as a tensor operation while the backward pass
-    builds a graph (create_graph=True) or carries tangents (a dual level), else on the arrays, which then have
-    one shape, dtype and device."""
-    a, b = old._data, grad._data
-    if _state.enabled or _forward.active or a.shape != b.shape or a.dtype != b.dtype or \
-            old._device is not grad._device:
+def _sum(old, grad, device):
+    """Two gradients for one slot, summed into a fresh one. Tensors (the backward pass builds a graph, or carries
+    tangents) are added as a tensor operation; arrays (``device`` given) of one shape and dtype are added as
+    they are, others as tensors, with PyTorch's broadcasting and type promotion."""
+    if device is None:
         return old + grad
-    return make_tensor(a + b, old._device)
+    if old.shape != grad.shape or old.dtype != grad.dtype:
+        return (make_tensor(old, device) + make_tensor(grad, device))._data
+    return old + grad
 
 
 def _memory_id(array):
@@ -300,18 +360,18 @@ def _same_layout(grad, variable):
 
 
 def _mark_shared(outputs, shared):
-    """A node may hand one gradient's memory to several inputs (``x + x``)."""
+    """A node may hand one gradient's memory (``outputs`` are arrays) to several inputs (``x + x``)."""
     if len(outputs) == 2:       # most nodes with several inputs have two
         a, b = outputs
         if a is not None and b is not None:
-            key = _memory_id(a._data)
-            if key == _memory_id(b._data):
+            key = _memory_id(a)
+            if key == _memory_id(b):
                 shared.add(key)
         return
     seen = set()
     for g in outputs:
         if g is not None:
-            key = _memory_id(g._data)
+            key = _memory_id(g)
             if key in seen:
                 shared.add(key)
             seen.add(key)
@@ -329,9 +389,23 @@ def _backward_watched(node, grads):
     return outputs
 
 
-def _call_pre_hooks(node, grads, shared):
-    """Tensor hooks, retain_grad, then the node's own pre-hooks, as PyTorch
-    orders them."""
+def _has_pre_hooks(node):
+    """Whether a hooked node has hooks to run before it: its output tensors' hooks and retain_grad, or its own
+    pre-hooks (a leaf's AccumulateGrad: the leaf's tensor hooks)."""
+    if node._pre_hooks:
+        return True
+    if type(node) is AccumulateGrad:
+        return bool(node.variable._backward_hooks)
+    return bool(node._tensor_pre_hooks or node._retains_grad)
+
+
+def _call_pre_hooks(node, grads, shared, device):
+    """Tensor hooks, retain_grad, then the node's own pre-hooks, as PyTorch orders them. Hooks see tensors:
+    gradients on arrays (``device`` not None) are wrapped for them and unwrapped after. Returns the gradients
+    and their device."""
+    if device is not None:
+        tensors, _ = _call_pre_hooks(node, _tensors(grads, device), shared, None)
+        return _arrays(tensors), _device_of(tensors, device)
     if isinstance(node, AccumulateGrad):
         hooks = node.variable._backward_hooks
         if hooks and grads[0] is not None:
@@ -354,7 +428,7 @@ def _call_pre_hooks(node, grads, shared):
             new = hook(tuple(grads))
             if new is not None:
                 grads = list(new)
-    return grads
+    return grads, None
 
 
 def _run_tensor_hooks(hooks, grad, shared):
@@ -381,7 +455,12 @@ def _retain(tensor, grad):
         tensor._grad = tensor._grad + grad
 
 
-def _call_post_hooks(node, outputs, grads, shared):
+def _call_post_hooks(node, outputs, grads, shared, device):
+    """The node's post-hooks, which may replace its outputs. Hooks see tensors: gradients on arrays (``device``
+    not None) are wrapped for them and unwrapped after. Returns the outputs and their device."""
+    if device is not None:
+        outputs, _ = _call_post_hooks(node, tuple(_tensors(outputs, device)), _tensors(grads, device), shared, None)
+        return tuple(_arrays(outputs)), _device_of(outputs, device)
     for hook in list(node._post_hooks.values()):
         new = hook(outputs, tuple(grads))
         if new is not None:
@@ -389,5 +468,5 @@ def _call_post_hooks(node, outputs, grads, shared):
     for g in outputs:
         if g is not None:
             shared.add(_memory_id(g._data))
-    return outputs
+    return outputs, None
 
