@@ -151,12 +151,7 @@ def record_binary(res, node_cls, input, other, dtype=None, saved=None, attribute
         node._saved = None
     else:
         node._saved = saved
-        a, b = saved
-        if isinstance(a, Tensor):
-            node._versions = [(a, a._version_counter[0]), (b, b._version_counter[0])] if isinstance(b, Tensor) \
-                else [(a, a._version_counter[0])]
-        else:
-            node._versions = [(b, b._version_counter[0])] if isinstance(b, Tensor) else []
+        node._versions = _versions_of(saved)
     res.grad_fn = node
     res._requires_grad = True
     return res
@@ -237,6 +232,89 @@ def binary_arrays(a, b, op_name):
     if bd.dtype.kind == "f":
         return b._device.scalar(a, bd.dtype), bd, None, b._device
     return a, bd, dtypes.result_type(a, b), b._device
+
+
+def elementwise_binary(op_name, array_op, node_cls, input, other, alpha=1, floating=False):
+    """``array_op(input, alpha * other)`` (``operator.mul``, say) for two tensors or a tensor and a number,
+    broadcasting, with PyTorch's type promotion (``floating``: an integer result becomes the default float type,
+    as division's does); when a gradient will be needed, records ``node_cls``, which keeps each operand's shape,
+    ``alpha`` (unless 1) and what its ``saved_operands`` picks for backward. add, sub, mul and div go through here.
+
+        >>> elementwise_binary("mul", operator.mul, MulBackward0, x, 2.0).grad_fn
+        <MulBackward0 object at ...>
+    """
+    # The common case, on every step of a model, written out: a tensor and a tensor of its dtype on its device,
+    # or a float tensor and a Python number, where numpy computes what PyTorch does and no type converts; its
+    # node is filled in directly when recording is plain. Everything else takes the general path.
+    common = False
+    if alpha == 1 and isinstance(input, Tensor):
+        a = input._data
+        device = input._device
+        if isinstance(other, Tensor):
+            b = other._data
+            common = other._device is device and a.dtype is b.dtype and (not floating or a.dtype.kind == "f")
+            if common and a.shape != b.shape:
+                check_broadcastable(a.shape, b.shape)
+        elif type(other) in _FAST_NUMBERS and a.dtype.kind == "f":
+            b = device.scalar(other, a.dtype)
+            common = True
+    if common:
+        res = make_tensor(array_op(a, b), device)
+        if not _state.enabled or _fw.active or not plain_recording():
+            return _record_elementwise(res, node_cls, input, other, None, alpha)
+        other_needs_grad = isinstance(other, Tensor) and other._requires_grad
+        if not (input._requires_grad or other_needs_grad):
+            return res
+        # What record_binary does on its plain path, for these operands.
+        fn = input.grad_fn
+        edge_a = (fn, input._output_nr) if fn is not None else edge_to(input)
+        if other_needs_grad:
+            fn = other.grad_fn
+            edge_b = (fn, other._output_nr) if fn is not None else edge_to(other)
+        else:
+            edge_b = _NO_EDGE
+        node = _new_object(node_cls)
+        node.next_functions = (edge_a, edge_b)
+        node._sequence_nr = next(_sequence)
+        node.shapes = (a.shape, b.shape)       # a number's 0-dim array (or numpy scalar) has shape ()
+        saving = node_cls.saved_operands
+        if saving is None:
+            node._saved = None
+        else:
+            node._saved = saved = saving(input, other, edge_a[0] is not None, other_needs_grad)
+            node._versions = _versions_of(saved)
+        res.grad_fn = node
+        res._requires_grad = True
+        return res
+    a, b, dtype, device = binary_arrays(input, other, op_name)
+    promoted = dtype
+    if floating:
+        dtype = dtype or first_tensor(input, other).dtype
+        if not dtype.is_floating_point:
+            dtype = dtypes.get_default_dtype()
+    res = binary_result(array_op(a, b) if alpha == 1 else array_op(a, b * alpha), device, dtype)
+    return _record_elementwise(res, node_cls, input, other, promoted, alpha)
+
+
+def _record_elementwise(res, node_cls, input, other, dtype, alpha):
+    """:func:`elementwise_binary`'s node, recorded by :func:`record_binary` when a gradient will be needed."""
+    if not needs_grad(input, other):
+        return res
+    next_functions = binary_edges(input, other)
+    saving = node_cls.saved_operands
+    return record_binary(res, node_cls, input, other, dtype, next_functions=next_functions,
+                         saved=saving(input, other, next_functions[0][0] is not None, next_functions[1][0] is not None)
+                         if saving is not None else None,
+                         attributes={"alpha": alpha} if alpha != 1 else None)
+
+
+def _versions_of(saved):
+    """The ``(tensor, version)`` pairs of a node's two saved operands (a tensor, a number or None each)."""
+    a, b = saved
+    if isinstance(a, Tensor):
+        return [(a, a._version_counter[0]), (b, b._version_counter[0])] if isinstance(b, Tensor) \
+            else [(a, a._version_counter[0])]
+    return [(b, b._version_counter[0])] if isinstance(b, Tensor) else []
 
 
 def result(array, like, dtype=None):

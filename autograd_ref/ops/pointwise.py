@@ -6,13 +6,14 @@
 """
 import math
 import numbers
+import operator
 
 from .. import dtypes
 from .._backend import ignoring_divide_by_zero
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_fw, _state, array_on, attach, binary_arrays, binary_edges, binary_result, check_broadcastable,
+from .common import (_fw, _state, array_on, attach, binary_arrays, binary_result, check_broadcastable, elementwise_binary,
                     check_number, check_same_device, edges, first_tensor, keep_input_metadata,
                     maybe_out, needs_grad, operand_array, operation_device, reconnect, record_binary,
                     reduce_array_to, reduce_to, result, shape_of)
@@ -28,6 +29,7 @@ class AddBackward0(Node):
     __slots__ = ("shapes",)
     SAVED_ATTRIBUTES = ("alpha",)
     alpha = 1       # add(x, y, alpha=2) sets its own
+    saved_operands = None       # the gradients need neither operand
 
     def backward(self, grad):
         (a, _), (b, _) = self.next_functions        # which inputs need a gradient
@@ -48,18 +50,15 @@ def add(input, other, *, alpha=1, out=None):
         >>> add(tensor([1., 2.]), 10)
         tensor([11., 12.])
     """
-    a, b, dtype, device = binary_arrays(input, other, "add")
-    value = a + b if alpha == 1 else a + b * alpha
-    res = binary_result(value, device, dtype)
-    if needs_grad(input, other):
-        _record_add_or_sub(AddBackward0, res, input, other, alpha, dtype)
+    res = elementwise_binary("add", operator.add, AddBackward0, input, other, alpha)
     return res if out is None else maybe_out(res, out)
 
 
 class SubBackward0(Node):
     __slots__ = ("shapes",)
     SAVED_ATTRIBUTES = ("alpha",)
-    alpha = 1       # add(x, y, alpha=2) sets its own
+    alpha = 1       # sub(x, y, alpha=2) sets its own
+    saved_operands = None
 
     def backward(self, grad):
         a = reduce_to(grad, self.shapes[0]) if _needs(self, 0) else None
@@ -81,18 +80,8 @@ def sub(input, other, *, alpha=1, out=None):
         tensor([0., 1.])
     """
     _refuse_bool_sub(input, other)
-    a, b, dtype, device = binary_arrays(input, other, "sub")
-    value = a - b if alpha == 1 else a - b * alpha
-    res = binary_result(value, device, dtype)
-    if needs_grad(input, other):
-        _record_add_or_sub(SubBackward0, res, input, other, alpha, dtype)
+    res = elementwise_binary("sub", operator.sub, SubBackward0, input, other, alpha)
     return res if out is None else maybe_out(res, out)
-
-
-def _record_add_or_sub(node_cls, res, input, other, alpha, dtype):
-    """add and sub keep the same facts for backward: shapes, alpha, and the
-    input dtypes when type promotion changed them."""
-    record_binary(res, node_cls, input, other, dtype, attributes={"alpha": alpha} if alpha != 1 else None)
 
 
 class RsubBackward1(Node):
@@ -129,6 +118,11 @@ class MulBackward0(Node):
     SAVED = ("self", "other")
     __slots__ = ("shapes",)
 
+    @staticmethod
+    def saved_operands(input, other, input_needs_grad, other_needs_grad):
+        # Each gradient needs only the other operand: save just what will be used.
+        return (input if other_needs_grad else None, other if input_needs_grad else None)
+
     def backward(self, grad):
         a, b = self.saved_tensors
         (need_a, _), (need_b, _) = self.next_functions
@@ -150,13 +144,7 @@ def mul(input, other, *, out=None):
         >>> mul(tensor([1., 2.]), 3)
         tensor([3., 6.])
     """
-    a, b, dtype, device = binary_arrays(input, other, "mul")
-    res = binary_result(a * b, device, dtype)
-    if needs_grad(input, other):
-        (need_a, _), (need_b, _) = next_functions = binary_edges(input, other)
-        # Each gradient needs only the other operand: save just what will be used.
-        record_binary(res, MulBackward0, input, other, dtype, next_functions=next_functions,
-                      saved=(input if need_b is not None else None, other if need_a is not None else None))
+    res = elementwise_binary("mul", operator.mul, MulBackward0, input, other)
     return res if out is None else maybe_out(res, out)
 
 
@@ -189,6 +177,11 @@ class DivBackward0(Node):
     SAVED = ("self", "other")
     __slots__ = ("shapes",)
 
+    @staticmethod
+    def saved_operands(input, other, input_needs_grad, other_needs_grad):
+        # d/dinput needs only other; d/dother needs both.
+        return (input if other_needs_grad else None, other)
+
     def backward(self, grad):
         a, b = self.saved_tensors
         return (reduce_to(grad / b, self.shapes[0]) if _needs(self, 0) else None,
@@ -211,18 +204,7 @@ def div(input, other, *, rounding_mode=None, out=None):
     """
     if rounding_mode is not None:
         return _rounded_div(input, other, rounding_mode)
-    a, b, dtype, device = binary_arrays(input, other, "div")
-    promoted = dtype is not None
-    if dtype is None:
-        dtype = first_tensor(input, other).dtype
-    if not dtype.is_floating_point:
-        dtype = dtypes.get_default_dtype()
-    res = binary_result(a / b, device, dtype)
-    if needs_grad(input, other):
-        next_functions = binary_edges(input, other)
-        # d/da needs only b; d/db needs a and b.
-        record_binary(res, DivBackward0, input, other, dtype if promoted else None, next_functions=next_functions,
-                      saved=(input if next_functions[1][0] is not None else None, other))
+    res = elementwise_binary("div", operator.truediv, DivBackward0, input, other, floating=True)
     return res if out is None else maybe_out(res, out)
 
 
