@@ -118,6 +118,35 @@ def test_shared_modules_and_parameters_are_listed_once():
     assert len(list(model.children())) == 2
 
 
+def test_parameters_are_what_named_parameters_gives_in_a_tree_with_shared_and_absent_members():
+    shared = nn.Linear(2, 2)
+    inner = nn.Sequential(shared, nn.Tanh(), nn.Linear(2, 3))
+    tied = nn.Linear(3, 2)
+    tied.extra = nn.Parameter(torch.zeros(1))
+    tied.also = tied.extra                          # one parameter under two names
+    tied.register_parameter("unused", None)         # declared, absent
+    model = nn.Sequential(inner, nn.ReLU(), shared, tied, nn.Sequential(inner))
+    model.add_module("absent", None)
+    named = [p for _, p in model.named_parameters()]
+    assert [id(p) for p in model.parameters()] == [id(p) for p in named]
+    assert len(named) == 7                          # 2 + 2 in inner, 3 in tied: each once
+    assert list(model.parameters(recurse=False)) == []
+    assert [id(p) for p in tied.parameters(recurse=False)] == [id(tied.weight), id(tied.bias), id(tied.extra)]
+
+
+def test_parameters_follows_a_subclass_that_names_its_parameters_itself():
+    class Wrapper(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inner = nn.Linear(2, 2)
+
+        def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+            yield "inner.weight", self.inner.weight
+
+    wrapper = Wrapper()
+    assert [id(p) for p in wrapper.parameters()] == [id(wrapper.inner.weight)]
+
+
 def test_children_modules_and_buffers():
     net = Net()
     assert [n for n, _ in net.named_children()] == ["fc1", "act", "fc2"]

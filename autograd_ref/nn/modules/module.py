@@ -277,6 +277,17 @@ class Module:
             yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name,
                                            remove_duplicate)
 
+    def _walk(self):
+        """This module and every module below it, each once, in named_modules' order, without their names."""
+        order, seen, stack = [], set(), [self]
+        while stack:
+            module = stack.pop()
+            if module is not None and id(module) not in seen:      # (a child may be None: declared, absent)
+                seen.add(id(module))
+                order.append(module)
+                stack.extend(reversed(module._modules.values()))
+        return order
+
     def modules(self):
         """This module and every module below it."""
         for _, module in self.named_modules():
@@ -323,8 +334,18 @@ class Module:
             >>> sum(p.numel() for p in Linear(2, 1).parameters())
             3
         """
-        for _, param in self.named_parameters(recurse=recurse):
-            yield param
+        if type(self).named_parameters is not Module.named_parameters:
+            for _, param in self.named_parameters(recurse=recurse):     # a subclass's own decides
+                yield param
+            return
+        # What named_parameters gives, without making the names: zero_grad, optimizers and training loops
+        # walk this on every step.
+        seen = set()
+        for module in self._walk() if recurse else (self,):
+            for param in module._parameters.values():
+                if param is not None and id(param) not in seen:
+                    seen.add(id(param))
+                    yield param
 
     def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
         """``(dotted name, tensor)`` for every buffer."""
