@@ -96,7 +96,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             else:
                 node = heappop(ready)[2]
                 grads = buffers.pop(node, None) or [None] * node.num_outputs
-            device = devices.pop(node, CPU) if on_arrays else None
+            device = devices.pop(node, CPU) if on_arrays else None     # where its gradients live; None: tensors
             if node._hooked:        # hooks to run, or a leaf's AccumulateGrad (its tensor hooks run here)
                 if _has_pre_hooks(node):
                     grads, device = _call_pre_hooks(node, grads, shared, device)

@@ -13,8 +13,8 @@ from .._backend import ignoring_divide_by_zero
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_fw, _state, array_on, attach, binary_arrays, binary_result, check_broadcastable, elementwise_binary,
-                    check_number, check_same_device, edges, first_tensor, keep_input_metadata,
+from .common import (_fw, _state, array_on, attach, binary_arrays, binary_result, check_broadcastable,
+                    check_number, check_same_device, edges, elementwise_binary, first_tensor, keep_input_metadata,
                     maybe_out, needs_grad, operand_array, operation_device, reconnect, record_binary,
                     reduce_array_to, reduce_to, result, shape_of)
 
