@@ -292,8 +292,8 @@ def relu(input):
         >>> relu(tensor([-1., 2.]))
         tensor([0., 2.])
     """
-    data, device = input._data, input._device
-    return _unary(ReluBackward0, input, device.xp.maximum(data, device.scalar(0, data.dtype)), "result")
+    xp = input._device.xp
+    return _unary(ReluBackward0, input, xp.maximum(input._data, 0, dtype=input._data.dtype), "result")
 
 
 class ErfBackward0(UnaryBackward):
