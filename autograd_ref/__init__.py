@@ -80,6 +80,7 @@ def get_num_threads():
 
 __version__ = "0.1.0"
 
+autograd._load_tensor_and_engine()
 autograd._load_gradcheck()   # last: it needs the whole package
 
 from . import cuda, func, linalg, multiprocessing, nn, optim, utils  # noqa: E402 - GPUs, transforms, processes, training

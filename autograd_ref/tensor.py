@@ -14,6 +14,7 @@ import numpy
 
 from . import dtypes
 from ._backend import CPU, placement, to_host, transfer
+from . import autograd as _autograd
 from .autograd import grad_mode
 from .autograd.grad_mode import _inference_blocks, _inference_made, _state as _grad_state
 
@@ -288,8 +289,7 @@ class Tensor:
 
             >>> (x ** 2).sum().backward()
         """
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def _accumulate_grad(self, grad, owned=False):
         """What AccumulateGrad does: ``self.grad += grad``. The first gradient is

@@ -19,10 +19,9 @@ __all__ = ["Function", "FunctionCtx", "once_differentiable", "backward", "grad",
 
 
 def _as_tuple(x):
-    from ..tensor import Tensor
     if x is None:
         return None
-    if isinstance(x, Tensor):
+    if isinstance(x, _Tensor):
         return (x,)
     return tuple(x)
 
@@ -30,7 +29,6 @@ def _as_tuple(x):
 def _make_grads(outputs, grad_outputs):
     """The gradients to start from: given ones, checked against their outputs'
     shapes, or ones for one-element outputs."""
-    from ..tensor import Tensor, make_tensor
     grads = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if g is None:
@@ -39,8 +37,8 @@ def _make_grads(outputs, grad_outputs):
             if out._data.dtype.kind != "f" and out._requires_grad:
                 raise RuntimeError(
                     f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
-            g = make_tensor(out._device.xp.ones(out._data.shape, out._data.dtype), out._device)
-        elif not isinstance(g, Tensor):
+            g = _make_tensor(out._device.xp.ones(out._data.shape, out._data.dtype), out._device)
+        elif not isinstance(g, _Tensor):
             raise TypeError(
                 f"gradients can be either Tensors or None, but got {type(g).__name__}")
         elif g.shape != out.shape:
@@ -65,7 +63,6 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
         >>> backward([y1, y2], grad_tensors=[ones(2), ones(2)])
     """
-    from .engine import run_backward
     tensors = _as_tuple(tensors)
     grad_tensors = _as_tuple(grad_tensors) or (None,) * len(tensors)
     inputs = _as_tuple(inputs)
@@ -78,7 +75,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     for t in inputs or ():
         if t.grad_fn is not None:
             t.retain_grad()     # as PyTorch does: a non-leaf input keeps its .grad
-    run_backward(tensors, grads, keep_graph=retain_graph, create_graph=create_graph,
+    _run_backward(tensors, grads, keep_graph=retain_graph, create_graph=create_graph,
                  inputs=inputs, accumulate=True, allow_unused=True)
 
 
@@ -89,8 +86,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
         >>> dx, = grad(y, x, create_graph=True)   # dx can be differentiated again
     """
-    from ..tensor import make_tensor
-    from .engine import run_backward
     if is_grads_batched:
         raise NotImplementedError("is_grads_batched=True is not supported by autograd_ref")
     outputs = _as_tuple(outputs)
@@ -107,16 +102,28 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         retain_graph = create_graph
     grads = _make_grads(outputs, grad_outputs)
     _check_count(outputs, grads)
-    results = run_backward(outputs, grads, keep_graph=retain_graph, create_graph=create_graph,
+    results = _run_backward(outputs, grads, keep_graph=retain_graph, create_graph=create_graph,
                            inputs=inputs, accumulate=False, allow_unused=allow_unused)
     # Mixed dtypes in the graph (float32 * float64) give each input a gradient of its own dtype.
     results = [g.to(t.dtype) if g is not None and g._data.dtype != t._data.dtype else g
                for g, t in zip(results, inputs)]
     if materialize_grads:
         results = [g if g is not None else
-                   make_tensor(t._device.xp.zeros(t._data.shape, t._data.dtype), t._device)
+                   _make_tensor(t._device.xp.zeros(t._data.shape, t._data.dtype), t._device)
                    for g, t in zip(results, inputs)]
     return tuple(results)
+
+
+def _load_tensor_and_engine():
+    """Bind the Tensor class, ``make_tensor`` and ``run_backward`` here, for ``backward`` and ``grad``.
+
+    Called at the end of ``autograd_ref/__init__.py``: the tensor module imports this package (grad modes,
+    the graph) first, so these cannot be imported at the top, and importing them inside ``backward`` would
+    cost every call a microsecond or two.
+    """
+    global _Tensor, _make_tensor, _run_backward
+    from ..tensor import Tensor as _Tensor, make_tensor as _make_tensor
+    from .engine import run_backward as _run_backward
 
 
 def _load_gradcheck():

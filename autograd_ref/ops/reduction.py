@@ -9,7 +9,7 @@ import collections
 from .. import dtypes
 from .._backend import broadcast_to, ignoring_divide_by_zero, sum_leading
 from ..autograd.graph import Node, edge_to
-from ..tensor import make_tensor
+from ..tensor import Tensor, make_tensor
 from .common import _fw, _state, attach, normalize_dim, reconnect
 
 
@@ -311,7 +311,6 @@ def max(input, dim=None, keepdim=False):   # noqa: A001 - PyTorch's name
         >>> max(tensor([[1., 5.], [3., 2.]]), dim=1).values
         tensor([5., 3.])
     """
-    from ..tensor import Tensor
     if isinstance(dim, Tensor):
         from .pointwise import maximum
         return maximum(input, dim)
@@ -320,7 +319,6 @@ def max(input, dim=None, keepdim=False):   # noqa: A001 - PyTorch's name
 
 def min(input, dim=None, keepdim=False):   # noqa: A001 - PyTorch's name
     """The smallest element; with ``dim``, ``(values, indices)`` along it."""
-    from ..tensor import Tensor
     if isinstance(dim, Tensor):
         from .pointwise import minimum
         return minimum(input, dim)
