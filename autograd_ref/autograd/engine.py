@@ -149,13 +149,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             elif on_arrays:
                 outputs = _backward_as_tensors(node, grads, shared, device, devices)
             else:
-                outputs = _backward_watched(node, grads) if _anomaly.enabled else node.backward(*grads)
-                if type(outputs) is not tuple:
-                    outputs = (outputs,)
-                if node._hooked and node._post_hooks:
-                    outputs, _ = _call_post_hooks(node, outputs, grads, shared, None)
-                if node._input_metadata is not None:
-                    outputs = _match_inputs(outputs, node._input_metadata)
+                outputs = _tensor_formula(node, grads, shared)
             if not keep_graph and node._saved is not None:
                 node.release_variables()
 
@@ -230,18 +224,24 @@ def _remember_devices(devices, next_functions, outputs, device):
 def _backward_as_tensors(node, grads, shared, device, devices):
     """On arrays, a node with only a tensor formula (or one that promoted types): its gradients as tensors on
     ``device``, its formula, its post-hooks; returns its outputs as arrays, noting any that is not on the CPU."""
-    tensors = _tensors(grads, device)
-    outputs = node.backward(*tensors)
-    if type(outputs) is not tuple:
-        outputs = (outputs,)
-    if node._hooked and node._post_hooks:
-        outputs, _ = _call_post_hooks(node, outputs, tensors, shared, None)
-    if node._input_metadata is not None:
-        outputs = _match_inputs(outputs, node._input_metadata)
+    outputs = _tensor_formula(node, _tensors(grads, device), shared)
     for (next_node, _), g in zip(node.next_functions, outputs):
         if next_node is not None and g is not None and g._device is not CPU:
             devices[next_node] = g._device
     return tuple(_arrays(outputs))
+
+
+def _tensor_formula(node, grads, shared):
+    """A node's ``backward`` on tensors (watched under anomaly detection), then its post-hooks, then each
+    gradient given its input's dtype and device: its outputs, a tuple of tensors (or None)."""
+    outputs = _backward_watched(node, grads) if _anomaly.enabled else node.backward(*grads)
+    if type(outputs) is not tuple:
+        outputs = (outputs,)
+    if node._hooked and node._post_hooks:
+        outputs, _ = _call_post_hooks(node, outputs, grads, shared, None)
+    if node._input_metadata is not None:
+        outputs = _match_inputs(outputs, node._input_metadata)
+    return outputs
 
 
 def _accumulate(variable, g, device, shared):
