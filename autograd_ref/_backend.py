@@ -351,8 +351,9 @@ def sum_leading(array, n, device):
     """``array.sum(axis=(0, ..., n-1))``: the sum over the first ``n`` dimensions (a bias's gradient, summed over
     the batch).
 
-    numpy's sum over the first axis of a small float matrix costs about three times a BLAS product of a
-    vector of ones with it (2.3 µs against 0.7 for 100 x 16; the product is also the more accurate); so a
+    numpy's sum over the first axis of a small float matrix costs about eight times a BLAS product of a
+    vector of ones with it (2.3 µs against 0.28 for 100 x 16 with ``dot``, 0.7 with ``@``; the product is
+    also the more accurate); so a
     C-contiguous float array is summed that way (on every device, so that a model trains to the same
     numbers on each), anything else by ``sum``.
 
@@ -372,4 +373,6 @@ def sum_leading(array, n, device):
         if len(device._ones) > 256:
             device._ones.clear()
         device._ones[key] = ones
-    return (ones @ array.reshape(rows, -1)).reshape(shape[n:])
+    if n == 1 and array.ndim == 2:      # the common case, a batch of rows: no reshapes
+        return ones.dot(array)
+    return ones.dot(array.reshape(rows, -1)).reshape(shape[n:])
