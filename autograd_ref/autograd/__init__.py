@@ -9,7 +9,7 @@ from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .graph import AccumulateGrad, Node
-from . import forward_ad, graph
+from . import forward_ad, function, graph
 from .variable import Variable
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "backward", "grad", "Variable",
@@ -119,11 +119,12 @@ def _load_tensor_and_engine():
 
     Called at the end of ``autograd_ref/__init__.py``: the tensor module imports this package (grad modes,
     the graph) first, so these cannot be imported at the top, and importing them inside ``backward`` would
-    cost every call a microsecond or two.
+    cost every call a microsecond or two. ``function.py`` gets the same, for custom Functions.
     """
     global _Tensor, _make_tensor, _run_backward
     from ..tensor import Tensor as _Tensor, make_tensor as _make_tensor
     from .engine import run_backward as _run_backward
+    function._load_tensor()     # custom Functions, likewise
 
 
 def _load_gradcheck():
