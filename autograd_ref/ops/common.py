@@ -95,35 +95,17 @@ def edges(a, b):
 _NO_EDGE = (None, 0)
 
 
-def binary_edges(input, other):
-    """The two ``(node, output_nr)`` edges of a binary op (what :func:`edges` gives), written out for add, sub,
-    mul and div, the most frequent operations: ``(None, 0)`` for a number or a tensor that needs no gradient."""
-    if _fw.active:
-        return edges(input, other)
-    if isinstance(input, Tensor):
-        fn = input.grad_fn
-        edge_a = (fn, input._output_nr) if fn is not None else edge_to(input)
-    else:
-        edge_a = _NO_EDGE
-    if isinstance(other, Tensor):
-        fn = other.grad_fn
-        edge_b = (fn, other._output_nr) if fn is not None else edge_to(other)
-    else:
-        edge_b = _NO_EDGE
-    return edge_a, edge_b
-
-
 def record_binary(res, node_cls, input, other, dtype=None, saved=None, attributes=None, next_functions=None):
     """Record ``node_cls`` as the grad_fn of ``res``, the result of a broadcasting op of ``input`` and ``other``
     (tensors, or one a number): its two edges (``next_functions``, when the caller made them with
-    :func:`binary_edges` to choose what to save), ``node.shapes`` (the operands' shapes, to sum a broadcast
+    :func:`edges` to choose what to save), ``node.shapes`` (the operands' shapes, to sum a broadcast
     gradient back to each), what it ``saved`` for backward (a pair), its other ``attributes`` (``{"alpha": 2}``), and,
     when type promotion changed the result's dtype (``dtype`` given), the inputs' dtypes. Returns ``res``.
 
         >>> record_binary(res, MulBackward0, x, 2.0, saved=(None, 2.0))
     """
     if next_functions is None:
-        next_functions = binary_edges(input, other)
+        next_functions = edges(input, other)
     shapes = (input._data.shape if isinstance(input, Tensor) else (),
               other._data.shape if isinstance(other, Tensor) else ())
     if not plain_recording():
@@ -260,7 +242,7 @@ def elementwise_binary(op_name, array_op, node_cls, input, other, alpha=1, float
             common = True
     if common:
         res = make_tensor(array_op(a, b), device)
-        if not _state.enabled or _fw.active or not plain_recording():
+        if not _state.enabled or not plain_recording():     # (a dual level open: not plain)
             return _record_elementwise(res, node_cls, input, other, None, alpha)
         other_needs_grad = isinstance(other, Tensor) and other._requires_grad
         if not (input._requires_grad or other_needs_grad):
@@ -300,7 +282,7 @@ def _record_elementwise(res, node_cls, input, other, dtype, alpha):
     """:func:`elementwise_binary`'s node, recorded by :func:`record_binary` when a gradient will be needed."""
     if not needs_grad(input, other):
         return res
-    next_functions = binary_edges(input, other)
+    next_functions = edges(input, other)
     saving = node_cls.saved_operands
     return record_binary(res, node_cls, input, other, dtype, next_functions=next_functions,
                          saved=saving(input, other, next_functions[0][0] is not None, next_functions[1][0] is not None)
