@@ -8,6 +8,7 @@ needs it. Gradient values were recorded from PyTorch 2.13.
 """
 import re
 
+import numpy
 import pytest
 
 import autograd_ref as ag
@@ -229,12 +230,63 @@ CAST = "result type {} can't be cast to the desired output type {}"
     lambda a: a.sub_(0.5),
     _itruediv,
     lambda a: a.add_(ag.tensor([0.5, 1.0])),
-], ids=["add_(1.5)", "mul_(1.5)", "div_(2)", "sub_(0.5)", "/=", "add_(float tensor)"])
+    lambda a: a.div_(ag.tensor([2, 2])),
+    lambda a: a.__itruediv__(ag.tensor([2, 2])),
+], ids=["add_(1.5)", "mul_(1.5)", "div_(2)", "sub_(0.5)", "/=", "add_(float tensor)", "div_(int tensor)",
+        "/= int tensor"])
 def test_float_results_cannot_be_written_into_integer_tensors(op):
     a = ag.tensor([1, 2])
     with pytest.raises(RuntimeError, match=exactly(CAST.format("Float", "Long"))):
         op(a)
     assert a.tolist() == [1, 2] and a._version == 0
+
+
+# add_, sub_, mul_ and div_ write straight into the tensor's memory when nothing is recorded, the tensor is a
+# float non-view and the other operand has its dtype, device and shape or is a number (every optimizer step);
+# everything else takes the general path. Both must give the same numbers, version and memory.
+DIRECT_CASES = [
+    ("add_ tensor", lambda t, o: t.add_(o), lambda a, b: a + b),
+    ("add_ tensor alpha", lambda t, o: t.add_(o, alpha=-0.3), lambda a, b: a + b * numpy.float32(-0.3)),
+    ("sub_ tensor alpha", lambda t, o: t.sub_(o, alpha=2), lambda a, b: a - b * numpy.float32(2)),
+    ("mul_ tensor", lambda t, o: t.mul_(o), lambda a, b: a * b),
+    ("div_ tensor", lambda t, o: t.div_(o), lambda a, b: a / b),
+    ("-= tensor", lambda t, o: t.__isub__(o), lambda a, b: a - b),
+    ("add_ number alpha", lambda t, o: t.add_(1.5, alpha=2), lambda a, b: a + numpy.float32(3.0)),
+    ("mul_ number", lambda t, o: t.mul_(0.1), lambda a, b: a * numpy.float32(0.1)),
+    ("/= number", lambda t, o: t.__itruediv__(3), lambda a, b: a / numpy.float32(3)),
+]
+
+
+@pytest.mark.parametrize("name, op, expected", DIRECT_CASES, ids=[c[0] for c in DIRECT_CASES])
+@pytest.mark.parametrize("where", ["leaf under no_grad", "plain tensor", "view (general path)"])
+def test_in_place_arithmetic_writes_into_the_tensor(name, op, expected, where):
+    a = numpy.array([[1.0, -2.0, 0.7], [4.0, 5.5, -6.0]], dtype=numpy.float32)
+    b = numpy.array([[0.5, 3.0, -1.25], [2.0, -0.1, 7.0]], dtype=numpy.float32)
+    base = ag.tensor(a.copy(), requires_grad=where == "leaf under no_grad")
+    t = base[:] if where == "view (general path)" else base
+    memory = t.data_ptr()
+    with ag.no_grad():
+        returned = op(t, ag.tensor(b))
+    assert returned is t and t.data_ptr() == memory and t.dtype == ag.float32
+    assert base._version == 1 and base.is_leaf and base.grad_fn is None
+    numpy.testing.assert_array_equal(base.numpy() if not base.requires_grad else base.detach().numpy(),
+                                     expected(a, b))
+
+
+def test_in_place_arithmetic_that_broadcasts_or_converts_takes_the_general_path():
+    t = ag.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=ag.float64)
+    t.add_(ag.tensor([10.0, 20.0], dtype=ag.float32), alpha=2)      # broadcast, float32 into float64
+    assert t.tolist() == [[21.0, 42.0], [23.0, 44.0]] and t.dtype == ag.float64 and t._version == 1
+    with pytest.raises(RuntimeError, match="doesn't match the broadcast shape"):
+        ag.tensor([1.0, 2.0]).add_(ag.ones(2, 2))
+
+
+def test_in_place_arithmetic_on_the_gpu_writes_into_the_tensor(gpu):
+    t = ag.tensor([1.0, 2.0, 3.0], device=gpu, requires_grad=True)
+    with ag.no_grad():
+        t.sub_(ag.tensor([0.5, 0.5, 0.5], device=gpu), alpha=2)
+        t *= 2
+    assert t.device == gpu and t.tolist() == [0.0, 2.0, 4.0] and t._version == 2
 
 
 def test_integer_results_cannot_be_written_into_bool_tensors():

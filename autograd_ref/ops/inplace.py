@@ -95,7 +95,8 @@ def _apply(self, op, other, ufunc, *args, **kwargs):
     our memory directly when no graph is recorded."""
     floating = self._data.dtype.kind == "f"
     same_dtype = isinstance(other, Tensor) and other._data.dtype is self._data.dtype
-    if not (same_dtype or floating and type(other) in (float, int)):
+    # (Division of integers gives floats, which an integer tensor cannot hold: checked below.)
+    if not (floating and (same_dtype or type(other) in (float, int)) or same_dtype and op is not pointwise.div):
         value_dtype = dtypes.result_type(self, other)
         if op is pointwise.div and not value_dtype.is_floating_point:
             value_dtype = dtypes.get_default_dtype()
@@ -133,11 +134,46 @@ def _check_fits(self, other):
             f"{list(_broadcast_shapes(self._data.shape, other._data.shape))}")
 
 
+def _write_directly(self, other, ufunc, alpha=1):
+    """The common case of ``add_``, ``sub_``, ``mul_`` and ``div_`` (every optimizer step, ``w -= lr * w.grad``),
+    written out: nothing to record, ``self`` a float tensor that is not a view, ``other`` a tensor of its dtype,
+    device and shape or a Python number. Writes ``ufunc(self, alpha * other)`` into self's memory, bumps its
+    version and returns True; returns False, having done nothing, for anything else (:func:`_apply` does it).
+
+        >>> with no_grad(): _write_directly(w, w.grad, numpy.add, alpha=-0.1)     # w.add_(w.grad, alpha=-0.1)
+        True
+    """
+    if _state.enabled and (self._requires_grad or getattr(other, "_requires_grad", False)) or _fw.active or \
+            self._base is not None or self._is_inference or type(alpha) not in _NUMBERS:
+        return False
+    a = self._data
+    if a.dtype.kind != "f":
+        return False
+    if isinstance(other, Tensor):
+        b = other._data
+        if other._device is not self._device or b.dtype is not a.dtype or b.shape != a.shape:
+            return False
+        if alpha != 1:
+            b = b * self._device.scalar(alpha, a.dtype)
+    elif type(other) in _NUMBERS:
+        b = self._device.scalar(other * alpha, a.dtype)
+    else:
+        return False
+    ufunc(a, b, out=a)
+    self._version_counter[0] += 1
+    return True
+
+
+_NUMBERS = (float, int)
+
+
 def add_(self, other, *, alpha=1):
     """``self += alpha * other`` in place.
 
         >>> x.add_(1)
     """
+    if _write_directly(self, other, self._device.xp.add, alpha):
+        return self
     if alpha != 1 and needs_grad(self, other):      # alpha stays inside AddBackward0, as in PyTorch
         return _apply(self, pointwise.add, other, self._device.xp.add, alpha=alpha)
     if alpha != 1:
@@ -147,6 +183,8 @@ def add_(self, other, *, alpha=1):
 
 def sub_(self, other, *, alpha=1):
     """``self -= alpha * other`` in place."""
+    if _write_directly(self, other, self._device.xp.subtract, alpha):
+        return self
     if alpha != 1 and needs_grad(self, other):
         return _apply(self, pointwise.sub, other, self._device.xp.subtract, alpha=alpha)
     if alpha != 1:
@@ -156,11 +194,15 @@ def sub_(self, other, *, alpha=1):
 
 def mul_(self, other):
     """``self *= other`` in place."""
+    if _write_directly(self, other, self._device.xp.multiply):
+        return self
     return _apply(self, pointwise.mul, other, self._device.xp.multiply)
 
 
 def div_(self, other):
     """``self /= other`` in place."""
+    if _write_directly(self, other, self._device.xp.true_divide):
+        return self
     return _apply(self, pointwise.div, other, self._device.xp.true_divide)
 
 
