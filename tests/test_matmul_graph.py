@@ -273,6 +273,9 @@ def test_gradients_follow_their_leafs_layout_as_in_pytorch():
     a = ag.randn(2, 3, requires_grad=True)
     (a.t() * ag.randn(3, 2)).sum().backward()
     assert a.grad.stride() == (3, 1)
+    b = ag.randn(2, 3, requires_grad=True)     # a new gradient array made column by column (numpy keeps the
+    (b * ag.randn(3, 2).t()).sum().backward()  # order of the operand stored so), kept in the leaf's order
+    assert b.grad.stride() == (3, 1)
     column_major = ag.randn(3, 4).t().requires_grad_()      # a leaf stored column by column keeps its order
     (column_major @ ag.randn(3, 2, requires_grad=True)).sum().backward()
     assert column_major.grad.stride() == (1, 4)

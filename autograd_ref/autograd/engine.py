@@ -96,17 +96,20 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             else:
                 node = heappop(ready)[2]
                 grads = buffers.pop(node, None) or [None] * node.num_outputs
-            device = devices.pop(node, CPU) if on_arrays else None     # where its gradients live; None: tensors
+            # Where its gradients live (None: they are tensors).
+            device = (devices.pop(node, CPU) if devices else CPU) if on_arrays else None
             if node._hooked:        # hooks to run, or a leaf's AccumulateGrad (its tensor hooks run here)
-                if _has_pre_hooks(node):
-                    grads, device = _call_pre_hooks(node, grads, shared, device)
                 if type(node) is AccumulateGrad:
+                    if node._pre_hooks or node.variable._backward_hooks:
+                        grads, device = _call_pre_hooks(node, grads, shared, device)
                     if captures:
                         _capture(node, grads, captures, results, shared, device)
                     g = grads[0]
                     if accumulate and g is not None and (needed is None or node in needed):
                         _accumulate(node.variable, g, device, shared)
                     continue
+                if _has_pre_hooks(node):
+                    grads, device = _call_pre_hooks(node, grads, shared, device)
             if not everything:
                 if captures:
                     _capture(node, grads, captures, results, shared, device)
@@ -248,6 +251,12 @@ def _accumulate(variable, g, device, shared):
     """AccumulateGrad: add ``g`` (an array on ``device``, or a tensor when ``device`` is None) into
     ``variable.grad``, keeping its memory without a copy when nothing else sees it."""
     data = g if device is not None else g._data
+    if device is CPU and variable._grad is None and data.base is None and data.dtype is variable._data.dtype \
+            and id(data) not in shared and data.flags.writeable and _same_layout(data, variable._data):
+        # The common case, written out: the first gradient of a step, a new array that nothing else sees.
+        variable._grad = make_tensor(data)
+        shared.add(id(data))     # a leaf holds it now
+        return
     owned = _may_keep(data, shared) and _same_layout(data, variable._data)
     variable._accumulate_grad(make_tensor(g, device) if device is not None else g, owned)
     if owned:
@@ -332,7 +341,7 @@ def _sum(old, grad, device):
     they are, others as tensors, with PyTorch's broadcasting and type promotion."""
     if device is None:
         return old + grad
-    if old.shape != grad.shape or old.dtype != grad.dtype:
+    if old.shape != grad.shape or old.dtype is not grad.dtype and old.dtype != grad.dtype:
         return (make_tensor(old, device) + make_tensor(grad, device))._data
     return old + grad
 
@@ -363,7 +372,8 @@ def _mark_shared(outputs, shared):
     """A node may hand one gradient's memory (``outputs`` are arrays) to several inputs (``x + x``)."""
     if len(outputs) == 2:       # most nodes with several inputs have two
         a, b = outputs
-        if a is not None and b is not None:
+        # The same array (add's gradient), or two views of one memory; two new arrays (mul's) share nothing.
+        if a is not None and b is not None and (a is b or a.base is not None or b.base is not None):
             key = _memory_id(a)
             if key == _memory_id(b):
                 shared.add(key)
@@ -390,13 +400,9 @@ def _backward_watched(node, grads):
 
 
 def _has_pre_hooks(node):
-    """Whether a hooked node has hooks to run before it: its output tensors' hooks and retain_grad, or its own
-    pre-hooks (a leaf's AccumulateGrad: the leaf's tensor hooks)."""
-    if node._pre_hooks:
-        return True
-    if type(node) is AccumulateGrad:
-        return bool(node.variable._backward_hooks)
-    return bool(node._tensor_pre_hooks or node._retains_grad)
+    """Whether a hooked node (not an AccumulateGrad) has hooks to run before it: its output tensors' hooks and
+    retain_grad, or its own pre-hooks."""
+    return bool(node._pre_hooks or node._tensor_pre_hooks or node._retains_grad)
 
 
 def _call_pre_hooks(node, grads, shared, device):

@@ -431,6 +431,8 @@ class PowBackward0(Node):
         if c == 0:
             return grad * device.scalar(0, grad.dtype)
         x = x._data
+        if c == 2:      # every squared error: 2 x, without a power
+            return grad * (x * device.scalar(2, x.dtype))
         return grad * (device.scalar(c, x.dtype) * _power(x, device.scalar(c - 1, x.dtype), device.xp))
 
 
@@ -488,6 +490,10 @@ def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
             attach(res, node)
         return res if out is None else maybe_out(res, out)
     check_number(exponent, "pow")
+    if type(exponent) in _NUMBERS and input._data.dtype.kind == "f":      # the common case: no type converts
+        res = _unary(PowBackward0, input, _power(input._data, exponent, input._device.xp), "input",
+                     {"exponent": exponent})
+        return res if out is None else maybe_out(res, out)
     a, b, dtype, device = binary_arrays(input, exponent, "pow")
     res = result(_power(a, b, input._device.xp), input, dtype)
     if needs_grad(input):
@@ -496,6 +502,9 @@ def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
         node.exponent = exponent
         attach(res, node)
     return res if out is None else maybe_out(res, out)
+
+
+_NUMBERS = (float, int)
 
 
 def _power(a, b, xp):
