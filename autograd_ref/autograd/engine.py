@@ -76,9 +76,10 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     results = [None] * (len(inputs) if inputs is not None else 0)
     ready = list({(-n._sequence_nr, id(n), n) for n, _ in root_edges if dependencies[n] == 0})
     heapq.heapify(ready)
-    # The next node to run when it is the only one ready (a chain of operations): it skips the heap, and, when
-    # it has one output and one gradient arrives for it, the buffers too (``follow_grads``).
-    # Invariant: while ``follow`` holds a node, ``ready`` is empty.
+    # The next node to run when it is the one the heap would give next, having come after every node waiting
+    # there (a chain of operations, or the newest branch of a graph): it skips the heap, and, when it has one
+    # output and one gradient arrives for it, the buffers too (``follow_grads``).
+    # Invariant: while ``follow`` holds a node, its sequence number is above those of the nodes in ``ready``.
     follow = follow_grads = None
 
     heappop, heappush = heapq.heappop, heapq.heappush
@@ -124,7 +125,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                 outputs = node.backward_arrays(grads[0], device)   # a node with a formula on arrays has one output
                 # Along a chain of such nodes, each the only one waiting for the one before and none with hooks,
                 # the gradient goes from formula to formula.
-                while not node._hooked and not ready:
+                while not node._hooked:
                     if type(outputs) is not tuple:
                         grad = outputs
                     elif len(outputs) == 2 and node.next_functions[1][0] is None:
@@ -135,6 +136,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                     if not (next_node is not None and next_node.backward_arrays is not None and
                             not next_node._hooked and next_node._input_metadata is None and
                             dependencies[next_node] == 1 and next_node not in buffers and
+                            (not ready or next_node._sequence_nr > -ready[0][0]) and
                             (everything or next_node in needed and (next_node, 0) not in captures)):
                         break
                     if not keep_graph and node._saved is not None:
@@ -161,7 +163,8 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                 g = outputs[0]
                 # A chain of operations: the only next node, and this the only gradient for it.
                 if next_node is not None and (needed is None or next_node in needed) and \
-                        dependencies[next_node] == 1 and next_node not in buffers and not ready and \
+                        dependencies[next_node] == 1 and next_node not in buffers and \
+                        (not ready or next_node._sequence_nr > -ready[0][0]) and \
                         next_node.num_outputs == 1:
                     dependencies[next_node] = 0
                     follow, follow_grads = next_node, [g]
@@ -180,7 +183,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                 left = dependencies[next_node] - 1
                 dependencies[next_node] = left
                 if left == 0:
-                    if follow is None and not ready:
+                    if follow is None and (not ready or next_node._sequence_nr > -ready[0][0]):
                         follow = next_node
                     else:
                         if follow is not None:
