@@ -1023,3 +1023,55 @@ def test_bincount_and_the_thread_count_calls_of_pytorch_code_run():
     ag.set_num_threads(before)
     with pytest.raises(RuntimeError, match="positive integer"):
         ag.set_num_threads(0)
+
+
+# ---- the order in which leaves receive their gradients (recorded from torch 2.13.0) ----------------------
+# PyTorch gives a leaf's AccumulateGrad the largest sequence number, so it runs as soon as it is ready, ahead of
+# older nodes still waiting; leaves ready together come out of the engine's heap as PyTorch's heap gives them.
+
+def _leaf_order(build):
+    seen = []
+    x = ag.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    w = ag.tensor([1.5, 0.25, -0.5], requires_grad=True)
+    out, hooked = build(x, w)
+    for name, t in {**hooked, "x": x, "w": w}.items():
+        t.register_hook(lambda g, name=name: seen.append(name))
+    out.backward()
+    return seen
+
+
+def test_leaves_used_by_one_node_get_their_gradients_in_argument_order():
+    def branches(x, w):
+        a = x * w
+        b = (x + 1).sin()
+        c = b.exp() * 2
+        d = a.tanh()
+        return (c + d).sum(), {"a": a, "b": b, "c": c, "d": d}
+    assert _leaf_order(branches) == ["d", "c", "b", "a", "x", "w"]
+
+
+def test_a_leaf_accumulates_as_soon_as_it_is_ready():
+    def three(x, w):
+        p, q, r = x.sigmoid(), (w * 3).cos(), (x * w).relu()
+        return p.sum() + q.sum() * r.sum(), {"p": p, "q": q, "r": r}
+    assert _leaf_order(three) == ["r", "q", "w", "p", "x"]     # w's last gradient arrives before p's node runs
+
+
+@pytest.mark.parametrize("n, order", [(2, [0, 1]), (3, [0, 1, 2]), (4, [0, 2, 1, 3]), (5, [0, 2, 4, 1, 3]),
+                                      (6, [0, 2, 5, 4, 1, 3])])
+def test_leaves_ready_together_come_in_pytorchs_order(n, order):
+    seen = []
+    leaves = [ag.tensor([float(i + 1)], requires_grad=True) for i in range(n)]
+    for i, t in enumerate(leaves):
+        t.register_hook(lambda g, i=i: seen.append(i))
+    ag.cat(leaves).sum().backward()
+    assert seen == order
+
+
+def test_several_roots_start_in_the_order_given():
+    seen = []
+    leaves = [ag.tensor([float(i + 1)], requires_grad=True) for i in range(4)]
+    for i, t in enumerate(leaves):
+        t.register_hook(lambda g, i=i: seen.append(i))
+    ag.autograd.backward(leaves, [ag.ones(1)] * 4)
+    assert seen == [0, 2, 1, 3] and [t.grad.tolist() for t in leaves] == [[1.0]] * 4

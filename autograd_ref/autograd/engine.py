@@ -74,8 +74,12 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
             _add_to_buffer(buffers, node, nr, g)
 
     results = [None] * (len(inputs) if inputs is not None else 0)
-    ready = list({(-n._sequence_nr, id(n), n) for n, _ in root_edges if dependencies[n] == 0})
-    heapq.heapify(ready)
+    # Nodes ready to run, newest first: a heap of (-sequence number, node), filled in the order PyTorch's
+    # engine fills its own (which breaks ties between leaves' accumulations alike).
+    ready = []
+    for n in dict.fromkeys(n for n, _ in root_edges):
+        if dependencies[n] == 0:
+            heapq.heappush(ready, (-n._sequence_nr, n))
     # The next node to run when it is the one the heap would give next, having come after every node waiting
     # there (a chain of operations, or the newest branch of a graph): it skips the heap, and, when it has one
     # output and one gradient arrives for it, the buffers too (``follow_grads``).
@@ -95,7 +99,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                 else:
                     grads = buffers.pop(node, None) or [None] * node.num_outputs
             else:
-                node = heappop(ready)[2]
+                node = heappop(ready)[1]
                 grads = buffers.pop(node, None) or [None] * node.num_outputs
             # Where its gradients live (None: they are tensors).
             device = (devices.pop(node, CPU) if devices else CPU) if on_arrays else None
@@ -187,9 +191,9 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                         follow = next_node
                     else:
                         if follow is not None:
-                            heappush(ready, (-follow._sequence_nr, id(follow), follow))
+                            heappush(ready, (-follow._sequence_nr, follow))
                             follow = None
-                        heappush(ready, (-next_node._sequence_nr, id(next_node), next_node))
+                        heappush(ready, (-next_node._sequence_nr, next_node))
     finally:
         _state.enabled = previous_mode
 

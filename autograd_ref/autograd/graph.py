@@ -326,8 +326,17 @@ class AccumulateGrad(Node):
     _hooked = True      # the engine runs the leaf's tensor hooks (``x.register_hook``) before accumulating
 
     def __init__(self, variable):
-        super().__init__(())
+        self.next_functions = ()
+        self._saved = None
+        # As in PyTorch, the largest sequence number: the engine runs a leaf's accumulation as soon as it is ready.
+        self._sequence_nr = ACCUMULATE_GRAD_SEQUENCE_NR
         self.variable = variable
+
+    def __lt__(self, other):
+        # Two accumulations ready at once have the same sequence number, and the engine's heap of ready nodes
+        # compares (-sequence number, node): they then compare as equal, and the heap breaks the tie as the one
+        # in PyTorch's engine does (both are binary heaps with the same sifting).
+        return False
 
     def name(self):
         return "torch::autograd::AccumulateGrad"    # PyTorch's C++ name
@@ -336,6 +345,9 @@ class AccumulateGrad(Node):
         # Runs from the engine after the leaf's tensor hooks.
         self.variable._accumulate_grad(grad)
         return ()
+
+
+ACCUMULATE_GRAD_SEQUENCE_NR = 2 ** 64 - 1     # PyTorch's UINT64_MAX
 
 
 def grad_accumulator(tensor):
