@@ -55,8 +55,8 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     # (``Node.backward_arrays``) run it; tensors are made only for what needs them: hooks, leaves' ``.grad``,
     # autograd.grad's results and nodes with only a tensor formula. Otherwise they travel as tensors.
     on_arrays = not create_graph and not _anomaly.enabled and not _forward.active
-    # Gradient buffers: node -> one slot per output of the node. On arrays, ``devices`` says where a node's
-    # gradients live when that is not the CPU.
+    # Gradient buffers: node -> its gradient (a node with one output, the most) or a list of one slot per output.
+    # On arrays, ``devices`` says where a node's gradients live when that is not the CPU.
     buffers = {}
     devices = {}
     # ids of the memory behind gradients that something besides one buffer can
@@ -81,10 +81,9 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
         if dependencies[n] == 0:
             heapq.heappush(ready, (-n._sequence_nr, n))
     # The next node to run when it is the one the heap would give next, having come after every node waiting
-    # there (a chain of operations, or the newest branch of a graph): it skips the heap, and, when it has one
-    # output and one gradient arrives for it, the buffers too (``follow_grads``).
+    # there (a chain of operations, or the newest branch of a graph): it skips the heap.
     # Invariant: while ``follow`` holds a node, its sequence number is above those of the nodes in ``ready``.
-    follow = follow_grads = None
+    follow = None
 
     heappop, heappush = heapq.heappop, heapq.heappush
     everything = not captures and needed is None     # backward(): every node runs, no gradient is captured
@@ -94,12 +93,11 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
         while follow is not None or ready:
             if follow is not None:
                 node, follow = follow, None
-                if follow_grads is not None:
-                    grads, follow_grads = follow_grads, None
-                else:
-                    grads = buffers.pop(node, None) or [None] * node.num_outputs
             else:
                 node = heappop(ready)[1]
+            if node.num_outputs == 1:
+                grads = [buffers.pop(node, None)]
+            else:
                 grads = buffers.pop(node, None) or [None] * node.num_outputs
             # Where its gradients live (None: they are tensors).
             device = (devices.pop(node, CPU) if devices else CPU) if on_arrays else None
@@ -171,17 +169,25 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                         (not ready or next_node._sequence_nr > -ready[0][0]) and \
                         next_node.num_outputs == 1:
                     dependencies[next_node] = 0
-                    follow, follow_grads = next_node, [g]
+                    follow = next_node
+                    if g is not None:
+                        buffers[next_node] = g
                     continue
             # One array handed to two inputs (x + x) must not become two .grads.
-            elif len(outputs) > 2 or len(outputs) == 2 and outputs[0] is not None and outputs[1] is not None:
+            elif len(outputs) > 1:
                 _mark_shared(outputs if on_arrays else _arrays(outputs), shared)
             for (next_node, nr), g in zip(next_functions, outputs):
                 if next_node is None or not everything and needed is not None and next_node not in needed:
                     continue
                 if g is not None:
-                    if next_node.num_outputs == 1 and next_node not in buffers:
-                        buffers[next_node] = [g]        # the common case, inlined
+                    if next_node.num_outputs == 1:      # the common case, written out
+                        old = buffers.get(next_node)
+                        if old is None:
+                            buffers[next_node] = g
+                        elif on_arrays and old.shape == g.shape and old.dtype is g.dtype:
+                            buffers[next_node] = old + g
+                        else:
+                            buffers[next_node] = _sum(old, g, devices.get(next_node, CPU) if on_arrays else None)
                     else:
                         _add_to_buffer(buffers, next_node, nr, g, devices.get(next_node, CPU) if on_arrays else None)
                 left = dependencies[next_node] - 1
@@ -258,12 +264,14 @@ def _accumulate(variable, g, device, shared):
     """AccumulateGrad: add ``g`` (an array on ``device``, or a tensor when ``device`` is None) into
     ``variable.grad``, keeping its memory without a copy when nothing else sees it."""
     data = g if device is not None else g._data
-    if device is CPU and variable._grad is None and data.base is None and data.dtype is variable._data.dtype \
-            and id(data) not in shared and data.flags.writeable and _same_layout(data, variable._data):
-        # The common case, written out: the first gradient of a step, a new array that nothing else sees.
-        variable._grad = make_tensor(data)
-        shared.add(id(data))     # a leaf holds it now
-        return
+    if device is CPU and variable._grad is None and data.base is None and id(data) not in shared:
+        # The common case, written out: the first gradient of a step, a new array that nothing else sees, of the
+        # leaf's dtype and layout (see _may_keep and _same_layout).
+        flags, leaf = data.flags, variable._data
+        if flags.writeable and data.dtype is leaf.dtype and (flags.c_contiguous or not leaf.flags.c_contiguous):
+            variable._grad = make_tensor(data)
+            shared.add(id(data))     # a leaf holds it now
+            return
     owned = _may_keep(data, shared) and _same_layout(data, variable._data)
     variable._accumulate_grad(make_tensor(g, device) if device is not None else g, owned)
     if owned:
@@ -334,7 +342,11 @@ def _needed_nodes(nodes, captures):
 
 def _add_to_buffer(buffers, node, nr, grad, device=None):
     """Put ``grad`` in the node's slot ``nr``, summing with what is there (gradients on arrays live on
-    ``device``; it is None for tensors)."""
+    ``device``; it is None for tensors). A node with one output keeps the gradient itself, not a list."""
+    if node.num_outputs == 1:
+        old = buffers.get(node)
+        buffers[node] = grad if old is None else _sum(old, grad, device)
+        return
     slots = buffers.get(node)
     if slots is None:
         slots = buffers[node] = [None] * node.num_outputs
@@ -377,14 +389,23 @@ def _same_layout(grad, variable):
 
 def _mark_shared(outputs, shared):
     """A node may hand one gradient's memory (``outputs`` are arrays) to several inputs (``x + x``)."""
-    if len(outputs) == 2:       # most nodes with several inputs have two
-        a, b = outputs
-        # The same array (add's gradient), or two views of one memory; two new arrays (mul's) share nothing.
-        if a is not None and b is not None and (a is b or a.base is not None or b.base is not None):
-            key = _memory_id(a)
-            if key == _memory_id(b):
-                shared.add(key)
-        return
+    first = second = None
+    for g in outputs:
+        if g is not None:
+            if first is None:
+                first = g
+            elif second is None:
+                second = g
+            else:
+                return _mark_shared_among_many(outputs, shared)
+    # The same array (add's gradient), or two views of one memory; two new arrays (mul's) share nothing.
+    if second is not None and (first is second or first.base is not None or second.base is not None):
+        key = _memory_id(first)
+        if key == _memory_id(second):
+            shared.add(key)
+
+
+def _mark_shared_among_many(outputs, shared):
     seen = set()
     for g in outputs:
         if g is not None:
