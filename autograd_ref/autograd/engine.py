@@ -87,6 +87,9 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
 
     heappop, heappush = heapq.heappop, heapq.heappush
     everything = not captures and needed is None     # backward(): every node runs, no gradient is captured
+    # backward() on arrays: while no gradient has left the CPU (``devices`` empty), a node without hooks runs by
+    # the short path below, and the rest by the general one.
+    plain = everything and on_arrays
     previous_mode = _state.enabled
     _state.enabled = create_graph
     try:
@@ -95,68 +98,85 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                 node, follow = follow, None
             else:
                 node = heappop(ready)[1]
-            if node.num_outputs == 1:
-                grads = [buffers.pop(node, None)]
+            if plain and not devices and not node._hooked and node.backward_arrays is not None and \
+                    node._input_metadata is None:
+                # The short path, for nearly every node of backward(): its formula on arrays, on the CPU.
+                # (Not for a node that promoted types: numpy promotes a 0-dim operand unlike PyTorch.)
+                grad = buffers.pop(node, None)
+                if grad is None:
+                    outputs = (None,) * len(node.next_functions)
+                else:
+                    outputs = node.backward_arrays(grad, CPU)
+                    # Along a chain of such nodes, each the only one waiting for the one before and the newest
+                    # ready, the gradient goes from formula to formula.
+                    while True:
+                        if type(outputs) is not tuple:
+                            grad = outputs
+                        elif len(outputs) == 2 and node.next_functions[1][0] is None:
+                            grad = outputs[0]       # an op with a number (x * 2.0): (gradient, None)
+                        else:
+                            break
+                        next_node = node.next_functions[0][0]
+                        if not (next_node is not None and next_node.backward_arrays is not None and
+                                not next_node._hooked and next_node._input_metadata is None and
+                                dependencies[next_node] == 1 and next_node not in buffers and
+                                (not ready or next_node._sequence_nr > -ready[0][0])):
+                            break
+                        if not keep_graph and node._saved is not None:
+                            node.release_variables()
+                        dependencies[next_node] = 0
+                        node = next_node
+                        outputs = node.backward_arrays(grad, CPU)
+                    if type(outputs) is not tuple:
+                        outputs = (outputs,)
+                next_functions = node.next_functions
+            elif plain and not devices and type(node) is AccumulateGrad and \
+                    not (node._pre_hooks or node.variable._backward_hooks):
+                grad = buffers.pop(node, None)      # a leaf without hooks, by the short path too
+                if grad is not None and accumulate:
+                    _accumulate(node.variable, grad, CPU, shared)
+                continue
             else:
-                grads = buffers.pop(node, None) or [None] * node.num_outputs
-            # Where its gradients live (None: they are tensors).
-            device = (devices.pop(node, CPU) if devices else CPU) if on_arrays else None
-            if node._hooked:        # hooks to run, or a leaf's AccumulateGrad (its tensor hooks run here)
-                if type(node) is AccumulateGrad:
-                    if node._pre_hooks or node.variable._backward_hooks:
+                # The general path: hooks, autograd.grad, create_graph, other devices, formulas on tensors.
+                if node.num_outputs == 1:
+                    grads = [buffers.pop(node, None)]
+                else:
+                    grads = buffers.pop(node, None) or [None] * node.num_outputs
+                # Where its gradients live (None: they are tensors).
+                device = (devices.pop(node, CPU) if devices else CPU) if on_arrays else None
+                if node._hooked:        # hooks to run, or a leaf's AccumulateGrad (its tensor hooks run here)
+                    if type(node) is AccumulateGrad:
+                        if node._pre_hooks or node.variable._backward_hooks:
+                            grads, device = _call_pre_hooks(node, grads, shared, device)
+                        if captures:
+                            _capture(node, grads, captures, results, shared, device)
+                        g = grads[0]
+                        if accumulate and g is not None and (needed is None or node in needed):
+                            _accumulate(node.variable, g, device, shared)
+                        continue
+                    if _has_pre_hooks(node):
                         grads, device = _call_pre_hooks(node, grads, shared, device)
+                if not everything:
                     if captures:
                         _capture(node, grads, captures, results, shared, device)
-                    g = grads[0]
-                    if accumulate and g is not None and (needed is None or node in needed):
-                        _accumulate(node.variable, g, device, shared)
-                    continue
-                if _has_pre_hooks(node):
-                    grads, device = _call_pre_hooks(node, grads, shared, device)
-            if not everything:
-                if captures:
-                    _capture(node, grads, captures, results, shared, device)
-                if needed is not None and node not in needed:
-                    continue
+                    if needed is not None and node not in needed:
+                        continue
 
-            next_functions = node.next_functions
-            if grads[0] is None and _all_none(grads):
-                outputs = (None,) * len(next_functions)
-            elif on_arrays and node.backward_arrays is not None and node._input_metadata is None:
-                # (Not for a node that promoted types: numpy promotes a 0-dim operand unlike PyTorch.)
-                outputs = node.backward_arrays(grads[0], device)   # a node with a formula on arrays has one output
-                # Along a chain of such nodes, each the only one waiting for the one before and none with hooks,
-                # the gradient goes from formula to formula.
-                while not node._hooked:
-                    if type(outputs) is not tuple:
-                        grad = outputs
-                    elif len(outputs) == 2 and node.next_functions[1][0] is None:
-                        grad = outputs[0]       # an op with a number (x * 2.0): (gradient, None)
-                    else:
-                        break
-                    next_node = node.next_functions[0][0]
-                    if not (next_node is not None and next_node.backward_arrays is not None and
-                            not next_node._hooked and next_node._input_metadata is None and
-                            dependencies[next_node] == 1 and next_node not in buffers and
-                            (not ready or next_node._sequence_nr > -ready[0][0]) and
-                            (everything or next_node in needed and (next_node, 0) not in captures)):
-                        break
-                    if not keep_graph and node._saved is not None:
-                        node.release_variables()
-                    dependencies[next_node] = 0
-                    node = next_node
-                    outputs = node.backward_arrays(grad, device)
                 next_functions = node.next_functions
-                if type(outputs) is not tuple:
-                    outputs = (outputs,)
-                if node._hooked and node._post_hooks:
-                    outputs, device = _call_post_hooks(node, outputs, grads, shared, device)
-                if device is not CPU:
-                    _remember_devices(devices, next_functions, outputs, device)
-            elif on_arrays:
-                outputs = _backward_as_tensors(node, grads, shared, device, devices)
-            else:
-                outputs = _tensor_formula(node, grads, shared)
+                if grads[0] is None and _all_none(grads):
+                    outputs = (None,) * len(next_functions)
+                elif on_arrays and node.backward_arrays is not None and node._input_metadata is None:
+                    outputs = node.backward_arrays(grads[0], device)   # a node with a formula on arrays has one output
+                    if type(outputs) is not tuple:
+                        outputs = (outputs,)
+                    if node._hooked and node._post_hooks:
+                        outputs, device = _call_post_hooks(node, outputs, grads, shared, device)
+                    if device is not CPU:
+                        _remember_devices(devices, next_functions, outputs, device)
+                elif on_arrays:
+                    outputs = _backward_as_tensors(node, grads, shared, device, devices)
+                else:
+                    outputs = _tensor_formula(node, grads, shared)
             if not keep_graph and node._saved is not None:
                 node.release_variables()
 
