@@ -284,14 +284,18 @@ def _accumulate(variable, g, device, shared):
     """AccumulateGrad: add ``g`` (an array on ``device``, or a tensor when ``device`` is None) into
     ``variable.grad``, keeping its memory without a copy when nothing else sees it."""
     data = g if device is not None else g._data
-    if device is CPU and variable._grad is None and data.base is None and id(data) not in shared:
-        # The common case, written out: the first gradient of a step, a new array that nothing else sees, of the
-        # leaf's dtype and layout (see _may_keep and _same_layout).
-        flags, leaf = data.flags, variable._data
-        if flags.writeable and data.dtype is leaf.dtype and (flags.c_contiguous or not leaf.flags.c_contiguous):
-            variable._grad = make_tensor(data)
-            shared.add(id(data))     # a leaf holds it now
-            return
+    if device is CPU and variable._grad is None:
+        # The common case, written out: the first gradient of a step, new memory that nothing else sees (a new
+        # array, or the whole of one seen through a transpose), of the leaf's dtype and layout (see _may_keep and
+        # _same_layout).
+        base = data.base
+        memory = id(data) if base is None else id(base)
+        if memory not in shared and (base is None or base.size == data.size):
+            flags, leaf = data.flags, variable._data
+            if flags.writeable and data.dtype is leaf.dtype and (flags.c_contiguous or not leaf.flags.c_contiguous):
+                variable._grad = make_tensor(data)
+                shared.add(memory)     # a leaf holds it now
+                return
     owned = _may_keep(data, shared) and _same_layout(data, variable._data)
     variable._accumulate_grad(make_tensor(g, device) if device is not None else g, owned)
     if owned:

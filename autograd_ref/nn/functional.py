@@ -377,9 +377,13 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
         tensor(2.)
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    input, target = _broadcast_pair(input, target)
-    dtype = dtypes.result_type(input, target).np     # float32 input, int64 target: float32, as PyTorch
-    diff = input._data.astype(dtype, copy=False) - target._data.astype(dtype, copy=False)
+    a, b = input._data, target._data
+    if a.dtype is b.dtype and a.shape == b.shape and input._device is target._device:
+        diff = a - b        # the common case: nothing to broadcast, convert or move
+    else:
+        input, target = _broadcast_pair(input, target)
+        dtype = dtypes.result_type(input, target).np     # float32 input, int64 target: float32, as PyTorch
+        diff = input._data.astype(dtype, copy=False) - target._data.astype(dtype, copy=False)
     values = diff * diff
     out = make_tensor(_reduce_array(values, reduction), input._device)
     if _state.enabled and (input._requires_grad or target._requires_grad) or _fw.active:
