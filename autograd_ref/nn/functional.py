@@ -184,11 +184,11 @@ def _addmm(bias, mat1, mat2):
     """``bias + mat1 @ mat2`` for matrices, recorded as one node."""
     if not (bias._device is mat1._device is mat2._device):
         check_same_device(mat1, mat2, bias)
-    if not (mat1._data.dtype == mat2._data.dtype == bias._data.dtype):
+    a, b = mat1._data, mat2._data
+    if not (a.dtype is b.dtype is bias._data.dtype or a.dtype == b.dtype == bias._data.dtype):
         raise RuntimeError(
             f"mat1 and mat2 must have the same dtype, but got {mat1.dtype.legacy_name[:-6]} "
             f"and {mat2.dtype.legacy_name[:-6]}")
-    a, b = mat1._data, mat2._data
     if a.shape[1] != b.shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")

@@ -152,9 +152,11 @@ class Optimizer:
 
             >>> for p, grad in self._gradients(group): ...
         """
+        maximize = group["maximize"]
         for p in group["params"]:
-            if p.grad is not None:
-                yield p, (-p.grad if group["maximize"] else p.grad)
+            grad = p.grad
+            if grad is not None:
+                yield p, (-grad if maximize else grad)
 
     @staticmethod
     def _evaluate(closure):
