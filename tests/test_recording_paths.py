@@ -27,6 +27,12 @@ OPS = {
     "mul by a constant": lambda x, w: x * torch.tensor([2.0, 3.0, 4.0]),      # the second operand needs no grad
     "leaf first": lambda x, w: w - x,
     "0-dim": lambda x, w: x * w.sum(),
+    # Through common.new_node: the node made directly, attributes set by the op, then attached.
+    "mm": lambda x, w: x.reshape(3, 1) @ w.reshape(1, 3),
+    "linear": lambda x, w: F.linear(x.reshape(1, 3), w.reshape(1, 3) * 2, w[1:2]),
+    "t": lambda x, w: x.reshape(1, 3).t(),
+    "sum": lambda x, w: x.sum(),
+    "mean": lambda x, w: (x + w).mean(),
 }
 
 
@@ -48,7 +54,9 @@ def record(op, mode=None):
 
 def describe(node):
     saved = [t.tolist() if isinstance(t, torch.Tensor) else t for t in node._saved or ()]
-    attributes = {name: getattr(node, name) for name in ("alpha", "negative_slope", "shapes") if hasattr(node, name)}
+    attributes = {name: getattr(node, name) for name in ("alpha", "negative_slope", "shapes", "shape", "bias_shape",
+                                                         "sizes1", "strides1", "sizes2", "strides2")
+                  if hasattr(node, name)}
     edges = [(type(n).__name__ if n is not None else None, nr) for n, nr in node.next_functions]
     return type(node).__name__, edges, saved, attributes
 
@@ -66,7 +74,7 @@ def test_the_direct_and_the_general_path_record_the_same_graph(op, mode):
     assert w1.grad is None and w2.grad is None or w1.grad.tolist() == w2.grad.tolist()
 
 
-@pytest.mark.parametrize("op", ["sin", "mul", "div"])
+@pytest.mark.parametrize("op", ["sin", "mul", "div", "mm", "linear"])
 def test_an_input_changed_in_place_after_it_was_saved_is_caught(op):
     x, w, h, y = record(op)
     with torch.no_grad():
