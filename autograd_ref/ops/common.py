@@ -139,27 +139,6 @@ def record_binary(res, node_cls, input, other, dtype=None, saved=None, attribute
     return res
 
 
-def new_node(node_cls, next_functions, saved=None):
-    """A new ``node_cls`` with these edges, keeping ``saved`` (a tuple of tensors, numbers and None) for backward:
-    what ``node_cls(next_functions)`` then ``save_for_backward(*saved)`` make, made directly when recording is
-    plain (:func:`plain_recording`). The caller sets the node's other attributes, then :func:`attach` es it.
-
-        >>> node = new_node(MmBackward0, edges(a, b), (a, b)); node.sizes1 = ...; attach(res, node)
-    """
-    if not plain_recording():
-        node = node_cls(next_functions)
-        if saved is not None:
-            node.save_for_backward(*saved)
-        return node
-    node = _new_object(node_cls)
-    node.next_functions = next_functions
-    node._sequence_nr = next(_sequence)
-    node._saved = saved
-    if saved is not None:
-        node._versions = [(v, v._version_counter[0]) for v in saved if isinstance(v, Tensor)]
-    return node
-
-
 def attach(out, node, output_nr=0):
     """Make ``node`` the grad_fn of the new tensor ``out`` (inside a dual level: give ``out`` its tangent,
     and the node only if grad mode records it)."""

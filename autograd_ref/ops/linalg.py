@@ -12,7 +12,7 @@ from .._backend import matrix_product
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
 from .common import (_fw, _state, attach, check_broadcastable, check_same_device, edges, maybe_out, needs_grad,
-                     new_node, normalize_dim, reduce_to)
+                     normalize_dim, reduce_to)
 from .shape import SqueezeBackward0, _unsafe_view, _view_of
 
 
@@ -331,10 +331,10 @@ def _product(node_cls, a, b):
     _check_dtypes(a, b)
     res = make_tensor(matrix_product(a._data, b._data, a._device), a._device)
     if needs_grad(a, b):
-        next_functions = edges(a, b)
+        node = node_cls(edges(a, b))
         # Each gradient needs only the other factor (grad_a = grad b^T, grad_b = a^T grad): keep just that.
-        node = new_node(node_cls, next_functions, (a if next_functions[1][0] is not None else None,
-                                                   b if next_functions[0][0] is not None else None))
+        node.save_for_backward(a if node.next_functions[1][0] is not None else None,
+                               b if node.next_functions[0][0] is not None else None)
         if node_cls is MmBackward0:     # each gradient is computed in its factor's layout
             node.sizes1, node.strides1 = matrix_layout(a._data)
             node.sizes2, node.strides2 = matrix_layout(b._data)

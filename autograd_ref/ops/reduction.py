@@ -10,7 +10,7 @@ from .. import dtypes
 from .._backend import broadcast_to, ignoring_divide_by_zero, sum_leading
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import _fw, _state, attach, new_node, normalize_dim, reconnect
+from .common import _fw, _state, attach, normalize_dim, reconnect
 
 
 def _dims(dim, ndim):
@@ -84,7 +84,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):   # noqa: A001 - PyTorch
     if dim is None and not keepdim:
         res = make_tensor(data.sum(dtype=np_dtype), input._device)
         if _state.enabled and input._requires_grad or _fw.active:
-            node = new_node(SumBackward0, (edge_to(input),))
+            node = SumBackward0((edge_to(input),))
             node.shape = data.shape
             attach(res, node)
         return res
@@ -210,7 +210,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     res = make_tensor(input._device.xp.asarray(value, dtype=np_dtype), input._device)
     if _state.enabled and input._requires_grad or _fw.active:
         if full:
-            node = new_node(MeanBackward0, (edge_to(input),))
+            node = MeanBackward0((edge_to(input),))
         else:
             node = MeanBackward1((edge_to(input),))
             node.dims, node.keepdim = dims, keepdim

@@ -14,7 +14,7 @@ from ..autograd.graph import Node, edge_to
 from .._backend import CPU, placement, transfer
 from .._backend import broadcast_to as _broadcast_array
 from ..tensor import Tensor, make_tensor
-from .common import (_fw, _state, attach, check_broadcastable, check_same_device, maybe_out, new_node, normalize_dim,
+from .common import (_fw, _state, attach, check_broadcastable, check_same_device, maybe_out, normalize_dim,
                      reduce_to)
 
 
@@ -30,7 +30,7 @@ def _view_of(input, array, node_cls, **attrs):
     out = make_tensor(array, input._device, input._version_counter)
     out._base = base = input if input._base is None else input._base
     if _state.enabled and input._requires_grad or _fw.active:
-        node = new_node(node_cls, (edge_to(input),))
+        node = node_cls((edge_to(input),))
         for name, value in attrs.items():
             setattr(node, name, value)
         attach(out, node)
