@@ -300,48 +300,48 @@ def test_gradients_on_arrays_cross_devices(gpu):
     np.testing.assert_array_equal(scale.grad.numpy(), gscale.detach().numpy())
 
 
-def _two_chains_that_join(x, w):
+def _two_chains_that_join():
     """Two chains of operations (the older through x * w, the newer through x + 1), joined, then scaled by a
     newest branch: the engine must run nodes newest first, as PyTorch does, also when it skips its heap
-    of waiting nodes along a chain."""
+    of waiting nodes along a chain. Returns x, w, the output, and the names of the hooked tensors in the order
+    their hooks ran (filled in by backward)."""
+    seen = []
+    x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    w = torch.tensor([1.5, 0.25, -0.5], requires_grad=True)
     a1 = x * w
     a3 = a1.tanh().sigmoid()
     b1 = x + 1
     b2 = b1.sin()
     c2 = a3 * (b2.exp() * 2) + b2
     d1 = w.cos()
-    return (d1 * c2).sum(), {"a1": a1, "b1": b1, "c2": c2, "d1": d1}
+    for name, t in {"a1": a1, "b1": b1, "c2": c2, "d1": d1}.items():
+        t.register_hook(lambda g, name=name: seen.append(name))
+    return x, w, (d1 * c2).sum(), seen
+
+
+# Recorded from torch 2.13.0; float32 transcendental functions may differ in the last bit.
+GRAD_X = [0.10045592486858368, 1.9319207668304443, -1.5977983474731445]
+GRAD_W = [-4.5049638748168945, -0.6658920049667358, 0.7874900102615356]
 
 
 @pytest.mark.parametrize("mode", ["backward", "autograd.grad", "create_graph"])
 def test_nodes_run_newest_first_as_in_pytorch(mode):
-    # Order and gradients recorded from torch 2.13.0; float32 transcendental functions may differ in the last bit.
-    seen = []
-    x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
-    w = torch.tensor([1.5, 0.25, -0.5], requires_grad=True)
-    out, hooked = _two_chains_that_join(x, w)
-    for name, t in hooked.items():
-        t.register_hook(lambda g, name=name: seen.append(name))
+    x, w, out, seen = _two_chains_that_join()
     if mode == "backward":
         out.backward()
         grad_x, grad_w = x.grad, w.grad
     else:
         grad_x, grad_w = torch.autograd.grad(out, [x, w], create_graph=mode == "create_graph")
     assert seen == ["d1", "c2", "b1", "a1"]
-    assert grad_x.tolist() == pytest.approx([0.10045592486858368, 1.9319207668304443, -1.5977983474731445], rel=1e-6)
-    assert grad_w.tolist() == pytest.approx([-4.5049638748168945, -0.6658920049667358, 0.7874900102615356], rel=1e-6)
+    assert grad_x.tolist() == pytest.approx(GRAD_X, rel=1e-6)
+    assert grad_w.tolist() == pytest.approx(GRAD_W, rel=1e-6)
 
 
 def test_only_the_nodes_autograd_grad_needs_run_newest_first():
-    seen = []
-    x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
-    w = torch.tensor([1.5, 0.25, -0.5], requires_grad=True)
-    out, hooked = _two_chains_that_join(x, w)
-    for name, t in hooked.items():
-        t.register_hook(lambda g, name=name: seen.append(name))
+    x, w, out, seen = _two_chains_that_join()
     (grad_x,) = torch.autograd.grad(out, [x])
     assert seen == ["c2", "b1", "a1"]        # w.cos() leads to w only: not run
-    assert grad_x.tolist() == pytest.approx([0.10045592486858368, 1.9319207668304443, -1.5977983474731445], rel=1e-6)
+    assert grad_x.tolist() == pytest.approx(GRAD_X, rel=1e-6)
 
 
 def test_a_node_older_than_one_waiting_runs_after_it_as_in_pytorch():
