@@ -17,6 +17,7 @@ from ._backend import CPU, placement, to_host, transfer
 from . import autograd as _autograd
 from .autograd import grad_mode
 from .autograd.grad_mode import _inference_blocks, _inference_made, _state as _grad_state
+from .autograd.graph import _add_hook
 
 _state = grad_mode._state
 _ndarray = numpy.ndarray
@@ -46,8 +47,9 @@ def make_tensor(array, device=CPU, version=None, _inference_blocks=_inference_bl
 
 
 def legacy_type_name(t):
-    """PyTorch's legacy name of a tensor's type, such as ``torch.FloatTensor``."""
-    return "torch." + t.dtype.legacy_name
+    """PyTorch's legacy name of a tensor's type, such as ``torch.FloatTensor`` (``torch.cuda.FloatTensor`` on a
+    GPU)."""
+    return ("torch.cuda." if t._device.type == "cuda" else "torch.") + t.dtype.legacy_name
 
 
 class Tensor:
@@ -67,6 +69,7 @@ class Tensor:
     _grad_accumulator = None
     _retains_grad = False
     _backward_hooks = None
+    _post_accumulate_grad_hooks = None
     _base = None
     _device = CPU
     _is_param = False
@@ -278,10 +281,23 @@ class Tensor:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
             return self.grad_fn._register_tensor_hook(self._output_nr, hook)
-        from .autograd.graph import _add_hook
         if self._backward_hooks is None:
             self._backward_hooks = {}
         return _add_hook(self._backward_hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` after each backward pass has added this leaf's gradient into its ``.grad`` (an
+        optimizer step fused into the backward pass, say); the hook returns nothing.
+
+            >>> h = w.register_post_accumulate_grad_hook(lambda p: p.grad.mul_(0.5)); h.remove()
+        """
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_accumulate_grad_hooks is None:
+            self._post_accumulate_grad_hooks = {}
+        return _add_hook(self._post_accumulate_grad_hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor with respect to the leaves of its

@@ -5,6 +5,7 @@ examples of the source articles. Expected values were checked against PyTorch.
 The error messages themselves are tested in ``test_errors.py``.
 """
 import math
+import re
 import warnings
 
 import pytest
@@ -1075,3 +1076,141 @@ def test_several_roots_start_in_the_order_given():
         t.register_hook(lambda g, i=i: seen.append(i))
     ag.autograd.backward(leaves, [ag.ones(1)] * 4)
     assert seen == [0, 2, 1, 3] and [t.grad.tolist() for t in leaves] == [[1.0]] * 4
+
+
+# ---- hooks around a leaf's AccumulateGrad, and what hooks may return (recorded from torch 2.13.0) ----------
+
+def test_post_accumulate_grad_hooks_run_after_the_gradient_is_in_grad():
+    log = []
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    first = x.register_post_accumulate_grad_hook(lambda t: log.append(("post 1", t is x, t.grad.tolist())))
+    x.register_hook(lambda g: log.append(("tensor hook", g.tolist())))
+    x.register_post_accumulate_grad_hook(lambda t: log.append(("post 2", t.grad.tolist())))
+    (x * 3).sum().backward()
+    assert log == [("tensor hook", [3.0, 3.0]), ("post 1", True, [3.0, 3.0]), ("post 2", [3.0, 3.0])]
+    log.clear()
+    first.remove()
+    first.remove()                                  # removing twice is harmless
+    (x * 3).sum().backward()
+    assert log == [("tensor hook", [3.0, 3.0]), ("post 2", [6.0, 6.0])]
+
+
+def test_post_accumulate_grad_hooks_run_only_where_a_gradient_is_accumulated():
+    log = []
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = ag.tensor([1.0], requires_grad=True)
+    x.register_post_accumulate_grad_hook(lambda t: log.append("x"))
+    ag.autograd.grad((x * 3).sum(), x)             # autograd.grad accumulates nothing
+    (x.sum() * y).backward(inputs=[y])              # nor does backward for another input
+    assert log == []
+    (x.sum() * y).backward(inputs=[x])
+    assert log == ["x"]
+
+
+def test_an_optimizer_step_fused_into_backward_with_post_accumulate_grad_hooks():
+    # PyTorch's tutorial on fusing the optimizer step into the backward pass does this for each parameter.
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+
+    def step(p):
+        with ag.no_grad():
+            p.add_(p.grad, alpha=-0.1)
+        p.grad = None
+    w.register_post_accumulate_grad_hook(step)
+    (w * w).sum().backward()
+    assert w.tolist() == pytest.approx([0.800000011920929, 1.600000023841858]) and w.grad is None
+    (w * w).sum().backward()
+    assert w.tolist() == pytest.approx([0.6399999856948853, 1.2799999713897705]) and w.grad is None
+
+
+def test_post_accumulate_grad_hooks_see_a_differentiable_grad_with_create_graph():
+    log = []
+    c = ag.tensor([1.0], requires_grad=True)
+    c.register_post_accumulate_grad_hook(lambda t: log.append((t.grad.requires_grad, t.grad.tolist())))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        (c ** 2).sum().backward(create_graph=True)
+    assert log == [(True, [2.0])]
+
+
+def test_post_accumulate_grad_hooks_are_for_leaves_and_return_nothing():
+    x = ag.tensor([1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="^post accumulate grad hooks cannot be registered on non-leaf tensors$"):
+        (x * 2).register_post_accumulate_grad_hook(print)
+    with pytest.raises(RuntimeError, match="^cannot register a hook on a tensor that doesn't require gradient$"):
+        ag.ones(2).register_post_accumulate_grad_hook(print)
+    x.register_post_accumulate_grad_hook(lambda t: "x")
+    with pytest.raises(TypeError, match="^expected Variable, but hook returned 'str'$"):
+        (x * 2).sum().backward()
+    z = ag.tensor([1.0], requires_grad=True)
+    z.register_post_accumulate_grad_hook(lambda t: t * 100)
+    with pytest.raises(RuntimeError, match="^Tensor post accumulate grad hooks should return None.$"):
+        (z * 2).sum().backward()
+
+
+def test_an_accumulate_grad_nodes_own_hooks_run_around_the_accumulation():
+    log = []
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    accumulate = y.grad_fn.next_functions[0][0]
+    accumulate.register_hook(lambda grad_inputs, grad_outputs: log.append(
+        ("node post", grad_inputs, [g.tolist() for g in grad_outputs])))
+    accumulate.register_prehook(lambda grad_outputs: log.append(("node pre", [g.tolist() for g in grad_outputs])))
+    x.register_post_accumulate_grad_hook(lambda t: log.append(("post accumulate", t.grad.tolist())))
+    x.register_hook(lambda g: log.append(("tensor hook", g.tolist())))
+    y.sum().backward(retain_graph=True)
+    assert log == [("tensor hook", [3.0, 3.0]), ("node pre", [[3.0, 3.0]]), ("post accumulate", [3.0, 3.0]),
+                   ("node post", (), [[3.0, 3.0]])]
+    log.clear()
+    # autograd.grad does not run the node: only the leaf's tensor hooks see its gradient
+    assert ag.autograd.grad(y.sum(), x)[0].tolist() == [3.0, 3.0]
+    assert log == [("tensor hook", [3.0, 3.0])]
+
+
+def named_hook(grad_inputs, grad_outputs):
+    return grad_inputs[0], ag.ones(1)       # a gradient where the node gave None (for the number 2)
+
+
+@pytest.mark.parametrize("kind, returns, error, message", [
+    ("pre", lambda g: (ag.ones(1), ag.ones(1)), RuntimeError,
+     "hook '<lambda>' has returned an incorrect number of values (got 2, but expected 1)"),
+    ("pre", lambda g: [g[0]], TypeError, "expected tuple, but hook returned 'list'"),
+    ("pre", lambda g: (3,), TypeError, "expected Variable, but hook returned 'int'"),
+    ("post", named_hook, RuntimeError, "can't replace a None gradient with a non-None value"),
+    ("post", lambda gi, go: (ag.ones(3), None), RuntimeError, "hook '<lambda>' has changed the size of value"),
+    ("tensor", lambda g: ag.ones(3), RuntimeError, "hook '<lambda>' has changed the size of value"),
+    ("tensor", lambda g: g.double(), RuntimeError,
+     "hook '<lambda>' has changed the type of value (was torch.FloatTensor got torch.DoubleTensor)"),
+    ("tensor", lambda g: 5, TypeError, "expected Variable, but hook returned 'int'"),
+    ("accumulate post", lambda gi, go: [], TypeError, "expected tuple, but hook returned 'list'"),
+    ("accumulate post", lambda gi, go: (ag.ones(1),), RuntimeError,
+     "hook '<lambda>' has returned an incorrect number of values (got 1, but expected 0)"),
+])
+def test_what_a_hook_returns_is_checked_as_pytorch_checks_it(kind, returns, error, message):
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2                       # MulBackward0: a gradient for x, None for the number
+    {"pre": lambda: y.grad_fn.register_prehook(returns),
+     "post": lambda: y.grad_fn.register_hook(returns),
+     "tensor": lambda: y.register_hook(returns),
+     "accumulate post": lambda: y.grad_fn.next_functions[0][0].register_hook(returns)}[kind]()
+    with pytest.raises(error, match="^" + re.escape(message) + "$"):
+        y.sum().backward()
+
+
+def test_hooks_may_drop_a_gradient_or_return_nothing():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    w = ag.tensor([3.0, 3.0], requires_grad=True)
+    y = x * w
+    y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: (None, grad_inputs[1]))
+    y.grad_fn.next_functions[1][0].register_hook(lambda grad_inputs, grad_outputs: ())
+    y.sum().backward()
+    assert x.grad is None and w.grad.tolist() == [1.0, 2.0]
+
+
+def test_a_hook_that_moves_a_gradient_to_another_device_is_refused(gpu):
+    x = ag.tensor([1.0, 2.0], device=gpu, requires_grad=True)
+    assert x.type() == "torch.cuda.FloatTensor"
+    y = x * 2
+    y.register_hook(lambda g: g.cpu())
+    with pytest.raises(RuntimeError, match=re.escape(
+            "hook '<lambda>' has changed the type of value (was torch.cuda.FloatTensor got torch.FloatTensor)")):
+        y.sum().backward()

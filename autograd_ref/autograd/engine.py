@@ -21,7 +21,7 @@ from .anomaly_mode import _state as _anomaly
 from .grad_mode import _forward_state as _forward
 from .graph import AccumulateGrad, edge_to
 from .._backend import CPU
-from ..tensor import make_tensor     # the engine is loaded on first use, after the tensor module
+from ..tensor import Tensor, legacy_type_name, make_tensor     # loaded on first use, after the tensor module
 
 _state = grad_mode._state
 
@@ -130,8 +130,9 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                     if type(outputs) is not tuple:
                         outputs = (outputs,)
                 next_functions = node.next_functions
-            elif plain and not devices and type(node) is AccumulateGrad and \
-                    not (node._pre_hooks or node.variable._backward_hooks):
+            elif plain and not devices and type(node) is AccumulateGrad and not (
+                    node._pre_hooks or node._post_hooks or node.variable._backward_hooks or
+                    node.variable._post_accumulate_grad_hooks):
                 grad = buffers.pop(node, None)      # a leaf without hooks, by the short path too
                 if grad is not None and accumulate:
                     _accumulate(node.variable, grad, CPU, shared)
@@ -146,13 +147,16 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                 device = (devices.pop(node, CPU) if devices else CPU) if on_arrays else None
                 if node._hooked:        # hooks to run, or a leaf's AccumulateGrad (its tensor hooks run here)
                     if type(node) is AccumulateGrad:
-                        if node._pre_hooks or node.variable._backward_hooks:
-                            grads, device = _call_pre_hooks(node, grads, shared, device)
+                        # The leaf's tensor hooks run whenever its gradient arrives; the node itself (its own
+                        # hooks, the accumulation, the leaf's post-accumulate hooks) only in backward(), as in
+                        # PyTorch, where autograd.grad captures the gradient instead.
+                        runs = accumulate and (needed is None or node in needed)
+                        if node.variable._backward_hooks or runs and node._pre_hooks:
+                            grads, device = _call_pre_hooks(node, grads, shared, device, own_hooks=runs)
                         if captures:
                             _capture(node, grads, captures, results, shared, device)
-                        g = grads[0]
-                        if accumulate and g is not None and (needed is None or node in needed):
-                            _accumulate(node.variable, g, device, shared)
+                        if runs:
+                            _run_accumulate_grad(node, grads, device, shared)
                         continue
                     if _has_pre_hooks(node):
                         grads, device = _call_pre_hooks(node, grads, shared, device)
@@ -300,6 +304,22 @@ def _accumulate(variable, g, device, shared):
     variable._accumulate_grad(make_tensor(g, device) if device is not None else g, owned)
     if owned:
         shared.add(_memory_id(data))     # a leaf holds it now
+
+
+def _run_accumulate_grad(node, grads, device, shared):
+    """A leaf's AccumulateGrad on the general path, after the leaf's tensor hooks and its own pre-hooks: the
+    accumulation, then the leaf's post-accumulate hooks, then the node's post-hooks (with no outputs)."""
+    variable, g = node.variable, grads[0]
+    if g is not None:
+        _accumulate(variable, g, device, shared)
+        for hook in list((variable._post_accumulate_grad_hooks or {}).values()):
+            result = hook(variable)
+            if result is not None:
+                if not isinstance(result, Tensor):
+                    raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
+                raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+    if node._post_hooks:
+        _call_post_hooks(node, (), grads, shared, device)
 
 
 def _match_inputs(outputs, metadata):
@@ -457,12 +477,12 @@ def _has_pre_hooks(node):
     return bool(node._pre_hooks or node._tensor_pre_hooks or node._retains_grad)
 
 
-def _call_pre_hooks(node, grads, shared, device):
-    """Tensor hooks, retain_grad, then the node's own pre-hooks, as PyTorch orders them. Hooks see tensors:
-    gradients on arrays (``device`` not None) are wrapped for them and unwrapped after. Returns the gradients
-    and their device."""
+def _call_pre_hooks(node, grads, shared, device, own_hooks=True):
+    """Tensor hooks, retain_grad, then the node's own pre-hooks (unless ``own_hooks`` is False: an AccumulateGrad
+    that does not run), as PyTorch orders them. Hooks see tensors: gradients on arrays (``device`` not None) are
+    wrapped for them and unwrapped after. Returns the gradients and their device."""
     if device is not None:
-        tensors, _ = _call_pre_hooks(node, _tensors(grads, device), shared, None)
+        tensors, _ = _call_pre_hooks(node, _tensors(grads, device), shared, None, own_hooks)
         return _arrays(tensors), _device_of(tensors, device)
     if isinstance(node, AccumulateGrad):
         hooks = node.variable._backward_hooks
@@ -481,11 +501,11 @@ def _call_pre_hooks(node, grads, shared, device):
                 tensor = ref()
                 if tensor is not None and grads[nr] is not None and tensor.grad_fn is node:
                     _retain(tensor, grads[nr])
-    if node._pre_hooks:
+    if node._pre_hooks and own_hooks:
         for hook in list(node._pre_hooks.values()):
             new = hook(tuple(grads))
             if new is not None:
-                grads = list(new)
+                grads = list(_checked_hook_values(hook, tuple(grads), new))
     return grads, None
 
 
@@ -495,9 +515,7 @@ def _run_tensor_hooks(hooks, grad, shared):
             shared.add(_memory_id(grad._data))
         new = hook(grad)
         if new is not None:
-            if grad is None:
-                raise RuntimeError("can't replace a None gradient with a non-None value")
-            grad = new
+            grad = _checked_hook_value(hook, grad, new)
     if grad is not None:
         shared.add(_memory_id(grad._data))
     return grad
@@ -522,9 +540,43 @@ def _call_post_hooks(node, outputs, grads, shared, device):
     for hook in list(node._post_hooks.values()):
         new = hook(outputs, tuple(grads))
         if new is not None:
-            outputs = tuple(new)
+            outputs = _checked_hook_values(hook, outputs, new)
     for g in outputs:
         if g is not None:
             shared.add(_memory_id(g._data))
     return outputs, None
 
+
+def _checked_hook_values(hook, before, after):
+    """What a node's pre- or post-hook returned in place of the gradients ``before``, checked as PyTorch checks
+    it: a tuple of as many values, each None or a tensor that can stand for the gradient it replaces."""
+    if not isinstance(after, tuple):
+        raise TypeError(f"expected tuple, but hook returned '{type(after).__name__}'")
+    if len(after) != len(before):
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has returned an incorrect number of values "
+                           f"(got {len(after)}, but expected {len(before)})")
+    for old, new in zip(before, after):
+        if new is not None:
+            _checked_hook_value(hook, old, new)
+    return after
+
+
+def _checked_hook_value(hook, old, new):
+    """``new``, returned by a hook in place of the gradient ``old``, if it has its dtype, kind of device and
+    size; otherwise PyTorch's error."""
+    if old is None:
+        raise RuntimeError("can't replace a None gradient with a non-None value")
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    if new._data.dtype != old._data.dtype or new._device.type != old._device.type:
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the type of value "
+                           f"(was {legacy_type_name(old)} got {legacy_type_name(new)})")
+    if new._data.shape != old._data.shape:
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the size of value")
+    return new
+
+
+def _hook_name(hook):
+    """How PyTorch names a hook in its messages: its ``__name__`` (``<lambda>``), else ``<unknown>``."""
+    name = getattr(hook, "__name__", None)
+    return name if isinstance(name, str) else "<unknown>"

@@ -250,11 +250,11 @@ class _Packed:
 class _VersionRecord:
     """What the in-place check needs of a packed tensor (its version counter and description), without
     keeping the tensor itself alive."""
-    __slots__ = ("_version_counter", "dtype", "shape", "grad_fn", "_output_nr")
+    __slots__ = ("_version_counter", "dtype", "shape", "_device", "grad_fn", "_output_nr")
 
     def __init__(self, tensor):
         self._version_counter, self.dtype, self.shape = tensor._version_counter, tensor.dtype, tensor.shape
-        self.grad_fn, self._output_nr = tensor.grad_fn, tensor._output_nr
+        self._device, self.grad_fn, self._output_nr = tensor._device, tensor.grad_fn, tensor._output_nr
 
 
 class saved_tensors_hooks:

@@ -116,11 +116,20 @@ def backward_steps(output, params=None, gradient=None):
             records[node][1] = _copies(grad_inputs)
         return hook
 
+    def at_leaf(node):
+        def hook(grad):
+            records[node] = [_copies((grad,)), ()]
+        return hook
+
     handles = []
     try:
         for node in nodes:
-            handles.append(node.register_prehook(before(node)))
-            if not isinstance(node, AccumulateGrad):
+            if isinstance(node, AccumulateGrad):
+                # autograd.grad (below) does not run a leaf's AccumulateGrad, as in PyTorch: the gradient
+                # arriving at the leaf is seen by a hook on the leaf itself.
+                handles.append(node.variable.register_hook(at_leaf(node)))
+            else:
+                handles.append(node.register_prehook(before(node)))
                 handles.append(node.register_hook(after(node)))
         gradients = None if gradient is None else as_outputs(gradient)
         autograd_grad(outputs, leaves, grad_outputs=gradients, retain_graph=True,
