@@ -1214,3 +1214,25 @@ def test_a_hook_that_moves_a_gradient_to_another_device_is_refused(gpu):
     with pytest.raises(RuntimeError, match=re.escape(
             "hook '<lambda>' has changed the type of value (was torch.cuda.FloatTensor got torch.FloatTensor)")):
         y.sum().backward()
+
+
+def test_a_post_accumulate_grad_hook_may_hand_the_tensor_back():
+    # PyTorch's own example: add_ returns the tensor it was given, which is not "a return value"
+    v = ag.tensor([0.0, 0.0, 0.0], requires_grad=True)
+    v.register_post_accumulate_grad_hook(lambda p: p.add_(p.grad, alpha=-0.01))
+    v.backward(ag.tensor([1.0, 2.0, 3.0]))
+    assert v.tolist() == pytest.approx([-0.01, -0.02, -0.03]) and v.grad.tolist() == [1.0, 2.0, 3.0]
+
+
+def test_after_a_post_accumulate_grad_hook_returns_a_tensor_the_next_sees_it_then_the_step_fails():
+    seen = []
+    v = ag.tensor([1.0, 2.0], requires_grad=True)
+    v.register_post_accumulate_grad_hook(lambda p: p * 2)
+    v.register_post_accumulate_grad_hook(lambda p: seen.append(p.tolist()))
+    with pytest.raises(RuntimeError, match="^Tensor post accumulate grad hooks should return None.$"):
+        (v * 1).sum().backward()
+    assert seen == [[2.0, 4.0]]
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    w.register_post_accumulate_grad_hook(lambda p: ag.ones(3))
+    with pytest.raises(RuntimeError, match="^hook '<lambda>' has changed the size of value$"):
+        (w * 1).sum().backward()

@@ -312,12 +312,15 @@ def _run_accumulate_grad(node, grads, device, shared):
     variable, g = node.variable, grads[0]
     if g is not None:
         _accumulate(variable, g, device, shared)
+        # As in PyTorch: a hook may hand the tensor back, but one that returns anything else is refused once all
+        # have run, each later hook seeing what the one before returned.
+        argument, returned = variable, False
         for hook in list((variable._post_accumulate_grad_hooks or {}).values()):
-            result = hook(variable)
-            if result is not None:
-                if not isinstance(result, Tensor):
-                    raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
-                raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+            result = hook(argument)
+            if result is not None and result is not argument:
+                argument, returned = _checked_hook_value(hook, argument, result), True
+        if returned:
+            raise RuntimeError("Tensor post accumulate grad hooks should return None.")
     if node._post_hooks:
         _call_post_hooks(node, (), grads, shared, device)
 
