@@ -1236,3 +1236,51 @@ def test_after_a_post_accumulate_grad_hook_returns_a_tensor_the_next_sees_it_the
     w.register_post_accumulate_grad_hook(lambda p: ag.ones(3))
     with pytest.raises(RuntimeError, match="^hook '<lambda>' has changed the size of value$"):
         (w * 1).sum().backward()
+
+
+# ---- autograd.graph's helpers (recorded from torch 2.13.0) ---------------------------------------------------
+
+def test_increment_version_marks_memory_changed_behind_autograds_back():
+    x = ag.ones(2, requires_grad=True)
+    y = x.exp()
+    ag.autograd.graph.increment_version(y)
+    assert y._version == 1
+    with pytest.raises(RuntimeError, match=re.escape(
+            "[torch.FloatTensor [2]], which is output 0 of Exp, is at version 1; expected version 0 instead.")):
+        y.sum().backward()
+    ag.autograd.graph.increment_version([x, y])
+    ag.autograd.graph.increment_version(t for t in [x])
+    assert (x._version, y._version) == (2, 2)
+    with ag.inference_mode():
+        frozen = ag.ones(2)
+    ag.autograd.graph.increment_version(frozen)        # no version counter: left alone
+
+
+def test_disable_saved_tensors_hooks_refuses_them_with_the_message_given():
+    graph = ag.autograd.graph
+    x = ag.ones(2, requires_grad=True)
+    with graph.disable_saved_tensors_hooks("my message"):
+        with pytest.raises(RuntimeError, match="^my message$"):
+            with graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+                pass
+        x.exp()                                         # operations save as usual
+        with graph.disable_saved_tensors_hooks("inner"):
+            with pytest.raises(RuntimeError, match="^inner$"):
+                with graph.save_on_cpu():
+                    pass
+        with pytest.raises(RuntimeError, match="^my message$"):    # the outer message is back
+            with graph.save_on_cpu():
+                pass
+    with graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+        with pytest.raises(RuntimeError, match="^no hooks here$"):
+            with graph.disable_saved_tensors_hooks("no hooks here"):
+                pass
+    with graph.saved_tensors_hooks(lambda t: t, lambda t: t):  # allowed again once the block has closed
+        x.exp()
+
+    @graph.disable_saved_tensors_hooks("decorated")
+    def feature():
+        with graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+            pass
+    with pytest.raises(RuntimeError, match="^decorated$"):
+        feature()

@@ -11,6 +11,7 @@ gradient. The walk over this graph lives in ``engine.py``.
 """
 import itertools
 import re
+import functools
 import threading
 import weakref
 
@@ -24,6 +25,7 @@ class _SavedTensorHooks(threading.local):
 
     def __init__(self):
         self.stack = []
+        self.disabled = None        # the error message while disable_saved_tensors_hooks is open
 
 
 _hooks = _SavedTensorHooks()
@@ -162,7 +164,7 @@ class Node:
             raise RuntimeError(FREED_MESSAGE)
         for tensor, version in self._versions:
             if tensor._version_counter[0] != version:
-                raise RuntimeError(_modified_message(tensor, version))
+                raise RuntimeError(_modified_message(tensor, version, self))
         if self._packed:
             saved = tuple(v.unpack() if isinstance(v, _Packed) else v for v in saved)
         return saved
@@ -269,6 +271,8 @@ class saved_tensors_hooks:
         self.pack_hook, self.unpack_hook = pack_hook, unpack_hook
 
     def __enter__(self):
+        if _hooks.disabled is not None:
+            raise RuntimeError(_hooks.disabled)
         _hooks.stack.append((self.pack_hook, self.unpack_hook))
         _hooks_open[0] += 1
         return self
@@ -277,6 +281,48 @@ class saved_tensors_hooks:
         _hooks.stack.pop()
         _hooks_open[0] -= 1
         return False
+
+
+class disable_saved_tensors_hooks:
+    """Within the block, opening ``saved_tensors_hooks`` (or ``save_on_cpu``) raises a RuntimeError with
+    ``error_message``; so does opening this block inside one. For a feature that cannot work with them.
+
+        >>> with disable_saved_tensors_hooks("my feature does not support saved tensors hooks"):
+        ...     y = f(x)
+    """
+
+    def __init__(self, error_message):
+        self.error_message = error_message
+
+    def __enter__(self):
+        if _hooks.stack:
+            raise RuntimeError(self.error_message)
+        self.previous, _hooks.disabled = _hooks.disabled, self.error_message
+        return self
+
+    def __exit__(self, *exc):
+        _hooks.disabled = self.previous
+        return False
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with disable_saved_tensors_hooks(self.error_message):
+                return func(*args, **kwargs)
+        return wrapper
+
+
+def increment_version(tensor):
+    """Bump the version counter of ``tensor`` (or of each tensor of an iterable), as an in-place change
+    does: for memory changed behind autograd's back, so that a backward that saved it refuses to run.
+    An inference tensor has no version counter and is left alone.
+
+        >>> y = x.exp(); increment_version(y)
+        >>> y.sum().backward()      # RuntimeError: ... modified by an inplace operation
+    """
+    for t in (tensor,) if hasattr(tensor, "_version_counter") else tensor:
+        if not t._is_inference:
+            t._version_counter[0] += 1
 
 
 class save_on_cpu(saved_tensors_hooks):
@@ -298,9 +344,12 @@ class save_on_cpu(saved_tensors_hooks):
         super().__init__(pack, unpack)
 
 
-def _modified_message(tensor, expected):
+def _modified_message(tensor, expected, node):
+    """The error for ``tensor``, saved by ``node`` at version ``expected``, found changed in place."""
     from ..tensor import legacy_type_name
     producer = tensor.grad_fn
+    if producer is None and _saved_name(node, tensor) == "result":
+        producer = node         # a saved output keeps no grad_fn (it would be a cycle): its producer saved it
     which = ""
     if producer is not None:    # PyTorch names the operation: "output 0 of Mul"
         op = re.sub(r"Backward\d*$", "", producer.name())
@@ -312,6 +361,15 @@ def _modified_message(tensor, expected):
         "Hint: the backtrace further above can point at the operation that failed to "
         "compute its gradient. Clone the tensor before changing it in place, or change "
         "it outside the graph with torch.no_grad().")
+
+
+def _saved_name(node, tensor):
+    """PyTorch's name for what ``node`` saved as ``tensor`` (``"self"``, ``"result"``), or None."""
+    names = type(node).SAVED
+    for i, value in enumerate(node._saved or ()):
+        if value is tensor and i < len(names):
+            return names[i]
+    return None
 
 
 class AccumulateGrad(Node):
