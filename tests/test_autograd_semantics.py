@@ -1284,3 +1284,56 @@ def test_disable_saved_tensors_hooks_refuses_them_with_the_message_given():
             pass
     with pytest.raises(RuntimeError, match="^decorated$"):
         feature()
+
+
+def test_a_multi_grad_hook_gets_the_gradients_this_backward_call_computes():
+    # PyTorch's documented example, and what torch 2.13 gives for the other calls
+    a = ag.rand(2, 3, requires_grad=True)
+    b = ag.rand(2, 3, requires_grad=True)
+    c, d = a * b, a * b
+    calls = []
+    handle = ag.autograd.graph.register_multi_grad_hook(
+        (a, b, c, d), lambda grads: calls.append([g is not None for g in grads]))
+    c.sum().backward(retain_graph=True)
+    c.sum().backward(inputs=(a,), retain_graph=True)
+    ag.autograd.grad((c * 1).sum(), (c,), retain_graph=True)
+    (c + d).sum().backward(retain_graph=True)
+    assert calls == [[True, True, True, False], [True, False, True, False], [False, False, True, False],
+                     [True, True, True, True]]
+    with pytest.raises(RuntimeError, match="^A leaf node was passed to _will_engine_execute_node but we are "
+                                           "currently running autograd.grad"):
+        ag.autograd.grad(c.sum(), (b,), retain_graph=True)
+    handle.remove()
+    calls.clear()
+    c.sum().backward(retain_graph=True)
+    assert calls == []
+
+
+def test_a_multi_grad_hook_passes_the_gradients_themselves():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    seen = []
+    ag.autograd.graph.register_multi_grad_hook((x, y), lambda grads: seen.append([g.tolist() for g in grads]))
+    y.sum().backward()
+    assert seen == [[[3.0, 3.0], [1.0, 1.0]]]
+
+
+def test_a_multi_grad_hook_in_any_mode_gets_the_first_gradient_of_each_call():
+    a = ag.rand(2, 3, requires_grad=True)
+    b = ag.rand(2, 3, requires_grad=True)
+    c = a * b
+    seen = []
+    ag.autograd.graph.register_multi_grad_hook((a, b, ag.ones(2)), lambda g: seen.append(tuple(g.shape)),
+                                               mode="any")     # a tensor that needs no grad is left out
+    c.sum().backward(retain_graph=True)
+    c.sum().backward(retain_graph=True)
+    assert seen == [(2, 3), (2, 3)]
+
+
+def test_a_multi_grad_hook_refuses_what_pytorch_refuses():
+    a = ag.ones(2, requires_grad=True)
+    with pytest.raises(ValueError, match=re.escape("Expects mode to be one of ('all', 'any') but got some")):
+        ag.autograd.graph.register_multi_grad_hook((a,), print, mode="some")
+    with pytest.raises(AssertionError, match="^Expected gradient function to be set$"):
+        ag.autograd.graph.register_multi_grad_hook((a, ag.ones(2)), print)
+    assert a._backward_hooks in (None, {})        # nothing was registered on a

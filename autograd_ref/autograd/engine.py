@@ -19,7 +19,7 @@ import heapq
 from . import anomaly_mode, grad_mode
 from .anomaly_mode import _state as _anomaly
 from .grad_mode import _forward_state as _forward
-from .graph import AccumulateGrad, edge_to
+from .graph import AccumulateGrad, _runs, edge_to
 from .._backend import CPU
 from ..tensor import Tensor, legacy_type_name, make_tensor     # loaded on first use, after the tensor module
 
@@ -92,6 +92,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     plain = everything and on_arrays
     previous_mode = _state.enabled
     _state.enabled = create_graph
+    _runs.stack.append((dependencies, needed, captures, accumulate))      # for hooks that ask (graph._will_run)
     try:
         while follow is not None or ready:
             if follow is not None:
@@ -226,6 +227,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                         heappush(ready, (-next_node._sequence_nr, next_node))
     finally:
         _state.enabled = previous_mode
+        _runs.stack.pop()
 
     if inputs is not None and not accumulate and not allow_unused:
         for i, g in enumerate(results):

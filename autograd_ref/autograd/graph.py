@@ -33,6 +33,30 @@ _hooks = _SavedTensorHooks()
 # look-up (a check on every recorded operation).
 _hooks_open = [0]
 
+
+class _BackwardRuns(threading.local):
+    """The backward calls running on this thread, innermost last, each as the engine's (dependencies, needed,
+    captures, accumulate): hooks that gather gradients across one backward call (register_multi_grad_hook) find
+    theirs here. The engine pushes and pops them."""
+
+    def __init__(self):
+        self.stack = []
+
+
+_runs = _BackwardRuns()
+
+
+def _will_run(run, node):
+    """Whether the backward call ``run`` (an entry of ``_runs.stack``) runs ``node``."""
+    dependencies, needed, captures, accumulate = run
+    if node not in dependencies or needed is not None and node not in needed:
+        return False
+    if not accumulate and type(node) is AccumulateGrad and (node, 0) in captures:
+        # (As in PyTorch, which cannot tell for a leaf whose gradient autograd.grad returns.)
+        raise RuntimeError("A leaf node was passed to _will_engine_execute_node but we are currently running "
+                           "autograd.grad(). This is currently not supported.")
+    return True
+
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved "
     "tensors after they have already been freed). Saved intermediate values of the "
@@ -71,6 +95,67 @@ def _add_hook(hooks, fn):
     handle = RemovableHandle(hooks)
     hooks[handle._key] = fn
     return handle
+
+
+class _MultiHandle:
+    """The handle of several hooks registered together: ``remove()`` takes them all away."""
+
+    __slots__ = ("handles",)
+
+    def __init__(self, handles):
+        self.handles = handles
+
+    def remove(self):
+        for handle in self.handles:
+            handle.remove()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def register_multi_grad_hook(tensors, fn, *, mode="all"):
+    """Call ``fn`` once per backward call, when gradients of ``tensors`` arrive. ``mode="all"``: once every
+    tensor that this call computes a gradient for has it, ``fn(grads)`` (a list, None for a tensor outside the
+    call: not in its graph, or not needed for its ``inputs``). ``mode="any"``: ``fn(grad)`` with the first.
+
+        >>> register_multi_grad_hook((a, b), lambda grads: print([g is not None for g in grads]))
+    """
+    if mode not in ("all", "any"):
+        raise ValueError(f"Expects mode to be one of ('all', 'any') but got {mode}")
+    tensors = tuple(tensors)
+    if mode == "any":
+        called_in = []      # the backward calls in which fn has run, among those still running
+
+        def first_only(grad):
+            called_in[:] = [run for run in called_in if any(run is r for r in _runs.stack)]
+            run = _runs.stack[-1]
+            if not any(run is r for r in called_in):
+                called_in.append(run)
+                fn(grad)
+        return _MultiHandle([t.register_hook(first_only) for t in tensors if t.requires_grad])
+
+    if not all(t.requires_grad for t in tensors):
+        raise AssertionError("Expected gradient function to be set")      # PyTorch's words, before any hook
+    nodes = [t.grad_fn if t.grad_fn is not None else grad_accumulator(t) for t in tensors]
+    gathering = {}      # id of a backward call's entry -> [gradients, how many arrived, how many will, the entry]
+
+    def collect(index):
+        def hook(grad):
+            run = _runs.stack[-1]
+            state = gathering.get(id(run))
+            if state is None or state[3] is not run:      # (not a finished call's entry at the same address)
+                expected = sum(_will_run(run, node) for node in nodes)
+                state = gathering[id(run)] = [[None] * len(tensors), 0, expected, run]
+            state[0][index] = grad
+            state[1] += 1
+            if state[1] == state[2]:
+                del gathering[id(run)]
+                fn(state[0])
+        return hook
+    return _MultiHandle([t.register_hook(collect(i)) for i, t in enumerate(tensors)])
 
 
 class Node:
