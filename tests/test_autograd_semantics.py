@@ -1337,3 +1337,54 @@ def test_a_multi_grad_hook_refuses_what_pytorch_refuses():
     with pytest.raises(AssertionError, match="^Expected gradient function to be set$"):
         ag.autograd.graph.register_multi_grad_hook((a, ag.ones(2)), print)
     assert a._backward_hooks in (None, {})        # nothing was registered on a
+
+
+def test_a_gradient_edge_stands_for_its_tensor_in_autograd_grad():
+    graph = ag.autograd.graph
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    edge = graph.get_gradient_edge(y)
+    assert isinstance(edge, graph.GradientEdge) and edge._fields == ("node", "output_nr", "ownership_token")
+    assert edge.node is y.grad_fn and edge.output_nr == 0
+    z = y.exp()
+    (by_edge,) = ag.autograd.grad(z.sum(), edge, retain_graph=True)
+    (by_tensor,) = ag.autograd.grad(z.sum(), y, retain_graph=True)
+    assert by_edge.tolist() == by_tensor.tolist() == pytest.approx([7.3890562, 54.59815])
+    grads = ag.autograd.grad(z.sum(), [edge, graph.get_gradient_edge(x)], retain_graph=True)
+    assert [g.tolist() for g in grads] == [pytest.approx([7.3890562, 54.59815]), pytest.approx([14.778112, 109.1963])]
+    a, b = ag.tensor([1.0, 2.0], requires_grad=True).unbind()
+    assert graph.get_gradient_edge(b).output_nr == 1
+    assert ag.autograd.grad(a * 3 + b * 5, graph.get_gradient_edge(b))[0].item() == 5.0
+
+
+def test_a_gradient_edge_keeps_the_gradient_of_the_value_before_an_in_place_change():
+    p = ag.tensor([1.0, 2.0], requires_grad=True)
+    q = p * 1
+    edge = ag.autograd.graph.get_gradient_edge(q)
+    q.mul_(3)
+    assert ag.autograd.grad(q.sum(), edge)[0].tolist() == [3.0, 3.0]
+
+
+def test_gradient_edges_as_outputs_and_in_backward():
+    graph = ag.autograd.graph
+    w = ag.tensor([3.0], requires_grad=True)
+    v = w * 5
+    assert ag.autograd.grad(graph.get_gradient_edge(v), w, grad_outputs=ag.ones(1), retain_graph=True)[0].item() == 5
+    with pytest.raises(RuntimeError, match="needs its gradient in grad_outputs"):
+        ag.autograd.grad(graph.get_gradient_edge(v), w)
+    p = ag.tensor([1.0, 2.0], requires_grad=True)
+    (p * 2 * 3).sum().backward(inputs=[graph.get_gradient_edge(p)])
+    assert p.grad.tolist() == [6.0, 6.0]
+
+
+def test_gradient_edges_refuse_what_pytorch_refuses():
+    graph = ag.autograd.graph
+    with pytest.raises(RuntimeError, match="^It is not possible to get the gradient edge for a Tensor that does not "
+                                           "require gradients$"):
+        graph.get_gradient_edge(ag.ones(2))
+    v = ag.tensor([3.0], requires_grad=True) * 5
+    unused = graph.get_gradient_edge(ag.tensor([1.0], requires_grad=True))
+    with pytest.raises(RuntimeError, match="at index 0 appears to not have been used in the graph"):
+        ag.autograd.grad(v.sum(), unused, retain_graph=True)
+    assert ag.autograd.grad(v.sum(), unused, allow_unused=True, retain_graph=True) == (None,)
+    assert ag.autograd.grad(v.sum(), unused, materialize_grads=True)[0].tolist() == [0.0]

@@ -8,7 +8,7 @@ from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anoma
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
-from .graph import AccumulateGrad, Node
+from .graph import AccumulateGrad, GradientEdge, Node
 from . import forward_ad, function, graph
 from .variable import Variable
 
@@ -21,7 +21,7 @@ __all__ = ["Function", "FunctionCtx", "once_differentiable", "backward", "grad",
 def _as_tuple(x):
     if x is None:
         return None
-    if isinstance(x, _Tensor):
+    if isinstance(x, (_Tensor, GradientEdge)):
         return (x,)
     return tuple(x)
 
@@ -31,6 +31,12 @@ def _make_grads(outputs, grad_outputs):
     shapes, or ones for one-element outputs."""
     grads = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if type(out) is GradientEdge:       # no tensor to check the gradient against
+            if not isinstance(g, _Tensor):
+                raise RuntimeError(f"output {i} is a GradientEdge: autograd_ref needs its gradient in grad_outputs "
+                                   "(it does not know the edge's shape to make one)")
+            grads.append(g)
+            continue
         if g is None:
             if out._requires_grad and out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
@@ -75,7 +81,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     grads = _make_grads(tensors, grad_tensors)
     _check_count(tensors, grads)
     for t in inputs or ():
-        if t.grad_fn is not None:
+        if type(t) is not GradientEdge and t.grad_fn is not None:
             t.retain_grad()     # as PyTorch does: a non-leaf input keeps its .grad
     _run_backward(tensors, grads, keep_graph=retain_graph, create_graph=create_graph,
                  inputs=inputs, accumulate=True, allow_unused=True)
@@ -107,13 +113,21 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     results = _run_backward(outputs, grads, keep_graph=retain_graph, create_graph=create_graph,
                            inputs=inputs, accumulate=False, allow_unused=allow_unused)
     # Mixed dtypes in the graph (float32 * float64) give each input a gradient of its own dtype.
-    results = [g.to(t.dtype) if g is not None and g._data.dtype != t._data.dtype else g
-               for g, t in zip(results, inputs)]
+    results = [g.to(t.dtype) if g is not None and type(t) is not GradientEdge and g._data.dtype != t._data.dtype
+               else g for g, t in zip(results, inputs)]
     if materialize_grads:
-        results = [g if g is not None else
-                   _make_tensor(t._device.xp.zeros(t._data.shape, t._data.dtype), t._device)
-                   for g, t in zip(results, inputs)]
+        results = [g if g is not None else _zeros_for(t) for g, t in zip(results, inputs)]
     return tuple(results)
+
+
+def _zeros_for(input):
+    """materialize_grads: the zero gradient of an input (a tensor, or the GradientEdge of a leaf)."""
+    if type(input) is GradientEdge:
+        if type(input.node) is not AccumulateGrad:
+            raise RuntimeError("materialize_grads=True with the GradientEdge of a non-leaf: autograd_ref does not "
+                               "know its shape; pass the tensor instead")
+        input = input.node.variable
+    return _make_tensor(input._device.xp.zeros(input._data.shape, input._data.dtype), input._device)
 
 
 def _load_tensor_and_engine():

@@ -19,7 +19,7 @@ import heapq
 from . import anomaly_mode, grad_mode
 from .anomaly_mode import _state as _anomaly
 from .grad_mode import _forward_state as _forward
-from .graph import AccumulateGrad, _runs, edge_to
+from .graph import AccumulateGrad, GradientEdge, _runs, edge_to
 from .._backend import CPU
 from ..tensor import Tensor, legacy_type_name, make_tensor     # loaded on first use, after the tensor module
 
@@ -36,6 +36,9 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     """
     root_edges = []
     for i, root in enumerate(roots):
+        if type(root) is GradientEdge:
+            root_edges.append((root.node, root.output_nr))
+            continue
         if not root._requires_grad:
             raise RuntimeError(
                 f"element {i} of tensors does not require grad and does not have a grad_fn")
@@ -44,6 +47,9 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     captures = {}
     if inputs is not None:
         for i, t in enumerate(inputs):
+            if type(t) is GradientEdge:
+                captures.setdefault((t.node, t.output_nr), []).append(i)
+                continue
             if not t._requires_grad:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             captures.setdefault(edge_to(t), []).append(i)

@@ -9,9 +9,10 @@ gradient. The walk over this graph lives in ``engine.py``.
     >>> y.grad_fn.name(), y.grad_fn.next_functions
     ('MulBackward0', ((<AccumulateGrad object at ...>, 0), (None, 0)))
 """
+import collections
+import functools
 import itertools
 import re
-import functools
 import threading
 import weakref
 
@@ -502,6 +503,27 @@ def grad_accumulator(tensor):
         node = AccumulateGrad(tensor)
         tensor._grad_accumulator = weakref.ref(node)
     return node
+
+
+GradientEdge = collections.namedtuple("GradientEdge", ["node", "output_nr", "ownership_token"], defaults=(None,))
+GradientEdge.__doc__ = """Where a gradient is computed in the graph: a node and which of its outputs.
+``autograd.grad`` takes it in place of a tensor, among its inputs (and, with ``grad_outputs``, its outputs).
+
+    >>> edge = get_gradient_edge(y); dy, = autograd.grad(loss, edge)
+"""
+
+
+def get_gradient_edge(tensor):
+    """The edge where the gradient of ``tensor`` is computed: ``autograd.grad(loss, get_gradient_edge(x))`` is
+    ``autograd.grad(loss, x)``, and stays the gradient for the value x had when the edge was taken.
+
+        >>> edge = get_gradient_edge(h); h.mul_(2); autograd.grad(loss, edge)
+    """
+    if not tensor.requires_grad:
+        raise RuntimeError("It is not possible to get the gradient edge for a Tensor that does not require gradients")
+    if tensor.grad_fn is not None:
+        return GradientEdge(tensor.grad_fn, tensor._output_nr)
+    return GradientEdge(grad_accumulator(tensor), 0)
 
 
 def edge_to(tensor):
