@@ -211,7 +211,9 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                 if next_node is None or not everything and needed is not None and next_node not in needed:
                     continue
                 if g is not None:
-                    if next_node.num_outputs == 1:      # the common case, written out
+                    if next_node.num_outputs == 1:
+                        # _add_to_buffer and _sum's common case, written out: a call per sum cost micrograd's
+                        # backward 4 µs of 122.
                         old = buffers.get(next_node)
                         if old is None:
                             buffers[next_node] = g
@@ -296,20 +298,11 @@ def _accumulate(variable, g, device, shared):
     """AccumulateGrad: add ``g`` (an array on ``device``, or a tensor when ``device`` is None) into
     ``variable.grad``, keeping its memory without a copy when nothing else sees it."""
     data = g if device is not None else g._data
-    if device is CPU and variable._grad is None:
-        # The common case, written out: the first gradient of a step, new memory that nothing else sees (a new
-        # array, or the whole of one seen through a transpose), of the leaf's dtype and layout (see _may_keep and
-        # _same_layout).
-        base = data.base
-        memory = id(data) if base is None else id(base)
-        if memory not in shared and (base is None or base.size == data.size):
-            flags, leaf = data.flags, variable._data
-            if flags.writeable and data.dtype is leaf.dtype and (flags.c_contiguous or not leaf.flags.c_contiguous):
-                variable._grad = make_tensor(data)
-                shared.add(memory)     # a leaf holds it now
-                return
     owned = _may_keep(data, shared) and _same_layout(data, variable._data)
-    variable._accumulate_grad(make_tensor(g, device) if device is not None else g, owned)
+    if owned and device is CPU and variable._grad is None and data.dtype is variable._data.dtype:
+        variable._grad = make_tensor(data)      # the common case: the first gradient of a step, kept as it is
+    else:
+        variable._accumulate_grad(make_tensor(g, device) if device is not None else g, owned)
     if owned:
         shared.add(_memory_id(data))     # a leaf holds it now
 

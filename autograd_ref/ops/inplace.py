@@ -15,8 +15,8 @@ from ..autograd import forward_ad
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
 from . import pointwise, shape
-from .common import (_fw, _state, array_on, attach, check_broadcastable, check_castable, check_same_device, is_cpu_scalar,
-                     keep_input_metadata, needs_grad, reduce_to)
+from .common import (_FAST_NUMBERS, _fw, _state, array_on, attach, check_broadcastable, check_castable,
+                     check_same_device, is_cpu_scalar, keep_input_metadata, needs_grad, reduce_to)
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -144,7 +144,7 @@ def _write_directly(self, other, ufunc, alpha=1):
         True
     """
     if _state.enabled and (self._requires_grad or getattr(other, "_requires_grad", False)) or _fw.active or \
-            self._base is not None or self._is_inference or type(alpha) not in _NUMBERS:
+            self._base is not None or self._is_inference or type(alpha) not in _FAST_NUMBERS:
         return False
     a = self._data
     if a.dtype.kind != "f":
@@ -155,7 +155,7 @@ def _write_directly(self, other, ufunc, alpha=1):
             return False
         if alpha != 1:
             b = b * self._device.scalar(alpha, a.dtype)
-    elif type(other) in _NUMBERS:
+    elif type(other) in _FAST_NUMBERS:
         b = self._device.scalar(other * alpha, a.dtype)
     else:
         return False
@@ -163,8 +163,6 @@ def _write_directly(self, other, ufunc, alpha=1):
     self._version_counter[0] += 1
     return True
 
-
-_NUMBERS = (float, int)
 
 
 def add_(self, other, *, alpha=1):

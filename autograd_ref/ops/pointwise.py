@@ -13,7 +13,7 @@ from .._backend import ignoring_divide_by_zero
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_fw, _state, array_on, attach, binary_arrays, binary_result, check_broadcastable,
+from .common import (_FAST_NUMBERS, _fw, _state, array_on, attach, binary_arrays, binary_result, check_broadcastable,
                     check_number, check_same_device, edges, elementwise_binary, first_tensor, keep_input_metadata,
                     maybe_out, needs_grad, operand_array, operation_device, reconnect, record_binary,
                     reduce_array_to, reduce_to, result, shape_of)
@@ -490,7 +490,7 @@ def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
             attach(res, node)
         return res if out is None else maybe_out(res, out)
     check_number(exponent, "pow")
-    if type(exponent) in _NUMBERS and input._data.dtype.kind == "f":      # the common case: no type converts
+    if type(exponent) in _FAST_NUMBERS and input._data.dtype.kind == "f":      # the common case: no type converts
         res = _unary(PowBackward0, input, _power(input._data, exponent, input._device.xp), "input",
                      {"exponent": exponent})
         return res if out is None else maybe_out(res, out)
@@ -503,8 +503,6 @@ def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
         attach(res, node)
     return res if out is None else maybe_out(res, out)
 
-
-_NUMBERS = (float, int)
 
 
 def _power(a, b, xp):
