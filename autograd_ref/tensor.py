@@ -16,7 +16,7 @@ from . import dtypes
 from ._backend import CPU, placement, to_host, transfer
 from . import autograd as _autograd
 from .autograd import grad_mode
-from .autograd.grad_mode import _inference_blocks, _inference_made, _state as _grad_state
+from .autograd.grad_mode import _inference_blocks, _inference_made, _special_modes, _state as _grad_state
 from .autograd.graph import _add_hook
 
 _state = grad_mode._state
@@ -42,7 +42,9 @@ def make_tensor(array, device=CPU, version=None, _inference_blocks=_inference_bl
         t._device = device
     if _inference_blocks[0] and _grad_state.inference:
         t._is_inference = True      # made in inference mode: no version counter, never saved for backward
-        _inference_made[0] = True
+        if not _inference_made[0]:
+            _inference_made[0] = True
+            _special_modes[0] += 1      # for good: every later save checks for inference tensors
     return t
 
 
@@ -601,8 +603,7 @@ def _attach_methods():
         "relu_": inplace.relu_, "sqrt_": inplace.sqrt_, "abs_": inplace.abs_, "neg_": inplace.neg_,
         "masked_fill_": inplace.masked_fill_,
         # operators
-        "__add__": pw.add, "__radd__": pw.add, "__sub__": pw.sub, "__rsub__": pw.rsub,
-        "__mul__": pw.mul, "__rmul__": pw.mul, "__truediv__": pw.div, "__rtruediv__": pw.rdiv,
+        "__rsub__": pw.rsub, "__rtruediv__": pw.rdiv,
         "__floordiv__": pw.floor_divide, "__rfloordiv__": pw.rfloordiv, "__mod__": pw.remainder, "__pow__": pw.pow,
         "__rpow__": lambda self, base: pw.pow(base, self),
         "__matmul__": linalg.matmul, "__rmatmul__": lambda self, other: linalg.matmul(other, self),
@@ -633,7 +634,7 @@ def _attach_methods():
         "arccosh": unary.arccosh, "arctanh": unary.arctanh,
     })
     from .ops import products, sampling, selection
-    for module in (selection, products, ix, inplace, sampling):     # modules that list their own methods
+    for module in (pw, selection, products, ix, inplace, sampling):     # modules that list their own methods
         methods.update(module.METHODS)
     for name, fn in methods.items():
         setattr(Tensor, name, fn)

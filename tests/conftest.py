@@ -14,6 +14,7 @@ import pytest
 import fake_cupy
 import system_programs
 from autograd_ref import _backend, creation
+from autograd_ref.autograd import grad_mode
 
 
 def pytest_runtest_setup(item):
@@ -21,6 +22,17 @@ def pytest_runtest_setup(item):
     for mark in item.iter_markers("needs"):
         for program in mark.args:
             system_programs.require(program)
+
+
+@pytest.fixture(autouse=True)
+def _direct_paths_after_inference_tests():
+    """The first inference tensor a process makes sends every later operation down the general path for good
+    (each save then checks for inference tensors). Forget it after each test, so that the tests after the
+    inference ones still run the direct paths the hottest operations take otherwise."""
+    yield
+    if grad_mode._inference_made[0]:
+        grad_mode._inference_made[0] = False
+        grad_mode._special_modes[0] -= 1
 
 
 def _reset_devices():

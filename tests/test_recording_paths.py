@@ -89,3 +89,85 @@ def test_a_saved_result_changed_in_place_is_caught():
     y.mul_(2)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.sum().backward()
+
+
+# ---- the modes switch the fastest ops to the general path while they are on, and only then ------------------
+
+def special_modes():
+    from autograd_ref.autograd.grad_mode import _special_modes
+    return _special_modes[0]
+
+
+def packs_inside(*blocks):
+    """How many tensors x.sin() and x * w packed inside ``blocks`` (entered in order), and just after them."""
+    x = torch.tensor([0.5, 1.0], requires_grad=True)
+    w = torch.tensor([2.0, 3.0], requires_grad=True)
+    packed = []
+    hooks = torch.autograd.graph.saved_tensors_hooks(lambda t: packed.append(t) or t, lambda t: t)
+    with hooks:
+        for block in blocks:
+            block.__enter__()
+        x.sin(), x * w
+        inside = len(packed)
+        for block in reversed(blocks):
+            block.__exit__(None, None, None)
+        x.sin(), x * w
+    after = len(packed) - inside
+    x.sin(), x * w
+    return inside, after, len(packed) - inside - after
+
+
+def test_saved_tensors_hooks_nested_are_each_counted():
+    before = special_modes()
+    inner = torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t)
+    assert packs_inside(inner) == (0, 3, 0)         # the inner block's hooks pack inside it, the outer's after
+    assert special_modes() == before
+
+
+def test_anomaly_detection_switched_on_twice_is_off_after_one_switch_off():
+    before = special_modes()
+    torch.autograd.set_detect_anomaly(True)
+    torch.autograd.set_detect_anomaly(True)
+    y = torch.tensor([0.5], requires_grad=True).sin()
+    assert "traceback_" in y.grad_fn.metadata
+    torch.autograd.set_detect_anomaly(False)
+    assert special_modes() == before
+    assert "traceback_" not in torch.tensor([0.5], requires_grad=True).sin().grad_fn.metadata
+    with torch.autograd.detect_anomaly(), torch.autograd.set_detect_anomaly(True):
+        assert "traceback_" in (torch.tensor([0.5], requires_grad=True) * 2.0).grad_fn.metadata
+    assert special_modes() == before
+
+
+def test_a_dual_level_is_counted_out_while_paused_and_in_again_after():
+    from autograd_ref.autograd import forward_ad as fwAD
+    before = special_modes()
+    x = torch.tensor([0.5, 1.0])
+    with fwAD.dual_level():
+        dual = fwAD.make_dual(x, torch.tensor([1.0, 1.0]))      # (pauses the level inside)
+        y = dual.sin() * 2.0
+        assert fwAD.unpack_dual(y).tangent.tolist() == pytest.approx((2 * x.cos()).tolist())
+    assert special_modes() == before
+
+
+def test_an_inference_block_is_counted_and_an_error_inside_one_still_closes_it():
+    before = special_modes()
+    with pytest.raises(ZeroDivisionError):
+        with torch.inference_mode():
+            assert torch.tensor([0.5], requires_grad=True).sin().is_inference()
+            1 / 0
+    made = special_modes() - before
+    assert made in (0, 1)       # the first inference tensor of the process counts for good
+    assert not torch.tensor([0.5], requires_grad=True).sin().is_inference()
+    with torch.inference_mode():
+        pass
+    assert special_modes() == before + made
+
+
+@pytest.mark.parametrize("op", ["mul number", "add", "sin", "exp"])
+@pytest.mark.parametrize("grad", [True, False])
+def test_a_0_dim_result_holds_memory_that_can_be_written(op, grad):
+    # numpy gives a scalar, not an array, for an operation on 0-dim arrays: the result must still hold memory.
+    x = torch.tensor(0.5, requires_grad=grad)
+    y = {"mul number": lambda: x * 2.0, "add": lambda: x + x, "sin": lambda: x.sin(), "exp": lambda: x.exp()}[op]()
+    y.data[()] = 3.0
+    assert y.item() == 3.0

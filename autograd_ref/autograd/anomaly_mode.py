@@ -11,6 +11,8 @@ import os
 import traceback
 import warnings
 
+from .grad_mode import _special_modes
+
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
@@ -40,10 +42,10 @@ class detect_anomaly:
 
     def __enter__(self):
         self.prev = (_state.enabled, _state.check_nan)
-        _state.enabled, _state.check_nan = True, self.check_nan
+        _switch(True, self.check_nan)
 
     def __exit__(self, *exc):
-        _state.enabled, _state.check_nan = self.prev
+        _switch(*self.prev)
         return False
 
 
@@ -52,14 +54,20 @@ class set_detect_anomaly:
 
     def __init__(self, mode, check_nan=True):
         self.prev = (_state.enabled, _state.check_nan)
-        _state.enabled, _state.check_nan = bool(mode), check_nan
+        _switch(bool(mode), check_nan)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        _state.enabled, _state.check_nan = self.prev
+        _switch(*self.prev)
         return False
+
+
+def _switch(enabled, check_nan):
+    """Anomaly detection on or off, counted among the modes that change what operations record."""
+    _special_modes[0] += enabled - _state.enabled
+    _state.enabled, _state.check_nan = enabled, check_nan
 
 
 def record_forward_stack(node):

@@ -75,6 +75,7 @@ def enter_dual_level():
         raise RuntimeError("Nested forward mode AD is not supported at the moment")
     _state.level = 0
     _state.active = True
+    grad_mode._special_modes[0] += 1
     return _state.level
 
 
@@ -89,6 +90,7 @@ def exit_dual_level(*, level=None):
             tensor.__dict__.pop("_fw_grad", None)
     _state.duals = []
     _state.active = False
+    grad_mode._special_modes[0] -= 1
     _state.level = None
 
 
@@ -229,8 +231,12 @@ class _paused:
 
     def __enter__(self):
         self.was = _state.active
-        _state.active = False
+        if self.was:
+            _state.active = False
+            grad_mode._special_modes[0] -= 1
 
     def __exit__(self, *exc):
-        _state.active = self.was
+        if self.was:
+            _state.active = True
+            grad_mode._special_modes[0] += 1
         return False

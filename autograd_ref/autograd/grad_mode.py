@@ -19,6 +19,12 @@ _state = _GradState()
 _inference_blocks = [0]
 # Whether any inference tensor was ever made: until then nothing needs checking when tensors are saved.
 _inference_made = [False]
+# How many of the process-wide modes that change what an operation records are on: an open dual level
+# (forward AD), anomaly detection, open saved_tensors_hooks and inference_mode blocks, and, once one was
+# made, inference tensors (every later save checks for them). Each mode counts itself in and out where it
+# is switched. While none is on, the hottest operations make their tensor and node directly, with one look
+# at this number (ops.common.plain_recording).
+_special_modes = [0]
 
 
 class _ForwardState:
@@ -171,10 +177,12 @@ class inference_mode(_DecoratorContextManager):
         _state.enabled = not self.mode
         _state.inference = self.mode
         _inference_blocks[0] += 1
+        _special_modes[0] += 1
 
     def __exit__(self, *exc):
         _state.enabled, _state.inference = self.prev
         _inference_blocks[0] -= 1
+        _special_modes[0] -= 1
 
     def clone(self):
         return self.__class__(self.mode)

@@ -16,7 +16,7 @@ import re
 import threading
 import weakref
 
-from .grad_mode import _forward_state as _forward, _inference_made
+from .grad_mode import _forward_state as _forward, _inference_made, _special_modes
 
 _sequence = itertools.count()
 
@@ -361,11 +361,13 @@ class saved_tensors_hooks:
             raise RuntimeError(_hooks.disabled)
         _hooks.stack.append((self.pack_hook, self.unpack_hook))
         _hooks_open[0] += 1
+        _special_modes[0] += 1
         return self
 
     def __exit__(self, *exc):
         _hooks.stack.pop()
         _hooks_open[0] -= 1
+        _special_modes[0] -= 1
         return False
 
 

@@ -6,11 +6,12 @@ from .. import dtypes
 from .._backend import CPU, sum_leading, transfer
 from ..autograd import forward_ad, grad_mode
 from ..autograd.anomaly_mode import _state as _anomaly, record_forward_stack
-from ..autograd.grad_mode import _inference_made
-from ..autograd.graph import _hooks_open, _sequence, edge_to
+from ..autograd.grad_mode import _special_modes
+from ..autograd.graph import _sequence, edge_to
 from ..tensor import Tensor, make_tensor
 
 _new_object = object.__new__
+_ndarray = CPU.xp.ndarray
 
 _state = grad_mode._state
 # Whether a dual level is open (forward-mode AD). Every operation builds its node when grad mode records it
@@ -80,10 +81,11 @@ def needs_grad(a, b=None):
 
 def plain_recording():
     """True when recording a node means only making it: no forward-mode level is open, anomaly detection is
-    off, no ``saved_tensors_hooks`` block is open and no inference tensor has been made. The hottest ops
-    then fill in their node directly (``unary._unary``); otherwise they take the general path
+    off, no ``saved_tensors_hooks`` or ``inference_mode`` block is open and no inference tensor has been made
+    (``grad_mode._special_modes`` counts them). The hottest ops then fill in their node directly
+    (:func:`elementwise_binary`, ``unary.elementwise_unary``); otherwise they take the general path
     (``Node.__init__``, ``save_for_backward``, :func:`attach`), which handles every mode."""
-    return not (_fw.active or _anomaly.enabled or _hooks_open[0] or _inference_made[0])
+    return not _special_modes[0]
 
 
 def edges(a, b):
@@ -216,66 +218,84 @@ def binary_arrays(a, b, op_name):
     return a, bd, dtypes.result_type(a, b), b._device
 
 
-def elementwise_binary(op_name, array_op, node_cls, input, other, alpha=1, floating=False):
-    """``array_op(input, alpha * other)`` (``operator.mul``, say) for two tensors or a tensor and a number,
-    broadcasting, with PyTorch's type promotion (``floating``: an integer result becomes the default float type,
-    as division's does); when a gradient will be needed, records ``node_cls``, which keeps each operand's shape,
-    ``alpha`` (unless 1) and what its ``saved_operands`` picks for backward. add, sub, mul and div go through here.
+def elementwise_binary(op_name, array_op, node_cls, floating=False, refuse=None):
+    """Make the function of a broadcasting operation of two operands, ``op(input, other, alpha=1)``:
+    ``array_op(input, alpha * other)`` (``operator.mul``, say) for two tensors or a tensor and a number, with
+    PyTorch's type promotion (``floating``: an integer result becomes the default float type, as division's
+    does), after ``refuse(input, other)`` has raised for operands the operation does not take. When a gradient
+    will be needed, the function records ``node_cls``, which keeps each operand's shape, ``alpha`` (unless 1)
+    and what its ``saved_operands`` picks for backward. add, sub, mul and div are made so: ``x * y`` calls
+    the function itself, ``mul(x, y, out=z)`` calls it too.
 
-        >>> elementwise_binary("mul", operator.mul, MulBackward0, x, 2.0).grad_fn
+        >>> _mul = elementwise_binary("mul", operator.mul, MulBackward0)
+        >>> _mul(x, 2.0).grad_fn
         <MulBackward0 object at ...>
     """
-    # The common case, on every step of a model, written out: a tensor and a tensor of its dtype on its device,
-    # or a float tensor and a Python number, where numpy computes what PyTorch does and no type converts; its
-    # node is filled in directly when recording is plain. Everything else takes the general path.
-    common = False
-    if alpha == 1 and isinstance(input, Tensor):
-        a = input._data
-        device = input._device
-        if isinstance(other, Tensor):
-            b = other._data
-            common = other._device is device and a.dtype is b.dtype and (not floating or a.dtype.kind == "f")
-            if common and a.shape != b.shape:
-                check_broadcastable(a.shape, b.shape)
-        elif type(other) in _FAST_NUMBERS and a.dtype.kind == "f":
-            b = device.scalar(other, a.dtype)
-            common = True
-    if common:
-        res = make_tensor(array_op(a, b), device)
-        if not _state.enabled or not plain_recording():     # (a dual level open: not plain)
-            return _record_elementwise(res, node_cls, input, other, None, alpha)
-        other_needs_grad = isinstance(other, Tensor) and other._requires_grad
-        if not (input._requires_grad or other_needs_grad):
-            return res
-        # What record_binary does on its plain path, for these operands.
-        fn = input.grad_fn
-        edge_a = (fn, input._output_nr) if fn is not None else edge_to(input)
-        if other_needs_grad:
-            fn = other.grad_fn
-            edge_b = (fn, other._output_nr) if fn is not None else edge_to(other)
-        else:
-            edge_b = _NO_EDGE
-        node = _new_object(node_cls)
-        node.next_functions = (edge_a, edge_b)
-        node._sequence_nr = next(_sequence)
-        node.shapes = (a.shape, b.shape)       # a number's 0-dim array (or numpy scalar) has shape ()
-        saving = node_cls.saved_operands
-        if saving is None:
-            node._saved = None
-        else:
-            node._saved = saved = saving(input, other, edge_a[0] is not None, other_needs_grad)
-            node._versions = _versions_of(saved)
-        res.grad_fn = node
-        res._requires_grad = True
-        return res
-    a, b, dtype, device = binary_arrays(input, other, op_name)
-    promoted = dtype
-    if floating:
-        dtype = dtype or first_tensor(input, other).dtype
-        if not dtype.is_floating_point:
-            dtype = dtypes.get_default_dtype()
-    res = binary_result(array_op(a, b) if alpha == 1 else array_op(a, b * alpha), device, dtype)
-    return _record_elementwise(res, node_cls, input, other, promoted, alpha)
+    def op(input, other, alpha=1):
+        # The common case, on every step of a model, written out with make_tensor and record_binary's plain
+        # path inside: two float tensors of one dtype on one device, or a float tensor and a Python number,
+        # while no mode that changes recording is on. numpy then computes what PyTorch does, no type converts,
+        # and the node is filled in directly. (x * 1.01 on a (4,) tensor: 1.18 µs, against 1.39 through a
+        # function that called a helper, which called make_tensor.)
+        if alpha == 1 and not _special_modes[0] and isinstance(input, Tensor):
+            a = input._data
+            device = input._device
+            if isinstance(other, Tensor):
+                b = other._data
+                common = other._device is device and a.dtype is b.dtype and a.dtype.kind == "f"
+                if common and a.shape != b.shape:
+                    check_broadcastable(a.shape, b.shape)
+                other_needs_grad = other._requires_grad
+            else:
+                common = type(other) in _FAST_NUMBERS and a.dtype.kind == "f"
+                if common:
+                    b = device.scalar(other, a.dtype)
+                other_needs_grad = False
+            if common:
+                value = array_op(a, b)
+                if type(value) is _ndarray:
+                    res = _new_object(Tensor)
+                    res._data = value
+                    res._version_counter = [0]
+                else:       # numpy gives a scalar for a 0-dim result; CuPy has arrays of its own
+                    res = make_tensor(value, device)
+                if not (_state.enabled and (input._requires_grad or other_needs_grad)):
+                    res._requires_grad = False
+                    res.grad_fn = None
+                    return res
+                fn = input.grad_fn
+                edge_a = (fn, input._output_nr) if fn is not None else edge_to(input)
+                if other_needs_grad:
+                    fn = other.grad_fn
+                    edge_b = (fn, other._output_nr) if fn is not None else edge_to(other)
+                else:
+                    edge_b = _NO_EDGE
+                node = _new_object(node_cls)
+                node.next_functions = (edge_a, edge_b)
+                node._sequence_nr = next(_sequence)
+                node.shapes = (a.shape, b.shape)       # a number's 0-dim array (or numpy scalar) has shape ()
+                saving = node_cls.saved_operands
+                if saving is None:
+                    node._saved = None
+                else:
+                    node._saved = saved = saving(input, other, edge_a[0] is not None, other_needs_grad)
+                    node._versions = _versions_of(saved)
+                res.grad_fn = node
+                res._requires_grad = True
+                return res
+        if refuse is not None:
+            refuse(input, other)
+        a, b, dtype, device = binary_arrays(input, other, op_name)
+        promoted = dtype
+        if floating:
+            dtype = dtype or first_tensor(input, other).dtype
+            if not dtype.is_floating_point:
+                dtype = dtypes.get_default_dtype()
+        res = binary_result(array_op(a, b) if alpha == 1 else array_op(a, b * alpha), device, dtype)
+        return _record_elementwise(res, node_cls, input, other, promoted, alpha)
+
+    op.__name__ = op.__qualname__ = op_name
+    return op
 
 
 def _record_elementwise(res, node_cls, input, other, dtype, alpha):

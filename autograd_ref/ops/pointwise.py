@@ -44,13 +44,17 @@ class AddBackward0(Node):
                                 self.shapes[1], device) if b is not None else None)
 
 
+# The operation itself, what ``x + y`` calls (``METHODS`` below); ``add`` adds ``out=``.
+_add = elementwise_binary("add", operator.add, AddBackward0)
+
+
 def add(input, other, *, alpha=1, out=None):
     """``input + alpha * other``, broadcasting.
 
         >>> add(tensor([1., 2.]), 10)
         tensor([11., 12.])
     """
-    res = elementwise_binary("add", operator.add, AddBackward0, input, other, alpha)
+    res = _add(input, other, alpha)
     return res if out is None else maybe_out(res, out)
 
 
@@ -79,8 +83,7 @@ def sub(input, other, *, alpha=1, out=None):
         >>> sub(tensor([1., 2.]), 1)
         tensor([0., 1.])
     """
-    _refuse_bool_sub(input, other)
-    res = elementwise_binary("sub", operator.sub, SubBackward0, input, other, alpha)
+    res = _sub(input, other, alpha)
     return res if out is None else maybe_out(res, out)
 
 
@@ -114,6 +117,9 @@ def _refuse_bool_sub(a, b):
             "Use the `^` or `logical_xor()` operator instead.")
 
 
+_sub = elementwise_binary("sub", operator.sub, SubBackward0, refuse=_refuse_bool_sub)
+
+
 class MulBackward0(Node):
     SAVED = ("self", "other")
     __slots__ = ("shapes",)
@@ -138,13 +144,16 @@ class MulBackward0(Node):
                 if need_b is not None else None)
 
 
+_mul = elementwise_binary("mul", operator.mul, MulBackward0)
+
+
 def mul(input, other, *, out=None):
     """Elementwise product, broadcasting.
 
         >>> mul(tensor([1., 2.]), 3)
         tensor([3., 6.])
     """
-    res = elementwise_binary("mul", operator.mul, MulBackward0, input, other)
+    res = _mul(input, other)
     return res if out is None else maybe_out(res, out)
 
 
@@ -195,6 +204,9 @@ class DivBackward0(Node):
                 if _needs(self, 1) else None)
 
 
+_div = elementwise_binary("div", operator.truediv, DivBackward0, floating=True)
+
+
 def div(input, other, *, rounding_mode=None, out=None):
     """True division (integers give floats), or rounded with ``rounding_mode``
     ``'floor'`` / ``'trunc'``.
@@ -204,7 +216,7 @@ def div(input, other, *, rounding_mode=None, out=None):
     """
     if rounding_mode is not None:
         return _rounded_div(input, other, rounding_mode)
-    res = elementwise_binary("div", operator.truediv, DivBackward0, input, other, floating=True)
+    res = _div(input, other)
     return res if out is None else maybe_out(res, out)
 
 
@@ -1292,3 +1304,8 @@ def hypot(input, other):
         >>> # backward (HypotBackward0): grad * input / result, grad * other / result
     """
     return _float_only_binary(HypotBackward0, input, other, "hypot", lambda xp, a, b: xp.hypot(a, b))
+
+
+# Tensor's arithmetic operators call the operations themselves: ``x * y`` is ``_mul(x, y)``.
+METHODS = {"__add__": _add, "__radd__": _add, "__sub__": _sub, "__mul__": _mul, "__rmul__": _mul,
+           "__truediv__": _div}

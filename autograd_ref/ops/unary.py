@@ -8,10 +8,12 @@ backwards use tensor operations, so that ``create_graph=True`` differentiates th
 import math
 
 from .. import dtypes
-from .._backend import erf as _backend_erf
+from .._backend import CPU, erf as _backend_erf
 from ..autograd.graph import Node, _sequence, edge_to
-from ..tensor import make_tensor
-from .common import _fw, _new_object, _state, attach, edges, needs_grad, plain_recording, reconnect
+from ..tensor import Tensor, make_tensor
+from ..autograd.grad_mode import _special_modes
+from .common import _fw, _ndarray, _new_object, _state, attach, edges, needs_grad, reconnect
+
 
 def _float_array(t):
     """The tensor's array, as the default float type if it holds integers
@@ -38,7 +40,7 @@ def _unary(node_cls, input, value, save, attributes=None):
         saved = make_tensor(value, input._device, res._version_counter)
     else:
         saved = None
-    if not plain_recording():
+    if _special_modes[0]:     # (plain_recording(), looked up here directly)
         node = node_cls((edge_to(input),))
         for name, attribute in (attributes or {}).items():
             setattr(node, name, attribute)
@@ -62,6 +64,59 @@ def _unary(node_cls, input, value, save, attributes=None):
     res.grad_fn = node
     res._requires_grad = True
     return res
+
+
+def elementwise_unary(name, node_cls, save, ufunc=None, doc=None):
+    """Make the function of an operation of one tensor that is a ufunc of the array module (``xp.sin``, or
+    ``xp.<ufunc>`` when its name differs) on the tensor's float array, recording ``node_cls`` saving the
+    ``'input'`` or the ``'result'`` as :func:`_unary` does. The function's docstring is ``doc``.
+
+        >>> sin = elementwise_unary("sin", SinBackward0, "input", doc="Sine of each element (radians).")
+        >>> sin(tensor([0.5], requires_grad=True)).grad_fn
+        <SinBackward0 object at ...>
+    """
+    ufunc = ufunc or name
+    on_cpu = getattr(CPU.xp, ufunc)
+
+    def op(input):
+        # The common case, on every step of a model, written out with make_tensor and _unary's direct path
+        # inside: a float tensor on the CPU while no mode that changes recording is on. Everything else (an
+        # integer tensor, a GPU, a mode, not a tensor) takes the general path below.
+        if not _special_modes[0] and isinstance(input, Tensor) and input._device is CPU:
+            data = input._data
+            if data.dtype.kind == "f":
+                value = on_cpu(data)
+                if type(value) is not _ndarray:     # numpy gives a scalar for a 0-dim array
+                    return _unary(node_cls, input, value, save)
+                res = _new_object(Tensor)
+                res._data = value
+                res._version_counter = counter = [0]
+                if not (_state.enabled and input._requires_grad):
+                    res._requires_grad = False
+                    res.grad_fn = None
+                    return res
+                if save == "input":
+                    saved = input
+                else:       # the result, as another tensor on its memory and version counter: no cycle
+                    saved = _new_object(Tensor)
+                    saved._data = value
+                    saved._version_counter = counter
+                    saved._requires_grad = False
+                    saved.grad_fn = None
+                node = _new_object(node_cls)
+                fn = input.grad_fn
+                node.next_functions = ((fn, input._output_nr) if fn is not None else edge_to(input),)
+                node._sequence_nr = next(_sequence)
+                node._saved = (saved,)
+                node._versions = ((saved, saved._version_counter[0]),)
+                res.grad_fn = node
+                res._requires_grad = True
+                return res
+        return _unary(node_cls, input, getattr(_xp(input, name), ufunc)(_float_array(input)), save)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    return op
 
 
 class UnaryBackward(Node):
@@ -89,13 +144,11 @@ class ExpBackward0(UnaryBackward):
         return grad * self.saved_array()
 
 
-def exp(input):
-    """e to the power of each element.
+exp = elementwise_unary("exp", ExpBackward0, "result", doc="""e to the power of each element.
 
         >>> exp(tensor([0.]))
         tensor([1.])
-    """
-    return _unary(ExpBackward0, input, input._device.xp.exp(_float_array(input)), "result")
+    """)
 
 
 class LogBackward0(UnaryBackward):
@@ -108,9 +161,7 @@ class LogBackward0(UnaryBackward):
         return grad / self.saved_array()
 
 
-def log(input):
-    """Natural logarithm of each element."""
-    return _unary(LogBackward0, input, input._device.xp.log(_float_array(input)), "input")
+log = elementwise_unary("log", LogBackward0, "input", doc="Natural logarithm of each element.")
 
 
 class SinBackward0(UnaryBackward):
@@ -123,9 +174,7 @@ class SinBackward0(UnaryBackward):
         return grad * device.xp.cos(self.saved_array())
 
 
-def sin(input):
-    """Sine of each element (radians)."""
-    return _unary(SinBackward0, input, input._device.xp.sin(_float_array(input)), "input")
+sin = elementwise_unary("sin", SinBackward0, "input", doc="Sine of each element (radians).")
 
 
 class CosBackward0(UnaryBackward):
@@ -138,9 +187,7 @@ class CosBackward0(UnaryBackward):
         return grad * -device.xp.sin(self.saved_array())
 
 
-def cos(input):
-    """Cosine of each element (radians)."""
-    return _unary(CosBackward0, input, input._device.xp.cos(_float_array(input)), "input")
+cos = elementwise_unary("cos", CosBackward0, "input", doc="Cosine of each element (radians).")
 
 
 class TanhBackward0(UnaryBackward):
@@ -183,9 +230,7 @@ def _tanh_backward_array(grad, y, device):
     return grad * (device.scalar(1, y.dtype) - y * y)
 
 
-def tanh(input):
-    """Hyperbolic tangent of each element."""
-    return _unary(TanhBackward0, input, input._device.xp.tanh(_float_array(input)), "result")
+tanh = elementwise_unary("tanh", TanhBackward0, "result", doc="Hyperbolic tangent of each element.")
 
 
 class SigmoidBackward0(UnaryBackward):
@@ -317,9 +362,8 @@ class Log1PBackward0(UnaryBackward):
         return grad / (x + 1)
 
 
-def log1p(input):
-    """``log(1 + x)`` for each element, accurate for small x."""
-    return _unary(Log1PBackward0, input, input._device.xp.log1p(_float_array(input)), "input")
+log1p = elementwise_unary("log1p", Log1PBackward0, "input",
+                          doc="``log(1 + x)`` for each element, accurate for small x.")
 
 
 class Expm1Backward0(UnaryBackward):
@@ -328,9 +372,8 @@ class Expm1Backward0(UnaryBackward):
         return grad * (self.result() + 1)
 
 
-def expm1(input):
-    """``exp(x) - 1`` for each element, accurate for small x."""
-    return _unary(Expm1Backward0, input, input._device.xp.expm1(_float_array(input)), "result")
+expm1 = elementwise_unary("expm1", Expm1Backward0, "result",
+                          doc="``exp(x) - 1`` for each element, accurate for small x.")
 
 
 class SqrtBackward0(UnaryBackward):
@@ -343,9 +386,7 @@ class SqrtBackward0(UnaryBackward):
         return grad / (device.scalar(2, y.dtype) * y)
 
 
-def sqrt(input):
-    """Square root of each element."""
-    return _unary(SqrtBackward0, input, input._device.xp.sqrt(_float_array(input)), "result")
+sqrt = elementwise_unary("sqrt", SqrtBackward0, "result", doc="Square root of each element.")
 
 
 class RsqrtBackward0(UnaryBackward):
@@ -416,13 +457,11 @@ class TanBackward0(UnaryBackward):
         return grad * (y * y + 1)
 
 
-def tan(input):
-    """Tangent of each element (radians).
+tan = elementwise_unary("tan", TanBackward0, "result", doc="""Tangent of each element (radians).
 
         >>> tan(tensor([0.7854]))
         tensor([1.0000])
-    """
-    return _unary(TanBackward0, input, _xp(input, "tan").tan(_float_array(input)), "result")
+    """)
 
 
 class SinhBackward0(UnaryBackward):
@@ -433,13 +472,11 @@ class SinhBackward0(UnaryBackward):
         return grad * cosh(x)
 
 
-def sinh(input):
-    """Hyperbolic sine of each element.
+sinh = elementwise_unary("sinh", SinhBackward0, "input", doc="""Hyperbolic sine of each element.
 
         >>> sinh(tensor([0., 1.]))
         tensor([0.0000, 1.1752])
-    """
-    return _unary(SinhBackward0, input, _xp(input, "sinh").sinh(_float_array(input)), "input")
+    """)
 
 
 class CoshBackward0(UnaryBackward):
@@ -450,13 +487,11 @@ class CoshBackward0(UnaryBackward):
         return grad * sinh(x)
 
 
-def cosh(input):
-    """Hyperbolic cosine of each element.
+cosh = elementwise_unary("cosh", CoshBackward0, "input", doc="""Hyperbolic cosine of each element.
 
         >>> cosh(tensor([0., 1.]))
         tensor([1.0000, 1.5431])
-    """
-    return _unary(CoshBackward0, input, _xp(input, "cosh").cosh(_float_array(input)), "input")
+    """)
 
 
 class AsinBackward0(UnaryBackward):
@@ -468,13 +503,12 @@ class AsinBackward0(UnaryBackward):
         return grad * rsqrt(1 - x * x)
 
 
-def asin(input):
-    """Arcsine of each element, in [-pi/2, pi/2] (NaN outside [-1, 1]).
+asin = elementwise_unary("asin", AsinBackward0, "input", ufunc="arcsin",
+                         doc="""Arcsine of each element, in [-pi/2, pi/2] (NaN outside [-1, 1]).
 
         >>> asin(tensor([0., 1.]))
         tensor([0.0000, 1.5708])
-    """
-    return _unary(AsinBackward0, input, _xp(input, "asin").arcsin(_float_array(input)), "input")
+    """)
 
 
 class AcosBackward0(UnaryBackward):
@@ -486,13 +520,12 @@ class AcosBackward0(UnaryBackward):
         return grad * -rsqrt(1 - x * x)
 
 
-def acos(input):
-    """Arccosine of each element, in [0, pi] (NaN outside [-1, 1]).
+acos = elementwise_unary("acos", AcosBackward0, "input", ufunc="arccos",
+                         doc="""Arccosine of each element, in [0, pi] (NaN outside [-1, 1]).
 
         >>> acos(tensor([1., 0.]))
         tensor([0.0000, 1.5708])
-    """
-    return _unary(AcosBackward0, input, _xp(input, "acos").arccos(_float_array(input)), "input")
+    """)
 
 
 class AtanBackward0(UnaryBackward):
@@ -504,13 +537,12 @@ class AtanBackward0(UnaryBackward):
         return grad / (x * x + 1)
 
 
-def atan(input):
-    """Arctangent of each element, in (-pi/2, pi/2).
+atan = elementwise_unary("atan", AtanBackward0, "input", ufunc="arctan",
+                         doc="""Arctangent of each element, in (-pi/2, pi/2).
 
         >>> atan(tensor([0., 1.]))
         tensor([0.0000, 0.7854])
-    """
-    return _unary(AtanBackward0, input, _xp(input, "atan").arctan(_float_array(input)), "input")
+    """)
 
 
 arcsin, arccos, arctan = asin, acos, atan     # numpy's names, which PyTorch also has
@@ -524,13 +556,11 @@ class Log2Backward0(UnaryBackward):
         return grad / (x * math.log(2.0))
 
 
-def log2(input):
-    """Base-2 logarithm of each element.
+log2 = elementwise_unary("log2", Log2Backward0, "input", doc="""Base-2 logarithm of each element.
 
         >>> log2(tensor([1., 8.]))
         tensor([0., 3.])
-    """
-    return _unary(Log2Backward0, input, _xp(input, "log2").log2(_float_array(input)), "input")
+    """)
 
 
 class Log10Backward0(UnaryBackward):
@@ -541,13 +571,11 @@ class Log10Backward0(UnaryBackward):
         return grad / (x * math.log(10.0))
 
 
-def log10(input):
-    """Base-10 logarithm of each element.
+log10 = elementwise_unary("log10", Log10Backward0, "input", doc="""Base-10 logarithm of each element.
 
         >>> log10(tensor([1., 100.]))
         tensor([0., 2.])
-    """
-    return _unary(Log10Backward0, input, _xp(input, "log10").log10(_float_array(input)), "input")
+    """)
 
 
 # ---- inverse hyperbolic functions -------------------------------------------------------------
@@ -561,13 +589,12 @@ class AsinhBackward0(UnaryBackward):
         return grad * rsqrt(x * x + 1)
 
 
-def asinh(input):
-    """Inverse hyperbolic sine of each element.
+asinh = elementwise_unary("asinh", AsinhBackward0, "input", ufunc="arcsinh",
+                          doc="""Inverse hyperbolic sine of each element.
 
         >>> asinh(tensor([0., 1.]))          # forward: tensor([0.0000, 0.8814])
         >>> # backward (AsinhBackward0): grad / sqrt(x² + 1)
-    """
-    return _unary(AsinhBackward0, input, _xp(input, "asinh").arcsinh(_float_array(input)), "input")
+    """)
 
 
 class AcoshBackward0(UnaryBackward):
@@ -579,13 +606,12 @@ class AcoshBackward0(UnaryBackward):
         return grad * rsqrt(x * x - 1)
 
 
-def acosh(input):
-    """Inverse hyperbolic cosine of each element (NaN below 1).
+acosh = elementwise_unary("acosh", AcoshBackward0, "input", ufunc="arccosh",
+                          doc="""Inverse hyperbolic cosine of each element (NaN below 1).
 
         >>> acosh(tensor([1., 2.]))          # forward: tensor([0.0000, 1.3170])
         >>> # backward (AcoshBackward0): grad / sqrt(x² - 1)
-    """
-    return _unary(AcoshBackward0, input, _xp(input, "acosh").arccosh(_float_array(input)), "input")
+    """)
 
 
 class AtanhBackward0(UnaryBackward):
@@ -597,13 +623,12 @@ class AtanhBackward0(UnaryBackward):
         return grad / (1 - x * x)
 
 
-def atanh(input):
-    """Inverse hyperbolic tangent of each element (NaN outside [-1, 1]).
+atanh = elementwise_unary("atanh", AtanhBackward0, "input", ufunc="arctanh",
+                          doc="""Inverse hyperbolic tangent of each element (NaN outside [-1, 1]).
 
         >>> atanh(tensor([0., 0.5]))         # forward: tensor([0.0000, 0.5493])
         >>> # backward (AtanhBackward0): grad / (1 - x²)
-    """
-    return _unary(AtanhBackward0, input, _xp(input, "atanh").arctanh(_float_array(input)), "input")
+    """)
 
 
 arcsinh, arccosh, arctanh = asinh, acosh, atanh

@@ -424,7 +424,8 @@ ERRORS = {
     "diff-negative-n": lambda lib: lib.diff(lib.ones(3), n=-1),
     "count_nonzero-repeated": lambda lib: lib.count_nonzero(_x(lib), dim=(0, 0)),
 }
-for _name in ("tan", "sinh", "cosh", "asin", "acos", "atan", "log2", "log10", "trunc", "frac"):
+for _name in ("tan", "sinh", "cosh", "asin", "acos", "atan", "log2", "log10", "trunc", "frac", "exp", "log", "sin",
+              "cos", "tanh", "log1p", "expm1", "sqrt", "asinh", "acosh", "atanh"):
     ERRORS[f"{_name}-number"] = lambda lib, n=_name: getattr(lib, n)(2.0)
 
 # Warnings PyTorch gives: name -> program; the messages are recorded.
