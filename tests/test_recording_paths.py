@@ -171,3 +171,13 @@ def test_a_0_dim_result_holds_memory_that_can_be_written(op, grad):
     y = {"mul number": lambda: x * 2.0, "add": lambda: x + x, "sin": lambda: x.sin(), "exp": lambda: x.exp()}[op]()
     y.data[()] = 3.0
     assert y.item() == 3.0
+
+
+@pytest.mark.parametrize("op", ["mul", "div"])
+def test_a_constant_operand_changed_in_place_after_it_was_saved_is_caught(op):
+    x = torch.tensor([0.5, -1.5, 2.0], requires_grad=True)
+    c = torch.tensor([2.0, 3.0, 4.0])           # needs no gradient, but x's gradient needs it
+    y = x * c if op == "mul" else x / c
+    c.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()

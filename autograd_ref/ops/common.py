@@ -279,7 +279,8 @@ def elementwise_binary(op_name, array_op, node_cls, floating=False, refuse=None)
                     node._saved = None
                 else:
                     node._saved = saved = saving(input, other, edge_a[0] is not None, other_needs_grad)
-                    node._versions = _versions_of(saved)
+                    # (With a number and without the input, nothing saved has a version to check later.)
+                    node._versions = () if saved[0] is None and type(other) in _FAST_NUMBERS else _versions_of(saved)
                 res.grad_fn = node
                 res._requires_grad = True
                 return res

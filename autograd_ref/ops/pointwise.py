@@ -138,6 +138,8 @@ class MulBackward0(Node):
     def backward_arrays(self, grad, device):
         a, b = self.saved_tensors
         (need_a, _), (need_b, _) = self.next_functions
+        if need_b is None and type(b) in _FAST_NUMBERS:     # x * 2.0: the gradient times 2.0, in x's shape
+            return grad * device.scalar(b, grad.dtype), None
         return (reduce_array_to(grad * operand_array(b, grad, device), self.shapes[0], device)
                 if need_a is not None else None,
                 reduce_array_to(grad * operand_array(a, grad, device), self.shapes[1], device)

@@ -130,8 +130,13 @@ class UnaryBackward(Node):
         return reconnect(out, self)
 
     def saved_array(self):
-        """The saved input or output's array, for ``backward_arrays``."""
-        (saved,) = self.saved_tensors
+        """The saved input or output's array, for ``backward_arrays``: what ``saved_tensors`` gives, with its
+        checks written out for the common case (the tensor kept as it was saved, and unchanged since)."""
+        if self._saved is not None and not self._packed:
+            ((saved, version),) = self._versions
+            if saved._version_counter[0] == version:
+                return saved._data
+        (saved,) = self.saved_tensors       # (raises, saying what went wrong; or unpacks)
         return saved._data
 
 
