@@ -258,6 +258,44 @@ def test_no_grad_in_a_thread_leaves_the_main_thread_alone(x):
     assert inner == [False]
 
 
+def _ops_record(x):
+    """Whether the hottest ops record here: add and mul (with a number and with a tensor), sin, relu."""
+    return [y.requires_grad for y in (x * 2.0, x + x, x.sin(), x.relu())]
+
+
+@pytest.mark.parametrize("switch_in_main", ["no_grad nested", "set_grad_enabled(True) while on", "enable_grad"])
+def test_grad_off_in_a_thread_holds_whatever_the_main_thread_switches(x, switch_in_main):
+    # Operations skip the thread-local look-up while no thread has grad mode off: a thread that has it off
+    # must stay off however other threads switch theirs.
+    entered, switched = threading.Event(), threading.Event()
+    inside = []
+
+    def worker():
+        with ag.no_grad():
+            entered.set()
+            switched.wait(5)
+            inside.append(_ops_record(x))
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    entered.wait(5)
+    try:
+        if switch_in_main == "no_grad nested":
+            with ag.no_grad(), ag.no_grad():
+                assert _ops_record(x) == [False] * 4
+        elif switch_in_main == "set_grad_enabled(True) while on":
+            ag.set_grad_enabled(True)
+        else:
+            with ag.enable_grad():
+                pass
+        assert _ops_record(x) == [True] * 4
+    finally:
+        switched.set()
+        thread.join()
+    assert inside == [[False] * 4]
+    assert _ops_record(x) == [True] * 4
+
+
 def test_backward_works_inside_no_grad(x):
     y = (x * x).sum()
     with ag.no_grad():

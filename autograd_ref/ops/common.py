@@ -6,7 +6,7 @@ from .. import dtypes
 from .._backend import CPU, sum_leading, transfer
 from ..autograd import forward_ad, grad_mode
 from ..autograd.anomaly_mode import _state as _anomaly, record_forward_stack
-from ..autograd.grad_mode import _special_modes
+from ..autograd.grad_mode import _special_modes, _threads_with_grad_off
 from ..autograd.graph import _sequence, edge_to
 from ..tensor import Tensor, make_tensor
 
@@ -14,6 +14,10 @@ _new_object = object.__new__
 _ndarray = CPU.xp.ndarray
 
 _state = grad_mode._state
+# How many threads have grad mode off: while none has, an operation that asks "does grad mode record?" needs
+# no look at its thread's own mode (a thread-local read, five times a plain one). The hottest ask
+# ``(not _grad_off[0] or _state.enabled)``.
+_grad_off = _threads_with_grad_off
 # Whether a dual level is open (forward-mode AD). Every operation builds its node when grad mode records it
 # *or* a dual level is open (``... or _fw.active``): then the node pushes the inputs' tangents to the result.
 _fw = forward_ad._state
@@ -75,7 +79,7 @@ def array_on(item, device):
 def needs_grad(a, b=None):
     """True when the operation builds its node: grad mode is on and an input Tensor requires grad, or a dual
     level is open (forward-mode AD)."""
-    return _state.enabled and (getattr(a, "_requires_grad", False) or
+    return (not _grad_off[0] or _state.enabled) and (getattr(a, "_requires_grad", False) or
                                getattr(b, "_requires_grad", False)) or _fw.active
 
 
@@ -240,17 +244,22 @@ def elementwise_binary(op_name, array_op, node_cls, floating=False, refuse=None)
         if alpha == 1 and not _special_modes[0] and isinstance(input, Tensor):
             a = input._data
             device = input._device
-            if isinstance(other, Tensor):
+            dtype = a.dtype
+            if type(other) in _FAST_NUMBERS:
+                common = dtype.kind == "f"
+                if common:
+                    b = device._scalars.get((other, dtype))       # Device.scalar's cache, looked up here first
+                    if b is None:
+                        b = device.scalar(other, dtype)
+                other_needs_grad = False
+            elif isinstance(other, Tensor):
                 b = other._data
-                common = other._device is device and a.dtype is b.dtype and a.dtype.kind == "f"
+                common = other._device is device and b.dtype is dtype and dtype.kind == "f"
                 if common and a.shape != b.shape:
                     check_broadcastable(a.shape, b.shape)
                 other_needs_grad = other._requires_grad
             else:
-                common = type(other) in _FAST_NUMBERS and a.dtype.kind == "f"
-                if common:
-                    b = device.scalar(other, a.dtype)
-                other_needs_grad = False
+                common = False
             if common:
                 value = array_op(a, b)
                 if type(value) is _ndarray:
@@ -259,7 +268,7 @@ def elementwise_binary(op_name, array_op, node_cls, floating=False, refuse=None)
                     res._version_counter = [0]
                 else:       # numpy gives a scalar for a 0-dim result; CuPy has arrays of its own
                     res = make_tensor(value, device)
-                if not (_state.enabled and (input._requires_grad or other_needs_grad)):
+                if not ((input._requires_grad or other_needs_grad) and (not _grad_off[0] or _state.enabled)):
                     res._requires_grad = False
                     res.grad_fn = None
                     return res

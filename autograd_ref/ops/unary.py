@@ -12,7 +12,7 @@ from .._backend import CPU, erf as _backend_erf
 from ..autograd.graph import Node, _sequence, edge_to
 from ..tensor import Tensor, make_tensor
 from ..autograd.grad_mode import _special_modes
-from .common import _fw, _ndarray, _new_object, _state, attach, edges, needs_grad, reconnect
+from .common import _fw, _grad_off, _ndarray, _new_object, _state, attach, edges, needs_grad, reconnect
 
 
 def _float_array(t):
@@ -32,7 +32,7 @@ def _unary(node_cls, input, value, save, attributes=None):
         <SinBackward0 object at ...>
     """
     res = make_tensor(value, input._device)
-    if not (_state.enabled and input._requires_grad or _fw.active):
+    if not (input._requires_grad and (not _grad_off[0] or _state.enabled) or _fw.active):
         return res
     if save == "input":
         saved = input
@@ -77,6 +77,7 @@ def elementwise_unary(name, node_cls, save, ufunc=None, doc=None):
     """
     ufunc = ufunc or name
     on_cpu = getattr(CPU.xp, ufunc)
+    saves_input = save == "input"
 
     def op(input):
         # The common case, on every step of a model, written out with make_tensor and _unary's direct path
@@ -91,11 +92,11 @@ def elementwise_unary(name, node_cls, save, ufunc=None, doc=None):
                 res = _new_object(Tensor)
                 res._data = value
                 res._version_counter = counter = [0]
-                if not (_state.enabled and input._requires_grad):
+                if not (input._requires_grad and (not _grad_off[0] or _state.enabled)):
                     res._requires_grad = False
                     res.grad_fn = None
                     return res
-                if save == "input":
+                if saves_input:
                     saved = input
                 else:       # the result, as another tensor on its memory and version counter: no cycle
                     saved = _new_object(Tensor)
