@@ -9,21 +9,24 @@ import threading
 
 
 class _GradState(threading.local):
-    """This thread's grad mode. Switching ``enabled`` also counts, across threads, how many have it off
-    (``_threads_with_grad_off``): while none has, an operation knows that grad mode is on without reading this
-    thread-local state, which costs five times a plain attribute's read."""
+    """This thread's grad mode. Switching ``enabled`` also keeps, across threads, the set of those that have it
+    off (``_threads_with_grad_off``): while it is empty, an operation knows that grad mode is on without
+    reading this thread-local state, which costs five times a plain attribute's read. (Adding to a set and
+    discarding from it are atomic; a thread that ends with grad off leaves its number there: operations are
+    then only slower, and right.)"""
     enabled = True
     inference = False
 
     def __setattr__(self, name, value):
-        if name == "enabled" and bool(value) != bool(self.enabled):
-            with _count_lock:
-                _threads_with_grad_off[0] += -1 if value else 1
+        if name == "enabled":
+            if value:
+                _threads_with_grad_off.discard(threading.get_ident())
+            else:
+                _threads_with_grad_off.add(threading.get_ident())
         super().__setattr__(name, value)
 
 
-_threads_with_grad_off = [0]
-_count_lock = threading.Lock()
+_threads_with_grad_off = set()
 _state = _GradState()
 # How many inference_mode blocks are open, in any thread: make_tensor looks at this plain number first, so
 # that marking inference tensors costs nothing while none is open.

@@ -14,9 +14,9 @@ _new_object = object.__new__
 _ndarray = CPU.xp.ndarray
 
 _state = grad_mode._state
-# How many threads have grad mode off: while none has, an operation that asks "does grad mode record?" needs
-# no look at its thread's own mode (a thread-local read, five times a plain one). The hottest ask
-# ``(not _grad_off[0] or _state.enabled)``.
+# The threads that have grad mode off: while there is none, an operation that asks "does grad mode record?"
+# needs no look at its thread's own mode (a thread-local read, five times a plain one). The hottest ask
+# ``(not _grad_off or _state.enabled)``.
 _grad_off = _threads_with_grad_off
 # Whether a dual level is open (forward-mode AD). Every operation builds its node when grad mode records it
 # *or* a dual level is open (``... or _fw.active``): then the node pushes the inputs' tangents to the result.
@@ -79,7 +79,7 @@ def array_on(item, device):
 def needs_grad(a, b=None):
     """True when the operation builds its node: grad mode is on and an input Tensor requires grad, or a dual
     level is open (forward-mode AD)."""
-    return (not _grad_off[0] or _state.enabled) and (getattr(a, "_requires_grad", False) or
+    return (not _grad_off or _state.enabled) and (getattr(a, "_requires_grad", False) or
                                getattr(b, "_requires_grad", False)) or _fw.active
 
 
@@ -268,7 +268,7 @@ def elementwise_binary(op_name, array_op, node_cls, floating=False, refuse=None)
                     res._version_counter = [0]
                 else:       # numpy gives a scalar for a 0-dim result; CuPy has arrays of its own
                     res = make_tensor(value, device)
-                if not ((input._requires_grad or other_needs_grad) and (not _grad_off[0] or _state.enabled)):
+                if not ((input._requires_grad or other_needs_grad) and (not _grad_off or _state.enabled)):
                     res._requires_grad = False
                     res.grad_fn = None
                     return res

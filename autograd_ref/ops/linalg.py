@@ -9,10 +9,10 @@ import math
 import warnings
 
 from .._backend import matrix_product
-from ..autograd.graph import Node, edge_to
+from ..autograd.graph import Node, _sequence, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_fw, _state, attach, check_broadcastable, check_same_device, edges, maybe_out, needs_grad,
-                     normalize_dim, reduce_to)
+from .common import (_fw, _new_object, _state, _versions_of, attach, check_broadcastable, check_same_device, edges,
+                     maybe_out, needs_grad, normalize_dim, plain_recording, reduce_to)
 from .shape import SqueezeBackward0, _unsafe_view, _view_of
 
 
@@ -326,15 +326,26 @@ def _squeeze_(product, dim):
 
 
 def _product(node_cls, a, b):
+    """``a @ b`` for two matrices (``MmBackward0``) or two batches of them (``BmmBackward0``), recording
+    ``node_cls`` when a gradient will be needed."""
     if a._device is not b._device:
         check_same_device(a, b)
-    _check_dtypes(a, b)
+    if a._data.dtype is not b._data.dtype:
+        _check_dtypes(a, b)
     res = make_tensor(matrix_product(a._data, b._data, a._device), a._device)
     if needs_grad(a, b):
-        node = node_cls(edges(a, b))
+        next_functions = edges(a, b)
         # Each gradient needs only the other factor (grad_a = grad b^T, grad_b = a^T grad): keep just that.
-        node.save_for_backward(a if node.next_functions[1][0] is not None else None,
-                               b if node.next_functions[0][0] is not None else None)
+        saved = (a if next_functions[1][0] is not None else None, b if next_functions[0][0] is not None else None)
+        if plain_recording():     # Node.__init__ and save_for_backward, written out for every Linear's product
+            node = _new_object(node_cls)
+            node.next_functions = next_functions
+            node._sequence_nr = next(_sequence)
+            node._saved = saved
+            node._versions = _versions_of(saved)
+        else:
+            node = node_cls(next_functions)
+            node.save_for_backward(*saved)
         if node_cls is MmBackward0:     # each gradient is computed in its factor's layout
             node.sizes1, node.strides1 = matrix_layout(a._data)
             node.sizes2, node.strides2 = matrix_layout(b._data)

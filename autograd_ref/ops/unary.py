@@ -32,7 +32,7 @@ def _unary(node_cls, input, value, save, attributes=None):
         <SinBackward0 object at ...>
     """
     res = make_tensor(value, input._device)
-    if not (input._requires_grad and (not _grad_off[0] or _state.enabled) or _fw.active):
+    if not (input._requires_grad and (not _grad_off or _state.enabled) or _fw.active):
         return res
     if save == "input":
         saved = input
@@ -92,7 +92,7 @@ def elementwise_unary(name, node_cls, save, ufunc=None, doc=None):
                 res = _new_object(Tensor)
                 res._data = value
                 res._version_counter = counter = [0]
-                if not (input._requires_grad and (not _grad_off[0] or _state.enabled)):
+                if not (input._requires_grad and (not _grad_off or _state.enabled)):
                     res._requires_grad = False
                     res.grad_fn = None
                     return res
