@@ -14,6 +14,7 @@ CuPy is imported the first time something asks for a GPU, never before, so the
 engine runs with numpy alone.
 """
 import contextlib
+import math
 import importlib
 
 import numpy
@@ -52,14 +53,17 @@ class Device:
             array(2.5, dtype=float32)
         """
         key = (value, dtype)
-        array = self._scalars.get(key)     # (never holds a zero, nor anything on a GPU)
+        array = self._scalars.get(key)     # (never holds anything on a GPU)
         if array is not None:
             return array
         if self.xp is not numpy:
             return numpy.dtype(dtype).type(value)
+        if value == 0:      # 0.0 and -0.0 compare equal but must stay apart: kept under keys of their own
+            key = (0, dtype, math.copysign(1, value))
+            array = self._scalars.get(key)
+            if array is not None:
+                return array
         array = numpy.asarray(value, dtype=dtype)
-        if value == 0:      # 0.0 and -0.0 compare equal but must stay apart: not kept
-            return array
         if len(self._scalars) > 4096:
             self._scalars.clear()
         array.flags.writeable = False

@@ -181,3 +181,15 @@ def test_a_constant_operand_changed_in_place_after_it_was_saved_is_caught(op):
     c.add_(1)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.sum().backward()
+
+
+@pytest.mark.parametrize("first", [0.0, -0.0])
+def test_zero_and_negative_zero_stay_apart_as_operands(first):
+    # Numbers become cached 0-dim arrays (Device.scalar); 0.0 == -0.0, but x * -0.0 is -0.
+    import math
+    x = torch.tensor([1.0, -2.0])
+    for zero in (first, -first, first):
+        signs = [math.copysign(1, v) for v in (x * zero).tolist()]
+        assert signs == ([1, -1] if math.copysign(1, zero) > 0 else [-1, 1])
+        assert [math.copysign(1, v) for v in (x + zero).tolist()] == [1, -1]
+    assert torch.tensor([-1.0, 0.5]).relu().tolist() == [0.0, 0.5]

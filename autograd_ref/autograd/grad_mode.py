@@ -23,9 +23,10 @@ class _GradState(threading.local):
                 _threads_with_grad_off.discard(threading.get_ident())
             else:
                 _threads_with_grad_off.add(threading.get_ident())
-        super().__setattr__(name, value)
+        _local_setattr(self, name, value)
 
 
+_local_setattr = threading.local.__setattr__        # (what super().__setattr__ finds, without looking)
 _threads_with_grad_off = set()
 _state = _GradState()
 # How many inference_mode blocks are open, in any thread: make_tensor looks at this plain number first, so

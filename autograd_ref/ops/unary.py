@@ -343,8 +343,10 @@ def relu(input):
         >>> relu(tensor([-1., 2.]))
         tensor([0., 2.])
     """
-    xp = input._device.xp
-    return _unary(ReluBackward0, input, xp.maximum(input._data, 0, dtype=input._data.dtype), "result")
+    data = input._data
+    if data.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return _unary(ReluBackward0, input, input._device.xp.maximum(data, input._device.scalar(0, data.dtype)), "result")
 
 
 class ErfBackward0(UnaryBackward):

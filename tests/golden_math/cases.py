@@ -423,6 +423,7 @@ ERRORS = {
     "diff-0d": lambda lib: lib.diff(lib.tensor(1.0)),
     "diff-negative-n": lambda lib: lib.diff(lib.ones(3), n=-1),
     "count_nonzero-repeated": lambda lib: lib.count_nonzero(_x(lib), dim=(0, 0)),
+    "relu-bool": lambda lib: lib.relu(lib.tensor([True, False])),
 }
 for _name in ("tan", "sinh", "cosh", "asin", "acos", "atan", "log2", "log10", "trunc", "frac", "exp", "log", "sin",
               "cos", "tanh", "log1p", "expm1", "sqrt", "asinh", "acosh", "atanh"):
