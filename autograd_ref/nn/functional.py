@@ -33,7 +33,8 @@ from ..ops import reduction as _red
 from ..ops import pointwise as _pw
 from ..ops.linalg import (matrix_layout, mm_mat1_backward, mm_mat1_backward_array, mm_mat2_backward,
                           mm_mat2_backward_array)
-from ..ops.common import _fw, _state, attach, check_broadcastable, check_same_device, reduce_array_to, reduce_to
+from ..ops.common import (_fw, _grad_off, _state, attach, check_broadcastable, check_same_device, new_node,
+                          reduce_array_to, reduce_to)
 from ..ops.padding import interpolate, pad
 from ..tensor import make_tensor
 
@@ -195,11 +196,12 @@ def _addmm(bias, mat1, mat2):
     value = matrix_product(a, b, mat1._device)
     value += bias._data
     out = make_tensor(value, mat1._device)
-    if _state.enabled and (bias._requires_grad or mat1._requires_grad or mat2._requires_grad) or _fw.active:
-        node = AddmmBackward0((edge_to(bias), edge_to(mat1), edge_to(mat2)))
+    if (bias._requires_grad or mat1._requires_grad or mat2._requires_grad) and (not _grad_off or _state.enabled) \
+            or _fw.active:
+        next_functions = (edge_to(bias), edge_to(mat1), edge_to(mat2))
         # mat1 is needed only for mat2's gradient and mat2 only for mat1's (an input needs none)
-        node.save_for_backward(mat1 if node.next_functions[2][0] is not None else None,
-                               mat2 if node.next_functions[1][0] is not None else None)
+        node = new_node(AddmmBackward0, next_functions, (mat1 if next_functions[2][0] is not None else None,
+                                                         mat2 if next_functions[1][0] is not None else None))
         node.bias_shape = bias._data.shape
         node.sizes1, node.strides1 = matrix_layout(mat1._data)
         node.sizes2, node.strides2 = matrix_layout(mat2._data)

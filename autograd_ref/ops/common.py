@@ -101,6 +101,29 @@ def edges(a, b):
 _NO_EDGE = (None, 0)
 
 
+def new_node(node_cls, next_functions, saved=None):
+    """A new ``node_cls`` (one that keeps Node's ``__init__``) with its edges and what it saves for backward
+    (a tuple of tensors and numbers, or None), not yet attached: set its own attributes, then :func:`attach` it.
+    In plain recording it is filled in directly, without the calls of the general path (``Node.__init__``,
+    ``save_for_backward``), which handles every mode.
+
+        >>> node = new_node(MmBackward0, edges(a, b), (a, b)); attach(res, node)
+    """
+    if _special_modes[0]:
+        node = node_cls(next_functions)
+        if saved is not None:
+            node.save_for_backward(*saved)
+        return node
+    node = _new_object(node_cls)
+    node.next_functions = next_functions
+    node._sequence_nr = next(_sequence)
+    node._saved = saved
+    if saved is not None:
+        node._versions = _versions_of(saved) if len(saved) == 2 else \
+            [(t, t._version_counter[0]) for t in saved if isinstance(t, Tensor)]
+    return node
+
+
 def record_binary(res, node_cls, input, other, dtype=None, saved=None, attributes=None, next_functions=None):
     """Record ``node_cls`` as the grad_fn of ``res``, the result of a broadcasting op of ``input`` and ``other``
     (tensors, or one a number): its two edges (``next_functions``, when the caller made them with
@@ -110,39 +133,14 @@ def record_binary(res, node_cls, input, other, dtype=None, saved=None, attribute
 
         >>> record_binary(res, MulBackward0, x, 2.0, saved=(None, 2.0))
     """
-    if next_functions is None:
-        next_functions = edges(input, other)
-    shapes = (input._data.shape if isinstance(input, Tensor) else (),
-              other._data.shape if isinstance(other, Tensor) else ())
-    if not plain_recording():
-        node = node_cls(next_functions)
-        node.shapes = shapes
-        if dtype is not None:
-            keep_input_metadata(node, input, other)
-        for name, attribute in (attributes or {}).items():
-            setattr(node, name, attribute)
-        if saved is not None:
-            node.save_for_backward(*saved)
-        return attach(res, node)
-    # The common case, on every recorded step of a model: what the general path above does (Node.__init__,
-    # save_for_backward, attach), written out; add, sub, mul and div are the most frequent operations.
-    node = _new_object(node_cls)
-    node.next_functions = next_functions
-    node._sequence_nr = next(_sequence)
-    node.shapes = shapes
+    node = new_node(node_cls, edges(input, other) if next_functions is None else next_functions, saved)
+    node.shapes = (input._data.shape if isinstance(input, Tensor) else (),
+                   other._data.shape if isinstance(other, Tensor) else ())
     if dtype is not None:
         keep_input_metadata(node, input, other)
-    if attributes:
-        for name, attribute in attributes.items():
-            setattr(node, name, attribute)
-    if saved is None:
-        node._saved = None
-    else:
-        node._saved = saved
-        node._versions = _versions_of(saved)
-    res.grad_fn = node
-    res._requires_grad = True
-    return res
+    for name, attribute in (attributes or {}).items():
+        setattr(node, name, attribute)
+    return attach(res, node)
 
 
 def attach(out, node, output_nr=0):

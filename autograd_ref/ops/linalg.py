@@ -9,10 +9,10 @@ import math
 import warnings
 
 from .._backend import matrix_product
-from ..autograd.graph import Node, _sequence, edge_to
+from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_fw, _new_object, _state, _versions_of, attach, check_broadcastable, check_same_device, edges,
-                     maybe_out, needs_grad, normalize_dim, plain_recording, reduce_to)
+from .common import (_fw, _state, attach, check_broadcastable, check_same_device, edges, maybe_out, needs_grad,
+                     new_node, normalize_dim, reduce_to)
 from .shape import SqueezeBackward0, _unsafe_view, _view_of
 
 
@@ -336,16 +336,8 @@ def _product(node_cls, a, b):
     if needs_grad(a, b):
         next_functions = edges(a, b)
         # Each gradient needs only the other factor (grad_a = grad b^T, grad_b = a^T grad): keep just that.
-        saved = (a if next_functions[1][0] is not None else None, b if next_functions[0][0] is not None else None)
-        if plain_recording():     # Node.__init__ and save_for_backward, written out for every Linear's product
-            node = _new_object(node_cls)
-            node.next_functions = next_functions
-            node._sequence_nr = next(_sequence)
-            node._saved = saved
-            node._versions = _versions_of(saved)
-        else:
-            node = node_cls(next_functions)
-            node.save_for_backward(*saved)
+        node = new_node(node_cls, next_functions, (a if next_functions[1][0] is not None else None,
+                                                    b if next_functions[0][0] is not None else None))
         if node_cls is MmBackward0:     # each gradient is computed in its factor's layout
             node.sizes1, node.strides1 = matrix_layout(a._data)
             node.sizes2, node.strides2 = matrix_layout(b._data)

@@ -14,8 +14,8 @@ from ..autograd.graph import Node, edge_to
 from .._backend import CPU, placement, transfer
 from .._backend import broadcast_to as _broadcast_array
 from ..tensor import Tensor, make_tensor
-from .common import (_fw, _state, attach, check_broadcastable, check_same_device, maybe_out, normalize_dim,
-                     reduce_to)
+from .common import (_fw, _grad_off, _state, attach, check_broadcastable, check_same_device, maybe_out, new_node,
+                     normalize_dim, reduce_to)
 
 
 def _sizes(args):
@@ -29,8 +29,8 @@ def _view_of(input, array, node_cls, **attrs):
     """A view: shares memory and version counter with ``input``."""
     out = make_tensor(array, input._device, input._version_counter)
     out._base = base = input if input._base is None else input._base
-    if _state.enabled and input._requires_grad or _fw.active:
-        node = node_cls((edge_to(input),))
+    if input._requires_grad and (not _grad_off or _state.enabled) or _fw.active:
+        node = new_node(node_cls, (edge_to(input),))
         for name, value in attrs.items():
             setattr(node, name, value)
         attach(out, node)
