@@ -37,8 +37,8 @@ _inference_made = [False]
 # How many of the process-wide modes that change what an operation records are on: an open dual level
 # (forward AD), anomaly detection, open saved_tensors_hooks and inference_mode blocks, and, once one was
 # made, inference tensors (every later save checks for them). Each mode counts itself in and out where it
-# is switched. While none is on, the hottest operations make their tensor and node directly, with one look
-# at this number (ops.common.plain_recording).
+# is switched. While none is on ("plain recording"), the hottest operations make their tensor and node
+# directly, with one look at this number (ops.common.new_node, elementwise_binary, unary.elementwise_unary).
 _special_modes = [0]
 
 

@@ -83,15 +83,6 @@ def needs_grad(a, b=None):
                                getattr(b, "_requires_grad", False)) or _fw.active
 
 
-def plain_recording():
-    """True when recording a node means only making it: no forward-mode level is open, anomaly detection is
-    off, no ``saved_tensors_hooks`` or ``inference_mode`` block is open and no inference tensor has been made
-    (``grad_mode._special_modes`` counts them). The hottest ops then fill in their node directly
-    (:func:`elementwise_binary`, ``unary.elementwise_unary``); otherwise they take the general path
-    (``Node.__init__``, ``save_for_backward``, :func:`attach`), which handles every mode."""
-    return not _special_modes[0]
-
-
 def edges(a, b):
     """The two ``(node, output_nr)`` edges of a binary op; ``(None, 0)`` for a number."""
     return (edge_to(a) if isinstance(a, Tensor) else _NO_EDGE,

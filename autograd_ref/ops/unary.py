@@ -9,9 +9,9 @@ import math
 
 from .. import dtypes
 from .._backend import CPU, erf as _backend_erf
+from ..autograd.grad_mode import _special_modes
 from ..autograd.graph import Node, _sequence, edge_to
 from ..tensor import Tensor, make_tensor
-from ..autograd.grad_mode import _special_modes
 from .common import _fw, _grad_off, _ndarray, _new_object, _state, attach, edges, needs_grad, reconnect
 
 
@@ -40,7 +40,7 @@ def _unary(node_cls, input, value, save, attributes=None):
         saved = make_tensor(value, input._device, res._version_counter)
     else:
         saved = None
-    if _special_modes[0]:     # (plain_recording(), looked up here directly)
+    if _special_modes[0]:     # a mode that changes recording is on: the general path
         node = node_cls((edge_to(input),))
         for name, attribute in (attributes or {}).items():
             setattr(node, name, attribute)
