@@ -294,6 +294,7 @@ def elementwise_binary(op_name, array_op, node_cls, floating=False, refuse=None)
         return _record_elementwise(res, node_cls, input, other, promoted, alpha)
 
     op.__name__ = op.__qualname__ = op_name
+    op.__doc__ = f"``{op_name}(input, other, alpha=1)`` without ``out=``: what Tensor's operator calls."
     return op
 
 
