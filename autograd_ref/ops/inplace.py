@@ -96,7 +96,7 @@ def _apply(self, op, other, ufunc, *args, **kwargs):
     floating = self._data.dtype.kind == "f"
     same_dtype = isinstance(other, Tensor) and other._data.dtype is self._data.dtype
     # (Division of integers gives floats, which an integer tensor cannot hold: checked below.)
-    if not (floating and (same_dtype or type(other) in (float, int)) or same_dtype and op is not pointwise.div):
+    if not (floating and (same_dtype or type(other) in _FAST_NUMBERS) or same_dtype and op is not pointwise.div):
         value_dtype = dtypes.result_type(self, other)
         if op is pointwise.div and not value_dtype.is_floating_point:
             value_dtype = dtypes.get_default_dtype()
@@ -115,7 +115,7 @@ def _apply(self, op, other, ufunc, *args, **kwargs):
             b = array_on(other, self._device)
         if b.shape != self._data.shape:
             _check_fits(self, other)
-    elif floating and type(other) in (float, int):
+    elif floating and type(other) in _FAST_NUMBERS:
         b = self._device.scalar(other, self._data.dtype)     # numpy's fast path
     else:
         b = other
@@ -162,7 +162,6 @@ def _write_directly(self, other, ufunc, alpha=1):
     ufunc(a, b, out=a)
     self._version_counter[0] += 1
     return True
-
 
 
 def add_(self, other, *, alpha=1):

@@ -519,7 +519,6 @@ def pow(input, exponent, *, out=None):   # noqa: A001 - PyTorch's name
     return res if out is None else maybe_out(res, out)
 
 
-
 def _power(a, b, xp):
     if getattr(a, "dtype", None) is not None and a.dtype.kind in "iu" and \
             isinstance(b, numbers.Integral) and b < 0:

@@ -445,8 +445,6 @@ def sign(input):
     return _unary(SignBackward0, input, input._device.xp.sign(input._data), None)
 
 
-
-
 # ---- more trigonometric, hyperbolic and logarithmic functions ----------------------------
 
 def _xp(input, op_name):
