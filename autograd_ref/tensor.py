@@ -309,18 +309,18 @@ class Tensor:
         """
         _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
-    def _accumulate_grad(self, grad, owned=False):
-        """What AccumulateGrad does: ``self.grad += grad``. The first gradient is
-        stored without a copy only when the engine says nothing else sees its
+    def _accumulate_grad(self, grad, owned=False, create_graph=False):
+        """What AccumulateGrad does: ``self.grad += grad``, in place unless ``create_graph`` (then the sum is
+        recorded). The first gradient is stored without a copy only when the engine says nothing else sees its
         memory (``owned``)."""
         if grad._data.dtype != self._data.dtype:
             grad = grad.to(self.dtype)      # a float32 leaf gets float32 grads, as in PyTorch
         old = self._grad
         if old is None:
-            if not _state.enabled and not owned:
+            if not create_graph and not owned:
                 grad = make_tensor(grad._data.copy(), grad._device)
             self._grad = grad
-        elif _state.enabled:
+        elif create_graph:
             self._grad = old + grad       # create_graph: keep the sum differentiable
         else:
             old._data += grad._data

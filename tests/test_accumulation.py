@@ -18,6 +18,16 @@ def test_two_leaves_fed_by_one_add_get_separate_gradients():
     assert y.grad.tolist() == [1.0, 1.0, 1.0]
 
 
+def test_two_leaves_fed_one_fresh_gradient_by_an_add_get_separate_gradients():
+    # mul's gradient is a new, writable array: add hands that one array to both leaves.
+    x = ag.ones(3, requires_grad=True)
+    y = ag.ones(3, requires_grad=True)
+    ((x + y) * 2).sum().backward()
+    assert not _shares(x.grad, y.grad)
+    x.grad.zero_()
+    assert y.grad.tolist() == [2.0, 2.0, 2.0]
+
+
 def test_a_leaf_used_as_the_root_does_not_keep_the_callers_gradient():
     x = ag.ones(3, requires_grad=True)
     v = ag.tensor([1.0, 2.0, 3.0])

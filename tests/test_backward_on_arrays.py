@@ -372,3 +372,90 @@ def test_a_node_older_than_one_waiting_runs_after_it_as_in_pytorch():
     (p + q).sum().backward()
     assert unpacked == [2, 1, 0]
     assert x.grad.tolist() == pytest.approx([-0.7661354541778564, 0.40799903869628906], rel=1e-6)
+
+
+# ---- the plain walk: backward() through a graph without hooks, newest node first, leaves on arrival ----
+
+def joined_branches(x, w):
+    """Branches that join, a leaf used four times, one gradient handed to both inputs of ``h + h``, a number
+    operand, broadcasting and a mean."""
+    h = (x @ w).tanh()
+    k = (h + h) * x.sum() - h.exp()
+    return (k.relu() * w.sum(0)).sum() + (x * x).mean() * 0.5
+
+
+def joined_branches_gradients(hooked, roots=1):
+    rng = np.random.default_rng(11)
+    x = torch.tensor(rng.standard_normal((4, 3)), dtype=torch.float32, requires_grad=True)
+    w = torch.tensor(rng.standard_normal((3, 5)), dtype=torch.float32, requires_grad=True)
+    outs = [joined_branches(x, w) * (i + 1) for i in range(roots)]
+    if hooked:
+        outs[0].register_hook(lambda g: g)      # a hook that changes nothing: the walk with hooks runs
+    if roots == 1:
+        outs[0].backward()
+    else:
+        torch.autograd.backward(outs)
+    return x.grad, w.grad
+
+
+@pytest.fixture
+def plain_walks(monkeypatch):
+    """Counts the engine's plain walks."""
+    from autograd_ref.autograd import engine
+    calls = []
+    walk = engine._walk_plain
+    monkeypatch.setattr(engine, "_walk_plain", lambda *args: (calls.append(1), walk(*args))[1])
+    return calls
+
+
+@pytest.mark.parametrize("roots", [1, 2])
+def test_backward_without_hooks_takes_the_plain_walk_and_gets_the_walk_with_hooks_gradients(plain_walks, roots):
+    plain = joined_branches_gradients(hooked=False, roots=roots)
+    assert len(plain_walks) == 1
+    general = joined_branches_gradients(hooked=True, roots=roots)
+    assert len(plain_walks) == 1
+    for got, want in zip(plain, general):
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_the_plain_walk_is_not_taken_where_a_leaf_or_a_node_has_a_hook_or_a_graph_is_built(plain_walks):
+    x = torch.tensor([0.5, -1.0], requires_grad=True)
+    seen = []
+    x.register_hook(lambda g: seen.append("leaf"))
+    (x * 2).sum().backward()
+    y = torch.tensor([0.5, -1.0], requires_grad=True)
+    y.register_post_accumulate_grad_hook(lambda t: seen.append("post accumulate"))
+    (y * 2).sum().backward()
+    (x.sin() * 2).sum().backward(create_graph=True)
+    assert seen == ["leaf", "post accumulate", "leaf"] and plain_walks == []
+    assert x.grad.grad_fn is not None       # create_graph: the sum of the gradients is recorded
+
+
+def test_backward_inside_no_grad_leaves_grad_mode_as_it_was(plain_walks):
+    x = torch.tensor([0.5, -1.0], requires_grad=True)
+    out = (x.exp() * 3).sum()
+    with torch.no_grad():
+        out.backward()
+        assert not torch.is_grad_enabled()
+    assert torch.is_grad_enabled() and len(plain_walks) == 1
+    np.testing.assert_allclose(x.grad.numpy(), 3 * np.exp([0.5, -1.0]), rtol=1e-6)
+
+
+@pytest.mark.parametrize("hooked", [False, True])
+def test_a_failing_node_stops_the_walk_where_pytorchs_stops(hooked):
+    # q's nodes are older than p's: a's gradient arrives before the multiplication that saved e fails. torch
+    # 2.13.0 leaves a.grad = [2, 2] and no gradient in b or c.
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = torch.tensor([0.5, -1.0], requires_grad=True)
+    c = torch.tensor([3.0, 4.0], requires_grad=True)
+    e = b.exp()
+    q = (e * c).sum()
+    p = (a * 2).sum()
+    with torch.no_grad():
+        e.mul_(1)
+    out = q + p
+    if hooked:
+        out.register_hook(lambda g: g)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.backward()
+    assert a.grad.tolist() == [2.0, 2.0] and b.grad is None and c.grad is None

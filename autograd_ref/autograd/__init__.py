@@ -71,6 +71,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
         >>> backward([y1, y2], grad_tensors=[ones(2), ones(2)])
     """
+    if grad_tensors is None and inputs is None and not create_graph and type(tensors) is _Tensor and \
+            _backward_plain(tensors, bool(retain_graph)):
+        return      # loss.backward() through a graph without hooks: nearly every call
     tensors = _as_tuple(tensors)
     grad_tensors = _as_tuple(grad_tensors) or (None,) * len(tensors)
     inputs = _as_tuple(inputs)
@@ -131,15 +134,15 @@ def _zeros_for(input):
 
 
 def _load_tensor_and_engine():
-    """Bind the Tensor class, ``make_tensor`` and ``run_backward`` here, for ``backward`` and ``grad``.
+    """Bind the Tensor class, ``make_tensor``, ``run_backward`` and ``backward_plain`` here, for ``backward`` and ``grad``.
 
     Called at the end of ``autograd_ref/__init__.py``: the tensor module imports this package (grad modes,
     the graph) first, so these cannot be imported at the top, and importing them inside ``backward`` would
     cost every call a microsecond or two. ``function.py`` gets the same, for custom Functions.
     """
-    global _Tensor, _make_tensor, _run_backward
+    global _Tensor, _make_tensor, _run_backward, _backward_plain
     from ..tensor import Tensor as _Tensor, make_tensor as _make_tensor
-    from .engine import run_backward as _run_backward
+    from .engine import backward_plain as _backward_plain, run_backward as _run_backward
     function._load_tensor()     # custom Functions, likewise
 
 

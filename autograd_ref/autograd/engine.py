@@ -15,6 +15,7 @@ gradients are tensors, and each formula's operations are recorded in turn.
     >>> run_backward([loss], [ones_like(loss)], keep_graph=False, create_graph=False)
 """
 import heapq
+import operator
 
 from . import anomaly_mode, grad_mode
 from .anomaly_mode import _state as _anomaly
@@ -54,13 +55,22 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             captures.setdefault(edge_to(t), []).append(i)
 
-    dependencies = _count_dependencies([node for node, _ in root_edges])
-    needed = None if inputs is None else _needed_nodes(dependencies, captures)
-
     # When the walk builds no graph of its own, gradients travel as arrays, and nodes with a formula on arrays
     # (``Node.backward_arrays``) run it; tensors are made only for what needs them: hooks, leaves' ``.grad``,
     # autograd.grad's results and nodes with only a tensor formula. Otherwise they travel as tensors.
     on_arrays = not create_graph and not _anomaly.enabled and not _forward.active
+    if inputs is None and on_arrays:
+        dependencies, plain_nodes = _count_dependencies_plain([node for node, _ in root_edges])
+        if plain_nodes is not None and all(g._device is CPU for g in grad_roots):
+            buffers, shared = {}, set()
+            for (node, nr), g in zip(root_edges, grad_roots):
+                shared.add(_memory_id(g._data))
+                _add_to_buffer(buffers, node, nr, g._data, CPU)
+            _walk_plain(plain_nodes, dependencies, buffers, shared, keep_graph)
+            return []
+    else:
+        dependencies = _count_dependencies([node for node, _ in root_edges])
+    needed = None if inputs is None else _needed_nodes(dependencies, captures)
     # Gradient buffers: node -> its gradient (a node with one output, the most) or a list of one slot per output.
     # On arrays, ``devices`` says where a node's gradients live when that is not the CPU.
     buffers = {}
@@ -302,7 +312,9 @@ def _accumulate(variable, g, device, shared):
     if owned and device is CPU and variable._grad is None and data.dtype is variable._data.dtype:
         variable._grad = make_tensor(data)      # the common case: the first gradient of a step, kept as it is
     else:
-        variable._accumulate_grad(make_tensor(g, device) if device is not None else g, owned)
+        # (On arrays, no graph is built: the sum goes in place. Tensors: in place unless create_graph.)
+        variable._accumulate_grad(make_tensor(g, device) if device is not None else g, owned,
+                                  device is None and _state.enabled)
     if owned:
         shared.add(_memory_id(data))     # a leaf holds it now
 
@@ -367,6 +379,103 @@ def _count_dependencies(root_nodes):
                     dependencies[next_node] = 1
                     stack.append(next_node)
     return dependencies
+
+
+def _count_dependencies_plain(root_nodes):
+    """:func:`_count_dependencies`, and the list of the non-leaf nodes reached when backward() can take the
+    plain walk (:func:`_walk_plain`): every node has a formula on arrays, one output, no hooks, and did not
+    promote types, every leaf has no hooks, and no root is a leaf. Otherwise the list is None."""
+    dependencies = dict.fromkeys(root_nodes, 0)
+    stack = list(dependencies)
+    plain = []
+    while stack:
+        node = stack.pop()
+        if plain is not None:
+            if node._hooked or node.backward_arrays is None or node._input_metadata is not None or \
+                    node.num_outputs != 1:
+                plain = None
+            else:
+                plain.append(node)
+        for next_node, _ in node.next_functions:
+            if next_node is not None:
+                if next_node in dependencies:
+                    dependencies[next_node] += 1
+                elif type(next_node) is AccumulateGrad:
+                    dependencies[next_node] = 1
+                    if plain is not None and (
+                            next_node._pre_hooks or next_node._post_hooks or next_node.variable._backward_hooks
+                            or next_node.variable._post_accumulate_grad_hooks):
+                        plain = None
+                else:                           # first time we reach this node
+                    dependencies[next_node] = 1
+                    stack.append(next_node)
+    return dependencies, plain
+
+
+def backward_plain(root, keep_graph):
+    """``root.backward()`` by the plain walk (:func:`_walk_plain`), for a one-element float ``root`` on the CPU
+    with a ``grad_fn``, through a graph that allows it. Returns False, having done nothing, otherwise: then
+    :func:`run_backward` takes it, with its checks and messages.
+
+        >>> backward_plain(loss, keep_graph=False)
+        True
+    """
+    node, data = root.grad_fn, root._data
+    if node is None or root._device is not CPU or data.size != 1 or data.dtype.kind != "f" or \
+            _anomaly.enabled or _forward.active:
+        return False
+    dependencies, nodes = _count_dependencies_plain((node,))
+    if nodes is None:
+        return False        # (run_backward counts again: only graphs with hooks pay for it)
+    # (numpy's ones is written in Python: a 0-dim array of one is four times faster made by array.)
+    grad = CPU.xp.array(1, data.dtype) if not data.ndim else CPU.xp.ones(data.shape, data.dtype)
+    _walk_plain(nodes, dependencies, {node: grad}, {id(grad)}, keep_graph)
+    return True
+
+
+def _walk_plain(nodes, dependencies, buffers, shared, keep_graph):
+    """backward() on arrays, on the CPU, through a graph without hooks (:func:`_count_dependencies_plain`):
+    nearly every call. ``buffers`` holds the roots' gradients, ``shared`` their memory.
+
+    The nodes run newest first. Every node that hands a gradient to another was made after it, so by then
+    all of a node's gradients have arrived; this is also the order of PyTorch's engine, which runs the newest
+    ready node first. A leaf's gradient goes into its ``.grad`` as soon as the last one for it arrives. Grad
+    mode is left as it is: formulas on arrays record nothing, and the leaves add in place. One array handed
+    to two inputs (``x + y``) needs no marking here: a leaf that keeps an array marks it shared itself.
+    """
+    nodes.sort(key=_sequence_nr, reverse=True)
+    for node in nodes:
+        grad = buffers.pop(node, None)
+        next_functions = node.next_functions
+        if grad is None:
+            outputs = (None,) * len(next_functions)
+        else:
+            outputs = node.backward_arrays(grad, CPU)
+            if type(outputs) is not tuple:
+                outputs = (outputs,)
+        if not keep_graph and node._saved is not None:
+            node.release_variables()
+        for (next_node, _), g in zip(next_functions, outputs):
+            if next_node is None:
+                continue
+            if g is not None:
+                old = buffers.get(next_node)
+                if old is None:
+                    buffers[next_node] = g
+                elif old.shape == g.shape and old.dtype is g.dtype:
+                    buffers[next_node] = old + g
+                else:
+                    buffers[next_node] = _sum(old, g, CPU)
+            if type(next_node) is AccumulateGrad:
+                left = dependencies[next_node] - 1
+                dependencies[next_node] = left
+                if left == 0:
+                    g = buffers.pop(next_node, None)
+                    if g is not None:
+                        _accumulate(next_node.variable, g, CPU, shared)
+
+
+_sequence_nr = operator.attrgetter("_sequence_nr")
 
 
 def _needed_nodes(nodes, captures):

@@ -16,7 +16,7 @@ import re
 import threading
 import weakref
 
-from .grad_mode import _forward_state as _forward, _inference_made, _special_modes
+from .grad_mode import _forward_state as _forward, _inference_made, _special_modes, _state
 
 _sequence = itertools.count()
 
@@ -499,7 +499,7 @@ class AccumulateGrad(Node):
 
     def backward(self, grad):
         # Runs from the engine after the leaf's tensor hooks.
-        self.variable._accumulate_grad(grad)
+        self.variable._accumulate_grad(grad, create_graph=_state.enabled)
         return ()
 
 
