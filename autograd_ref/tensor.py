@@ -269,7 +269,7 @@ class Tensor:
         node = self.grad_fn
         if node._retains_grad is None:
             node._retains_grad = {}
-            node._hooked = True
+            node._note_hooked()
         node._retains_grad[self._output_nr] = weakref.ref(self)
         self._retains_grad = True
 

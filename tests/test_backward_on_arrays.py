@@ -418,7 +418,7 @@ def test_backward_without_hooks_takes_the_plain_walk_and_gets_the_walk_with_hook
         np.testing.assert_array_equal(got.numpy(), want.numpy())
 
 
-def test_the_plain_walk_is_not_taken_where_a_leaf_or_a_node_has_a_hook_or_a_graph_is_built(plain_walks):
+def test_the_plain_walk_is_not_taken_for_hooks_retain_grad_type_promotion_or_create_graph(plain_walks):
     x = torch.tensor([0.5, -1.0], requires_grad=True)
     seen = []
     x.register_hook(lambda g: seen.append("leaf"))
@@ -429,6 +429,20 @@ def test_the_plain_walk_is_not_taken_where_a_leaf_or_a_node_has_a_hook_or_a_grap
     (x.sin() * 2).sum().backward(create_graph=True)
     assert seen == ["leaf", "post accumulate", "leaf"] and plain_walks == []
     assert x.grad.grad_fn is not None       # create_graph: the sum of the gradients is recorded
+
+    z = torch.tensor([0.5, -1.0], requires_grad=True)
+    h = z.exp()
+    h.retain_grad()
+    h.sum().backward()
+    g = z.exp()
+    g.grad_fn.register_prehook(lambda grads: seen.append("pre-hook"))
+    g.sum().backward()
+    scale = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+    (z * scale).sum().backward()            # type promotion: float32 with a float64 0-dim tensor
+    assert plain_walks == [] and seen[-1] == "pre-hook" and h.grad.tolist() == [1.0, 1.0]
+    assert z.grad.dtype == torch.float32 and scale.grad.dtype == torch.float64
+    (z * 2).sum().backward()
+    assert len(plain_walks) == 1
 
 
 def test_backward_inside_no_grad_leaves_grad_mode_as_it_was(plain_walks):

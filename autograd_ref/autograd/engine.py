@@ -59,17 +59,14 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     # (``Node.backward_arrays``) run it; tensors are made only for what needs them: hooks, leaves' ``.grad``,
     # autograd.grad's results and nodes with only a tensor formula. Otherwise they travel as tensors.
     on_arrays = not create_graph and not _anomaly.enabled and not _forward.active
-    if inputs is None and on_arrays:
-        dependencies, plain_nodes = _count_dependencies_plain([node for node, _ in root_edges])
-        if plain_nodes is not None and all(g._device is CPU for g in grad_roots):
-            buffers, shared = {}, set()
-            for (node, nr), g in zip(root_edges, grad_roots):
-                shared.add(_memory_id(g._data))
-                _add_to_buffer(buffers, node, nr, g._data, CPU)
-            _walk_plain(plain_nodes, dependencies, buffers, shared, keep_graph)
-            return []
-    else:
-        dependencies = _count_dependencies([node for node, _ in root_edges])
+    dependencies, plain_nodes = _count_dependencies([node for node, _ in root_edges])
+    if inputs is None and on_arrays and plain_nodes is not None and all(g._device is CPU for g in grad_roots):
+        buffers, shared = {}, set()
+        for (node, nr), g in zip(root_edges, grad_roots):
+            shared.add(_memory_id(g._data))
+            _add_to_buffer(buffers, node, nr, g._data, CPU)
+        _walk_plain(plain_nodes, dependencies, buffers, shared, keep_graph)
+        return []
     needed = None if inputs is None else _needed_nodes(dependencies, captures)
     # Gradient buffers: node -> its gradient (a node with one output, the most) or a list of one slot per output.
     # On arrays, ``devices`` says where a node's gradients live when that is not the CPU.
@@ -367,49 +364,33 @@ def _capture(node, grads, captures, results, shared, device):
 
 def _count_dependencies(root_nodes):
     """How many edges enter each node reachable from the roots (the roots included, with 0 unless another
-    root leads to them)."""
+    root leads to them), and, when backward() can take the plain walk (:func:`_walk_plain`) through these
+    nodes, the list of those that are not leaves; else None. It can when every node is ``_plain`` (a formula
+    on arrays, no hooks, no type promotion) and no leaf has hooks."""
     dependencies = dict.fromkeys(root_nodes, 0)
-    stack = list(dependencies)
-    while stack:
-        for next_node, _ in stack.pop().next_functions:
-            if next_node is not None:
-                if next_node in dependencies:
-                    dependencies[next_node] += 1
-                else:                           # first time we reach this node
-                    dependencies[next_node] = 1
-                    stack.append(next_node)
-    return dependencies
-
-
-def _count_dependencies_plain(root_nodes):
-    """:func:`_count_dependencies`, and the list of the non-leaf nodes reached when backward() can take the
-    plain walk (:func:`_walk_plain`): every node has a formula on arrays, one output, no hooks, and did not
-    promote types, every leaf has no hooks, and no root is a leaf. Otherwise the list is None."""
-    dependencies = dict.fromkeys(root_nodes, 0)
-    stack = list(dependencies)
-    plain = []
-    while stack:
-        node = stack.pop()
-        if plain is not None:
-            if node._hooked or node.backward_arrays is None or node._input_metadata is not None or \
-                    node.num_outputs != 1:
-                plain = None
-            else:
-                plain.append(node)
+    nodes = list(dependencies)      # grows as the loop goes: every node that is not a leaf, once
+    leaves = []
+    for node in nodes:
         for next_node, _ in node.next_functions:
             if next_node is not None:
                 if next_node in dependencies:
                     dependencies[next_node] += 1
-                elif type(next_node) is AccumulateGrad:
-                    dependencies[next_node] = 1
-                    if plain is not None and (
-                            next_node._pre_hooks or next_node._post_hooks or next_node.variable._backward_hooks
-                            or next_node.variable._post_accumulate_grad_hooks):
-                        plain = None
                 else:                           # first time we reach this node
                     dependencies[next_node] = 1
-                    stack.append(next_node)
-    return dependencies, plain
+                    if type(next_node) is AccumulateGrad:
+                        leaves.append(next_node)
+                    else:
+                        nodes.append(next_node)
+    if not all(map(_is_plain, nodes)):
+        return dependencies, None
+    for leaf in leaves:
+        if leaf._pre_hooks or leaf._post_hooks or leaf.variable._backward_hooks or \
+                leaf.variable._post_accumulate_grad_hooks:
+            return dependencies, None
+    return dependencies, nodes
+
+
+_is_plain = operator.attrgetter("_plain")
 
 
 def backward_plain(root, keep_graph):
@@ -424,7 +405,7 @@ def backward_plain(root, keep_graph):
     if node is None or root._device is not CPU or data.size != 1 or data.dtype.kind != "f" or \
             _anomaly.enabled or _forward.active:
         return False
-    dependencies, nodes = _count_dependencies_plain((node,))
+    dependencies, nodes = _count_dependencies((node,))
     if nodes is None:
         return False        # (run_backward counts again: only graphs with hooks pay for it)
     # (numpy's ones is written in Python: a 0-dim array of one is four times faster made by array.)
@@ -434,7 +415,7 @@ def backward_plain(root, keep_graph):
 
 
 def _walk_plain(nodes, dependencies, buffers, shared, keep_graph):
-    """backward() on arrays, on the CPU, through a graph without hooks (:func:`_count_dependencies_plain`):
+    """backward() on arrays, on the CPU, through a graph without hooks (:func:`_count_dependencies`):
     nearly every call. ``buffers`` holds the roots' gradients, ``shared`` their memory.
 
     The nodes run newest first. Every node that hands a gradient to another was made after it, so by then
@@ -447,14 +428,15 @@ def _walk_plain(nodes, dependencies, buffers, shared, keep_graph):
     for node in nodes:
         grad = buffers.pop(node, None)
         next_functions = node.next_functions
-        if grad is None:
-            outputs = (None,) * len(next_functions)
-        else:
-            outputs = node.backward_arrays(grad, CPU)
-            if type(outputs) is not tuple:
-                outputs = (outputs,)
+        outputs = (None,) * len(next_functions) if grad is None else node.backward_arrays(grad, CPU)
         if not keep_graph and node._saved is not None:
             node.release_variables()
+        if type(outputs) is not tuple:      # the gradient of its one input
+            next_node = next_functions[0][0]
+            if dependencies.get(next_node) == 1 and type(next_node) is not AccumulateGrad:
+                buffers[next_node] = outputs        # the only one it gets: along a chain, the most common case
+                continue
+            outputs = (outputs,)
         for (next_node, _), g in zip(next_functions, outputs):
             if next_node is None:
                 continue

@@ -177,6 +177,10 @@ class Node:
     # GPU operation): the engine gives each input's gradient that input's dtype and device.
     _input_metadata = None
     _packed = False     # True when saved_tensors_hooks packed what the node saved
+    # Whether the engine's plain walk (engine._walk_plain) may run the node: set for each class that has a
+    # formula on arrays (with its one output), cleared on a node that gets a hook or retain_grad
+    # (``_note_hooked``) or that promoted types (ops.common.keep_input_metadata).
+    _plain = False
 
     def __init__(self, next_functions):
         self.next_functions = next_functions
@@ -207,6 +211,7 @@ class Node:
         super().__init_subclass__(**kwargs)
         if "backward" in cls.__dict__ and "backward_arrays" not in cls.__dict__:
             cls.backward_arrays = None      # an inherited formula on arrays would not match the new backward
+        cls._plain = cls.backward_arrays is not None and cls.num_outputs == 1
         # ``grad_fn._saved_self`` and the like, as properties of the class. (A ``__getattr__`` would make them in
         # fewer lines, but Python then reads every attribute of every node the slow way: the engine's walk and
         # the formulas took a tenth longer.)
@@ -278,21 +283,26 @@ class Node:
         new grad_inputs."""
         if self._post_hooks is None:
             self._post_hooks = {}
-            self._hooked = True
+            self._note_hooked()
         return _add_hook(self._post_hooks, fn)
 
     def register_prehook(self, fn):
         """``fn(grad_outputs)`` runs before this node; it may return new grad_outputs."""
         if self._pre_hooks is None:
             self._pre_hooks = {}
-            self._hooked = True
+            self._note_hooked()
         return _add_hook(self._pre_hooks, fn)
 
     def _register_tensor_hook(self, output_nr, fn):
         if self._tensor_pre_hooks is None:
             self._tensor_pre_hooks = {}
-            self._hooked = True
+            self._note_hooked()
         return _add_hook(self._tensor_pre_hooks.setdefault(output_nr, {}), fn)
+
+    def _note_hooked(self):
+        """A hook or retain_grad was registered here: the engine runs the node by its general path."""
+        self._hooked = True
+        self._plain = False
 
     @property
     def metadata(self):

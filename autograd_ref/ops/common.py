@@ -154,6 +154,7 @@ def keep_input_metadata(node, *inputs):
     input's dtype and device, so that the engine casts each gradient back to its
     input's dtype and moves it to its input's device, as PyTorch does."""
     node._input_metadata = tuple((t.dtype, t._device) if isinstance(t, Tensor) else None for t in inputs)
+    node._plain = False     # (numpy promotes a 0-dim operand unlike PyTorch: the formula on arrays may not run)
 
 
 def reconnect(saved, node, output_nr=0):

@@ -10,7 +10,7 @@ from .. import dtypes
 from .._backend import broadcast_to, ignoring_divide_by_zero, sum_leading
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import _fw, _state, attach, normalize_dim, reconnect
+from .common import _fw, _state, attach, keep_input_metadata, normalize_dim, reconnect
 
 
 def _dims(dim, ndim):
@@ -733,7 +733,7 @@ def cumprod(input, dim=_NO_DIM, *, dtype=None):
         node.save_for_backward(input, res.detach())
         node.dim = d if data.ndim else None
         if res.dtype is not input.dtype:
-            node._input_metadata = ((input.dtype, input._device),)
+            keep_input_metadata(node, input)
         attach(res, node)
     return res
 
