@@ -12,6 +12,10 @@ only where they are needed: for hooks, a leaf's ``.grad``, ``autograd.grad``'s
 results and nodes that have only a tensor formula. With ``create_graph=True`` the
 gradients are tensors, and each formula's operations are recorded in turn.
 
+``backward()`` through a graph where every node has a formula on arrays and nothing
+has a hook (nearly every training step) takes the plain walk, ``_walk_plain``: the
+same order without the priority queue, and none of the questions hooks ask.
+
     >>> run_backward([loss], [ones_like(loss)], keep_graph=False, create_graph=False)
 """
 import heapq
@@ -112,10 +116,10 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                 node, follow = follow, None
             else:
                 node = heappop(ready)[1]
-            if plain and not devices and not node._hooked and node.backward_arrays is not None and \
-                    node._input_metadata is None:
-                # The short path, for nearly every node of backward(): its formula on arrays, on the CPU.
-                # (Not for a node that promoted types: numpy promotes a 0-dim operand unlike PyTorch.)
+            if plain and not devices and node._plain:
+                # The short path, for the nodes without hooks of a backward() through a graph with some: a
+                # formula on arrays, on the CPU. (Not for a node that promoted types: numpy promotes a 0-dim
+                # operand unlike PyTorch.)
                 grad = buffers.pop(node, None)
                 if grad is None:
                     outputs = (None,) * len(node.next_functions)
@@ -131,8 +135,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                         else:
                             break
                         next_node = node.next_functions[0][0]
-                        if not (next_node is not None and next_node.backward_arrays is not None and
-                                not next_node._hooked and next_node._input_metadata is None and
+                        if not (next_node is not None and next_node._plain and
                                 dependencies[next_node] == 1 and next_node not in buffers and
                                 (not ready or next_node._sequence_nr > -ready[0][0])):
                             break
