@@ -11,8 +11,8 @@ import warnings
 from .._backend import matrix_product
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import (_fw, _state, attach, check_broadcastable, check_same_device, edges, maybe_out, needs_grad,
-                     new_node, normalize_dim, reduce_to)
+from .common import (_fw, _grad_off, _state, attach, check_broadcastable, check_same_device, edges, maybe_out,
+                     needs_grad, new_node, normalize_dim, reduce_to)
 from .shape import SqueezeBackward0, _unsafe_view, _view_of
 
 
@@ -48,10 +48,11 @@ class MmBackward0(Node):
 
     def backward_arrays(self, grad, device):
         a, b = self.saved_tensors
+        (need_a, _), (need_b, _) = self.next_functions
         return (mm_mat1_backward_array(grad, b._data, self.sizes1, self.strides1, device)
-                if _needs(self, 0) else None,
+                if need_a is not None else None,
                 mm_mat2_backward_array(grad, a._data, self.sizes2, self.strides2, device)
-                if _needs(self, 1) else None)
+                if need_b is not None else None)
 
 
 def matrix_layout(data):
@@ -199,6 +200,8 @@ def matmul(input, other, *, out=None):
     if out is not None:
         return maybe_out(matmul(input, other), out, "matmul")
     da, db = input._data.ndim, other._data.ndim
+    if da == 2 and db == 2:     # the most common, first
+        return mm(input, other)
     if da == 0 or db == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
@@ -208,8 +211,6 @@ def matmul(input, other, *, out=None):
         return mv(input, other)
     if da == 1 and db == 2:
         return _vector_matrix(input, other)
-    if da == 2 and db == 2:
-        return mm(input, other)
     if _should_fold(input, other):
         return _folded(input, other)
     return _batched(input, other)
@@ -332,17 +333,18 @@ def _product(node_cls, a, b):
         check_same_device(a, b)
     if a._data.dtype is not b._data.dtype:
         _check_dtypes(a, b)
-    res = make_tensor(matrix_product(a._data, b._data, a._device), a._device)
-    if needs_grad(a, b):
-        next_functions = edges(a, b)
-        # Each gradient needs only the other factor (grad_a = grad b^T, grad_b = a^T grad): keep just that.
-        node = new_node(node_cls, next_functions, (a if next_functions[1][0] is not None else None,
-                                                    b if next_functions[0][0] is not None else None))
-        if node_cls is MmBackward0:     # each gradient is computed in its factor's layout
-            node.sizes1, node.strides1 = matrix_layout(a._data)
-            node.sizes2, node.strides2 = matrix_layout(b._data)
-        attach(res, node)
-    return res
+    x, y = a._data, b._data
+    res = make_tensor(matrix_product(x, y, a._device), a._device)
+    if not ((a._requires_grad or b._requires_grad) and (not _grad_off or _state.enabled) or _fw.active):
+        return res
+    next_functions = edges(a, b)
+    # Each gradient needs only the other factor (grad_a = grad b^T, grad_b = a^T grad): keep just that.
+    node = new_node(node_cls, next_functions, (a if next_functions[1][0] is not None else None,
+                                                b if next_functions[0][0] is not None else None))
+    if node_cls is MmBackward0:     # each gradient is computed in its factor's layout
+        node.sizes1, node.strides1 = matrix_layout(x)
+        node.sizes2, node.strides2 = matrix_layout(y)
+    return attach(res, node)
 
 
 # ---- outer products and triangles -------------------------------------------------------

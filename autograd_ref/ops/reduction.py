@@ -10,7 +10,7 @@ from .. import dtypes
 from .._backend import broadcast_to, ignoring_divide_by_zero, sum_leading
 from ..autograd.graph import Node, edge_to
 from ..tensor import Tensor, make_tensor
-from .common import _fw, _state, attach, keep_input_metadata, normalize_dim, reconnect
+from .common import _fw, _grad_off, _state, attach, keep_input_metadata, new_node, normalize_dim, reconnect
 
 
 def _dims(dim, ndim):
@@ -60,7 +60,7 @@ class SumBackward0(Node):
         return grad.expand(self.shape)
 
     def backward_arrays(self, grad, device):
-        return _expand_back_array(grad, self.shape, (), True, device)
+        return broadcast_to(grad, self.shape, device)
 
 
 class SumBackward1(Node):
@@ -83,8 +83,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):   # noqa: A001 - PyTorch
     np_dtype = _accumulation_dtype(data, dtype)
     if dim is None and not keepdim:
         res = make_tensor(data.sum(dtype=np_dtype), input._device)
-        if _state.enabled and input._requires_grad or _fw.active:
-            node = SumBackward0((edge_to(input),))
+        if input._requires_grad and (not _grad_off or _state.enabled) or _fw.active:
+            node = new_node(SumBackward0, (edge_to(input),))
             node.shape = data.shape
             attach(res, node)
         return res
