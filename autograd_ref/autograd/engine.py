@@ -307,10 +307,18 @@ def _tensor_formula(node, grads, shared):
 def _accumulate(variable, g, device, shared):
     """AccumulateGrad: add ``g`` (an array on ``device``, or a tensor when ``device`` is None) into
     ``variable.grad``, keeping its memory without a copy when nothing else sees it."""
+    if device is CPU and g.base is None and variable._grad is None and g.dtype is variable._data.dtype and \
+            id(g) not in shared:
+        flags = g.flags
+        if flags.c_contiguous and flags.writeable:
+            # The common case, written out: a new array on the CPU, the first gradient of a step, kept as it is.
+            variable._grad = make_tensor(g)
+            shared.add(id(g))       # a leaf holds it now
+            return
     data = g if device is not None else g._data
     owned = _may_keep(data, shared) and _same_layout(data, variable._data)
     if owned and device is CPU and variable._grad is None and data.dtype is variable._data.dtype:
-        variable._grad = make_tensor(data)      # the common case: the first gradient of a step, kept as it is
+        variable._grad = make_tensor(data)      # the first gradient of a step, kept as it is
     else:
         # (On arrays, no graph is built: the sum goes in place. Tensors: in place unless create_graph.)
         variable._accumulate_grad(make_tensor(g, device) if device is not None else g, owned,
