@@ -69,6 +69,15 @@ PROGRAMS = {
     "mse mean": ([leaf(3, 2), leaf(3, 2)], F.mse_loss),
     "mse sum": ([leaf(4), leaf(4)], lambda x, y: F.mse_loss(x, y, reduction="sum")),
     "mse none": ([leaf(4), leaf(4)], lambda x, y: F.mse_loss(x, y, reduction="none")),
+    "log_softmax": ([leaf(3, 4)], lambda a: F.log_softmax(a, dim=0)),
+    "cross_entropy": ([leaf(3, 4)], lambda a: F.cross_entropy(a, torch.tensor([0, 3, 1], device=a.device))),
+    "cross_entropy float64": ([leaf(2, 3, dtype=F64)], lambda a: F.cross_entropy(a, torch.tensor([2, 0]))),
+    "nll weighted sum": ([leaf(3, 4)], lambda a: F.nll_loss(a, torch.tensor([1, 1, 2]), reduction="sum",
+                                                            weight=torch.tensor([0.5, 1.0, 2.0, 1.5]))),
+    "nll none, ignoring a sample": ([leaf(3, 4)], lambda a: F.nll_loss(a, torch.tensor([1, -100, 2]),
+                                                                     reduction="none")),
+    "nll of images": ([leaf(2, 3, 2, 2)], lambda a: F.nll_loss(a, torch.tensor([[[0, 1], [2, 0]], [[1, 1], [0, 2]]]),
+                                                               reduction="none")),
 }
 
 
@@ -177,7 +186,7 @@ def test_the_engine_uses_the_formula_on_arrays_only_when_no_graph_is_built(mode,
 
 
 @pytest.mark.parametrize("name", ["linear", "mm of transposes", "mse mean", "sum dims keepdim", "mean",
-                                  "pow 3", "tanh", "relu", "sigmoid", "mul number", "add broadcast"])
+                                  "pow 3", "tanh", "relu", "sigmoid", "mul number", "add broadcast", "cross_entropy"])
 def test_both_formulas_agree_on_a_gpu(gpu, name):
     on_arrays = gradients(name, create_graph=False, device=gpu)
     on_tensors = gradients(name, create_graph=True, device=gpu)

@@ -642,6 +642,11 @@ class NllLossBackward0(Node):
             grad = grad.unsqueeze(self.class_dim)
         return grad * self.coefficients
 
+    def backward_arrays(self, grad, device):
+        if self.reduction == "none" and grad.ndim:
+            grad = device.xp.expand_dims(grad, self.class_dim)
+        return grad * self.coefficients._data
+
 
 class NllLoss2DBackward0(NllLossBackward0):
     """The same for images: input ``(N, C, H, W)``, target ``(N, H, W)``."""

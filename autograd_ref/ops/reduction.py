@@ -486,6 +486,10 @@ class LogSoftmaxBackward0(Node):
         y = reconnect(self.saved_tensors[0], self)
         return grad - y.exp() * grad.sum(self.dim, keepdim=True)
 
+    def backward_arrays(self, grad, device):
+        y = self.saved_tensors[0]._data
+        return grad - device.xp.exp(y) * grad.sum(axis=(self.dim,), keepdims=True)
+
 
 def _softmax_dim(input, dim, name):
     if dim is None:
