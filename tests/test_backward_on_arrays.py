@@ -70,6 +70,7 @@ PROGRAMS = {
     "mse sum": ([leaf(4), leaf(4)], lambda x, y: F.mse_loss(x, y, reduction="sum")),
     "mse none": ([leaf(4), leaf(4)], lambda x, y: F.mse_loss(x, y, reduction="none")),
     "log_softmax": ([leaf(3, 4)], lambda a: F.log_softmax(a, dim=0)),
+    "log_softmax 0-dim": ([leaf()], lambda a: F.log_softmax(a * 2, dim=0)),
     "cross_entropy": ([leaf(3, 4)], lambda a: F.cross_entropy(a, torch.tensor([0, 3, 1], device=a.device))),
     "cross_entropy float64": ([leaf(2, 3, dtype=F64)], lambda a: F.cross_entropy(a, torch.tensor([2, 0]))),
     "nll weighted sum": ([leaf(3, 4)], lambda a: F.nll_loss(a, torch.tensor([1, 1, 2]), reduction="sum",

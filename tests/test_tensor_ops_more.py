@@ -171,3 +171,22 @@ def test_random_fill_gives_a_zero_gradient():
     assert type(y.grad_fn).__name__ == "UniformBackward0" and y._version == 1
     y.sum().backward()
     assert x.grad.tolist() == [0.0] * 4
+
+
+@pytest.mark.parametrize("op", [
+    lambda t, d: t.sum(d), lambda t, d: t.sum(d, keepdim=True), lambda t, d: t.sum((d,)),
+    lambda t, d: t.mean(d), lambda t, d: t.amax(d), lambda t, d: t.logsumexp(d), lambda t, d: t.norm(dim=d),
+    lambda t, d: t.prod(d), lambda t, d: t.prod(d, keepdim=True),
+    lambda t, d: autograd_ref.log_softmax(t * 2, d), lambda t, d: autograd_ref.softmax(t * 2, d)])
+@pytest.mark.parametrize("dim", [0, -1])
+def test_a_0_dim_tensor_reduces_over_dim_0_or_minus_1_to_itself(op, dim):
+    # As in torch 2.13: a 0-dim tensor takes dim 0 or -1 and keeps its one element; the gradient has its shape
+    # and the value a one-element vector's would have.
+    t = autograd_ref.tensor(3.0, requires_grad=True)
+    out = op(t, dim)
+    out.backward()
+    one = autograd_ref.tensor([3.0], requires_grad=True)
+    expected = op(one, 0)
+    expected.sum().backward()
+    assert out.shape == () and out.item() == pytest.approx(expected.reshape(-1)[0].item())
+    assert t.grad.shape == () and t.grad.item() == pytest.approx(one.grad.item())

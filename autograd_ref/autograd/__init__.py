@@ -134,7 +134,8 @@ def _zeros_for(input):
 
 
 def _load_tensor_and_engine():
-    """Bind the Tensor class, ``make_tensor``, ``run_backward`` and ``backward_plain`` here, for ``backward`` and ``grad``.
+    """Bind the Tensor class, ``make_tensor``, ``run_backward`` and ``backward_plain`` here, for ``backward``
+    and ``grad``.
 
     Called at the end of ``autograd_ref/__init__.py``: the tensor module imports this package (grad modes,
     the graph) first, so these cannot be imported at the top, and importing them inside ``backward`` would

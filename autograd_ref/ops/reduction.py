@@ -14,17 +14,19 @@ from .common import _fw, _grad_off, _state, attach, keep_input_metadata, new_nod
 
 
 def _dims(dim, ndim):
-    """``dim`` (None, an int, or a sequence) as a sorted tuple of dims."""
+    """``dim`` (None, an int, or a sequence) as a sorted tuple of dims. (A 0-dim tensor takes dim 0 or -1, as in
+    PyTorch, and has no dim to reduce over: its tuple is empty.)"""
     if dim is None:
         return tuple(range(ndim))
     if type(dim) is int:
-        return (normalize_dim(dim, ndim),)
+        d = normalize_dim(dim, ndim)
+        return (d,) if ndim else ()
     if isinstance(dim, int):
         dim = (dim,)
     dims = tuple(sorted(normalize_dim(d, ndim) for d in dim))
     if len(set(dims)) != len(dims):
         raise RuntimeError(f"dim {dims[0]} appears multiple times in the list of dims")
-    return dims
+    return dims if ndim else ()
 
 
 def _expand_back(grad, shape, dims, keepdim):
@@ -89,7 +91,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):   # noqa: A001 - PyTorch
             attach(res, node)
         return res
     dims = _dims(dim, data.ndim)
-    if not keepdim and np_dtype == data.dtype and dims == tuple(range(len(dims))):
+    if not keepdim and np_dtype == data.dtype and dims and dims == tuple(range(len(dims))):
         value = sum_leading(data, len(dims), input._device)      # over the batch: a bias's gradient
     else:
         value = data.sum(axis=dims, keepdims=keepdim, dtype=np_dtype)
@@ -110,7 +112,7 @@ def _prod_grad(grad, input, result, dim, keepdim):
 
     if dim is None:
         grad, result = grad.expand(input.shape), result.expand(input.shape)
-    elif not keepdim:
+    elif not keepdim and input.dim():
         grad, result = grad.unsqueeze(dim), result.unsqueeze(dim)
     zero = input == 0
     safe = where(zero, 1.0, input)
@@ -488,7 +490,7 @@ class LogSoftmaxBackward0(Node):
 
     def backward_arrays(self, grad, device):
         y = self.saved_tensors[0]._data
-        return grad - device.xp.exp(y) * grad.sum(axis=(self.dim,), keepdims=True)
+        return grad - device.xp.exp(y) * grad.sum(axis=(self.dim,) if grad.ndim else None, keepdims=True)
 
 
 def _softmax_dim(input, dim, name):
