@@ -5,6 +5,7 @@ versions, gradients, second derivatives, errors), then gradcheck / gradgradcheck
 distributions of the random functions. torch is never imported.
 """
 import json
+import warnings
 import os
 import sys
 
@@ -190,3 +191,15 @@ def test_a_0_dim_tensor_reduces_over_dim_0_or_minus_1_to_itself(op, dim):
     expected.sum().backward()
     assert out.shape == () and out.item() == pytest.approx(expected.reshape(-1)[0].item())
     assert t.grad.shape == () and t.grad.item() == pytest.approx(one.grad.item())
+
+
+def test_std_of_equal_elements_has_no_gradient_as_in_pytorch():
+    # torch 2.13.0: where the spread is zero the gradient is 0 (not 0 / 0), without a warning; the rows with a
+    # spread keep theirs.
+    x = autograd_ref.tensor([[1.0, 2.0], [3.0, 3.0]], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x.std(1).sum().backward()
+    numpy.testing.assert_allclose(x.grad.numpy(), [[-0.70710677, 0.70710677], [0.0, 0.0]], rtol=1e-6)
+    (again,) = autograd_ref.autograd.grad(x.std(1).sum(), x, create_graph=True)
+    numpy.testing.assert_array_equal(again.detach().numpy(), x.grad.numpy())

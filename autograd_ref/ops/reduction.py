@@ -420,11 +420,15 @@ class StdBackward0(Node):
     __slots__ = ("shape", "dims", "keepdim", "divisor")
 
     def backward(self, grad):
+        from .pointwise import where
+
         x, std = self.saved_tensors
         std = reconnect(std, self)
         centred = x - x.mean(self.dims, keepdim=True)
-        grad = _expand_back(grad / std, self.shape, self.dims, self.keepdim)
-        return grad * centred / self.divisor
+        with ignoring_divide_by_zero():
+            # As in PyTorch: no gradient where the spread is zero (every element equal), not 0 / 0.
+            grad = _expand_back(where(std == 0, 0.0, grad / std), self.shape, self.dims, self.keepdim)
+            return grad * centred / self.divisor
 
 
 def _spread(input, dim, unbiased, keepdim, correction, node_cls, take_root):
