@@ -32,12 +32,13 @@ _state = grad_mode._state
 
 
 def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
-                 accumulate=True, allow_unused=False):
+                 accumulate=True, allow_unused=False, dependencies=None):
     """Backpropagate ``grad_roots`` from ``roots``.
 
     ``accumulate=True`` (``backward``) adds gradients into ``.grad`` of the leaves,
     or only of ``inputs`` when given. ``accumulate=False`` (``autograd.grad``)
-    leaves ``.grad`` alone and returns the gradients of ``inputs``.
+    leaves ``.grad`` alone and returns the gradients of ``inputs``. ``dependencies``: the count of
+    :func:`_count_dependencies` for these roots, when the caller has made it.
     """
     root_edges = []
     for i, root in enumerate(roots):
@@ -63,7 +64,10 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
     # (``Node.backward_arrays``) run it; tensors are made only for what needs them: hooks, leaves' ``.grad``,
     # autograd.grad's results and nodes with only a tensor formula. Otherwise they travel as tensors.
     on_arrays = not create_graph and not _anomaly.enabled and not _forward.active
-    dependencies, plain_nodes = _count_dependencies([node for node, _ in root_edges])
+    if dependencies is None:
+        dependencies, plain_nodes = _count_dependencies([node for node, _ in root_edges])
+    else:
+        plain_nodes = None      # (backward_plain found that the plain walk cannot take this graph)
     if inputs is None and on_arrays and plain_nodes is not None and all(g._device is CPU for g in grad_roots):
         buffers, shared = {}, set()
         for (node, nr), g in zip(root_edges, grad_roots):
@@ -405,9 +409,9 @@ _is_plain = operator.attrgetter("_plain")
 
 
 def backward_plain(root, keep_graph):
-    """``root.backward()`` by the plain walk (:func:`_walk_plain`), for a one-element float ``root`` on the CPU
-    with a ``grad_fn``, through a graph that allows it. Returns False, having done nothing, otherwise: then
-    :func:`run_backward` takes it, with its checks and messages.
+    """``root.backward()`` for a one-element float ``root`` on the CPU with a ``grad_fn``: by the plain walk
+    (:func:`_walk_plain`) through a graph that allows it, else by :func:`run_backward`. Returns False, having
+    done nothing, for any other root: ``autograd.backward`` takes it, with its checks and messages.
 
         >>> backward_plain(loss, keep_graph=False)
         True
@@ -417,11 +421,12 @@ def backward_plain(root, keep_graph):
             _anomaly.enabled or _forward.active:
         return False
     dependencies, nodes = _count_dependencies((node,))
-    if nodes is None:
-        return False        # (run_backward counts again: only graphs with hooks pay for it)
     # (numpy's ones is written in Python: a 0-dim array of one is four times faster made by array.)
     grad = CPU.xp.array(1, data.dtype) if not data.ndim else CPU.xp.ones(data.shape, data.dtype)
-    _walk_plain(nodes, dependencies, {node: grad}, {id(grad)}, keep_graph)
+    if nodes is None:       # hooks somewhere: the general walk, with the count made here
+        run_backward([root], [make_tensor(grad)], keep_graph, False, dependencies=dependencies)
+    else:
+        _walk_plain(nodes, dependencies, {node: grad}, {id(grad)}, keep_graph)
     return True
 
 
