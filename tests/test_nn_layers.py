@@ -98,6 +98,74 @@ def test_relu_inplace():
     assert y.tolist() == [-1.0, 2.0]
 
 
+# Values and gradients from torch 2.13.0: x = [-1.5, -0.2, 0.3, 7.0], y = x * 1 changed in place, then
+# (y * [1, 2, 3, 4]).sum().backward().
+INPLACE_ACTIVATIONS = {
+    "leaky_relu": (lambda y: F.leaky_relu(y, 0.2, inplace=True),
+                   [-0.30000001192092896, -0.04000000283122063, 0.30000001192092896, 7.0],
+                   [0.20000000298023224, 0.4000000059604645, 3.0, 4.0]),
+    "elu": (lambda y: F.elu(y, 0.7, inplace=True),
+            [-0.5438088774681091, -0.1268884688615799, 0.30000001192092896, 7.0],
+            [0.15619111061096191, 1.1462230682373047, 3.0, 4.0]),
+    "hardtanh": (lambda y: F.hardtanh(y, -0.5, 0.5, inplace=True),
+                 [-0.5, -0.20000000298023224, 0.30000001192092896, 0.5], [0.0, 2.0, 3.0, 0.0]),
+    "silu": (lambda y: F.silu(y, inplace=True),
+             [-0.2736382782459259, -0.09003320336341858, 0.172332763671875, 6.993622779846191],
+             [-0.0412941612303257, 0.8013253808021545, 1.9433400630950928, 4.021840572357178]),
+    "relu6": (lambda y: F.relu6(y, inplace=True), [0.0, 0.0, 0.30000001192092896, 6.0], [0.0, 0.0, 3.0, 0.0]),
+    "leaky_relu_": (lambda y: F.leaky_relu_(y, 0.2),
+                    [-0.30000001192092896, -0.04000000283122063, 0.30000001192092896, 7.0],
+                    [0.20000000298023224, 0.4000000059604645, 3.0, 4.0]),
+    "elu_": (lambda y: F.elu_(y), [-0.7768698334693909, -0.18126924335956573, 0.30000001192092896, 7.0],
+             [0.22313016653060913, 1.637461543083191, 3.0, 4.0]),
+    "hardtanh_": (lambda y: F.hardtanh_(y), [-1.0, -0.20000000298023224, 0.30000001192092896, 1.0],
+                  [0.0, 2.0, 3.0, 0.0]),
+    "relu_": (lambda y: F.relu_(y), [0.0, 0.0, 0.30000001192092896, 7.0], [0.0, 0.0, 3.0, 4.0]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INPLACE_ACTIVATIONS))
+def test_activations_in_place_change_their_input_and_differentiate_as_in_pytorch(name):
+    op, values, grad = INPLACE_ACTIVATIONS[name]
+    x = torch.tensor([-1.5, -0.2, 0.3, 7.0], requires_grad=True)
+    y = x * 1.0
+    version = y._version
+    out = op(y)
+    assert out is y and y._version == version + 1
+    (out * torch.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+    numpy.testing.assert_allclose(out.detach().numpy(), values, rtol=1e-6)
+    numpy.testing.assert_allclose(x.grad.numpy(), grad, rtol=1e-6)
+
+
+def test_an_activation_in_place_refuses_what_pytorch_refuses():
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place"):
+        F.elu(torch.tensor([0.5, -1.0], requires_grad=True), inplace=True)
+    x = torch.tensor([0.5, -1.0], requires_grad=True)
+    e = x.exp()                             # exp saved its result: changing it breaks exp's backward
+    F.leaky_relu(e, 0.2, inplace=True)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        e.sum().backward()
+
+
+def test_a_discriminator_with_leaky_relu_in_place_trains():
+    # DCGAN's discriminator block: Linear, LeakyReLU(0.2, inplace=True); the same steps give the same losses
+    # as with inplace=False.
+    losses = {}
+    for inplace in (False, True):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(4, 8), nn.LeakyReLU(0.2, inplace=inplace), nn.Linear(8, 1), nn.Sigmoid())
+        opt = torch.optim.SGD(model.parameters(), lr=0.5)
+        x, target = torch.randn(16, 4), (torch.rand(16, 1) > 0.5).float()
+        losses[inplace] = []
+        for _ in range(5):
+            opt.zero_grad()
+            loss = nn.BCELoss()(model(x), target)
+            loss.backward()
+            opt.step()
+            losses[inplace].append(loss.item())
+    assert losses[True] == losses[False] and losses[True][-1] < losses[True][0]
+
+
 def test_softmax_without_dim_warns_and_picks_pytorchs_dim():
     x = torch.randn(2, 3)
     with pytest.warns(UserWarning, match="Implicit dimension"):
@@ -228,3 +296,12 @@ def test_one_hot():
     assert F.one_hot(torch.tensor([0, 2, 1])).tolist() == [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
     out = F.one_hot(torch.tensor([[1], [0]]), num_classes=4)
     assert out.shape == (2, 1, 4) and out.dtype is torch.int64
+
+
+def test_activations_print_inplace_as_pytorch_does():
+    # Reprs from torch 2.13.0.
+    assert [repr(m) for m in (nn.LeakyReLU(0.2, inplace=True), nn.ELU(inplace=True), nn.Hardtanh(inplace=True),
+                              nn.SiLU(inplace=True), nn.ReLU6(inplace=True), nn.LeakyReLU(0.2), nn.SiLU())] == [
+        "LeakyReLU(negative_slope=0.2, inplace=True)", "ELU(alpha=1.0, inplace=True)",
+        "Hardtanh(min_val=-1.0, max_val=1.0, inplace=True)", "SiLU(inplace=True)", "ReLU6(inplace=True)",
+        "LeakyReLU(negative_slope=0.2)", "SiLU()"]

@@ -31,6 +31,7 @@ from ..creation import rand, zeros
 from ..ops import activations as _act
 from ..ops import reduction as _red
 from ..ops import pointwise as _pw
+from ..ops.inplace import _inplace
 from ..ops.linalg import (matrix_layout, mm_mat1_backward, mm_mat1_backward_array, mm_mat2_backward,
                           mm_mat2_backward_array)
 from ..ops.common import (_fw, _grad_off, _state, attach, check_broadcastable, check_same_device, new_node,
@@ -39,7 +40,8 @@ from ..ops.padding import interpolate, pad
 from ..tensor import make_tensor
 
 __all__ = ["smooth_l1_loss", "huber_loss", "kl_div",
-           "relu", "gelu", "silu", "elu", "leaky_relu", "softplus", "hardtanh", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout", "dropout2d",
+           "relu", "relu_", "gelu", "silu", "elu", "elu_", "leaky_relu", "leaky_relu_", "softplus", "hardtanh",
+           "hardtanh_", "sigmoid", "tanh", "softmax", "log_softmax", "linear", "dropout", "dropout2d",
            "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
            "nll_loss", "cross_entropy", "one_hot"]
 
@@ -55,10 +57,15 @@ def relu(input, inplace=False):
     return input.relu_() if inplace else _pw.relu(input)
 
 
-def _no_inplace(name, inplace):
-    if inplace:
-        raise NotImplementedError(f"autograd_ref has no in-place {name}: call it with inplace=False (the default); "
-                                  "the result is the same, in new memory")
+def relu_(input):
+    """``relu`` in place: ``input`` takes the result, its version goes up."""
+    return input.relu_()
+
+
+def _activation(op, input, inplace, *args):
+    """``op(input, *args)``; with ``inplace=True``, written into ``input``'s memory (its version goes up and
+    its grad_fn becomes the op's node), as ``nn.LeakyReLU(0.2, inplace=True)`` asks."""
+    return _inplace(input, op, *args) if inplace else op(input, *args)
 
 
 def silu(input, inplace=False):
@@ -67,8 +74,7 @@ def silu(input, inplace=False):
         >>> F.silu(tensor([0., 1.]))
         tensor([0.0000, 0.7311])
     """
-    _no_inplace("silu", inplace)
-    return _act.silu(input)
+    return _activation(_act.silu, input, inplace)
 
 
 def gelu(input, approximate="none"):
@@ -78,14 +84,26 @@ def gelu(input, approximate="none"):
 
 def elu(input, alpha=1.0, inplace=False):
     """``x`` where positive, ``alpha * (exp(x) - 1)`` elsewhere."""
-    _no_inplace("elu", inplace)
-    return _act.elu(input, alpha)
+    return _activation(_act.elu, input, inplace, alpha)
+
+
+def elu_(input, alpha=1.0):
+    """``elu`` in place."""
+    return elu(input, alpha, inplace=True)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    """``x`` where positive, ``negative_slope * x`` elsewhere."""
-    _no_inplace("leaky_relu", inplace)
-    return _act.leaky_relu(input, negative_slope)
+    """``x`` where positive, ``negative_slope * x`` elsewhere.
+
+        >>> F.leaky_relu(tensor([-1., 2.]), 0.2)
+        tensor([-0.2000,  2.0000])
+    """
+    return _activation(_act.leaky_relu, input, inplace, negative_slope)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    """``leaky_relu`` in place."""
+    return leaky_relu(input, negative_slope, inplace=True)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
@@ -95,8 +113,12 @@ def softplus(input, beta=1.0, threshold=20.0):
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """``x`` clamped to ``[min_val, max_val]``; the gradient flows strictly inside the range."""
-    _no_inplace("hardtanh", inplace)
-    return _act.hardtanh(input, min_val, max_val)
+    return _activation(_act.hardtanh, input, inplace, min_val, max_val)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    """``hardtanh`` in place."""
+    return hardtanh(input, min_val, max_val, inplace=True)
 
 
 def sigmoid(input):
