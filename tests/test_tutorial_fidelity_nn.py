@@ -119,3 +119,56 @@ def test_defining_a_neural_network_recipe_runs():
     assert out.shape == (2, 10)
     out.sum().backward()
     assert net.conv1.weight.grad is not None
+
+
+def test_dcgan_tutorial_step_runs_with_leaky_relu_in_place():
+    # beginner_source/dcgan_faces_tutorial.py, scaled down: its generator (ConvTranspose2d, BatchNorm2d,
+    # ReLU(True), Tanh) and discriminator (Conv2d, LeakyReLU(0.2, inplace=True), BatchNorm2d, Sigmoid), its
+    # weights_init, BCELoss and Adam(betas=(0.5, 0.999)), and one training iteration as the tutorial writes it.
+    nz, ngf, ndf, nc = 8, 4, 4, 3
+    netG = nn.Sequential(
+        nn.ConvTranspose2d(nz, ngf * 4, 4, 1, 0, bias=False), nn.BatchNorm2d(ngf * 4), nn.ReLU(True),
+        nn.ConvTranspose2d(ngf * 4, ngf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf * 2), nn.ReLU(True),
+        nn.ConvTranspose2d(ngf * 2, nc, 4, 2, 1, bias=False), nn.Tanh())
+    netD = nn.Sequential(
+        nn.Conv2d(nc, ndf, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True),
+        nn.Conv2d(ndf, ndf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 2), nn.LeakyReLU(0.2, inplace=True),
+        nn.Conv2d(ndf * 2, 1, 4, 1, 0, bias=False), nn.Sigmoid())
+
+    def weights_init(m):
+        classname = m.__class__.__name__
+        if classname.find("Conv") != -1:
+            nn.init.normal_(m.weight.data, 0.0, 0.02)
+        elif classname.find("BatchNorm") != -1:
+            nn.init.normal_(m.weight.data, 1.0, 0.02)
+            nn.init.constant_(m.bias.data, 0)
+
+    torch.manual_seed(0)
+    netG.apply(weights_init)
+    netD.apply(weights_init)
+    criterion = nn.BCELoss()
+    optimizerD = torch.optim.Adam(netD.parameters(), lr=0.0002, betas=(0.5, 0.999))
+    optimizerG = torch.optim.Adam(netG.parameters(), lr=0.0002, betas=(0.5, 0.999))
+    before = [p.detach().clone() for p in netD.parameters()]
+
+    netD.zero_grad()
+    real = torch.randn(5, nc, 16, 16)
+    label = torch.full((5,), 1.0, dtype=torch.float)
+    errD_real = criterion(netD(real).view(-1), label)
+    errD_real.backward()
+    noise = torch.randn(5, nz, 1, 1)
+    fake = netG(noise)
+    assert fake.shape == (5, nc, 16, 16)
+    label.fill_(0.0)
+    errD_fake = criterion(netD(fake.detach()).view(-1), label)
+    errD_fake.backward()
+    optimizerD.step()
+    netG.zero_grad()
+    label.fill_(1.0)
+    errG = criterion(netD(fake).view(-1), label)
+    errG.backward()
+    optimizerG.step()
+
+    assert all(numpy.isfinite(v.item()) for v in (errD_real, errD_fake, errG))
+    assert all(p.grad is not None for p in netG.parameters())
+    assert any(not torch.equal(p, q) for p, q in zip(netD.parameters(), before))
