@@ -151,9 +151,7 @@ def run_backward(roots, grad_roots, keep_graph, create_graph, inputs=None,
                     if type(outputs) is not tuple:
                         outputs = (outputs,)
                 next_functions = node.next_functions
-            elif plain and not devices and type(node) is AccumulateGrad and not (
-                    node._pre_hooks or node._post_hooks or node.variable._backward_hooks or
-                    node.variable._post_accumulate_grad_hooks):
+            elif plain and not devices and type(node) is AccumulateGrad and not _leaf_has_hooks(node):
                 grad = buffers.pop(node, None)      # a leaf without hooks, by the short path too
                 if grad is not None and accumulate:
                     _accumulate(node.variable, grad, CPU, shared)
@@ -399,13 +397,19 @@ def _count_dependencies(root_nodes):
     if not all(map(_is_plain, nodes)):
         return dependencies, None
     for leaf in leaves:
-        if leaf._pre_hooks or leaf._post_hooks or leaf.variable._backward_hooks or \
-                leaf.variable._post_accumulate_grad_hooks:
+        if _leaf_has_hooks(leaf):
             return dependencies, None
     return dependencies, nodes
 
 
 _is_plain = operator.attrgetter("_plain")
+
+
+def _leaf_has_hooks(node):
+    """Whether a leaf's AccumulateGrad has hooks to run: its own, or its tensor's (``register_hook``,
+    ``register_post_accumulate_grad_hook``)."""
+    return bool(node._pre_hooks or node._post_hooks or node.variable._backward_hooks or
+                node.variable._post_accumulate_grad_hooks)
 
 
 def backward_plain(root, keep_graph):
